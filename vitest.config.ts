@@ -1,0 +1,27 @@
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+import { localConfig } from "./sandbox/local-config.ts";
+
+export default defineConfig({
+  plugins: [
+    cloudflareTest(async ({ inject }) => {
+      const sandboxUrl = inject("sandboxUrl");
+      return {
+        main: "./workers/gateway/src/index.ts",
+        wrangler: { configPath: "./wrangler.toml" },
+        miniflare: {
+          bindings: {
+            ...localConfig(sandboxUrl),
+            SANDBOX_URL: sandboxUrl,
+            TEST_MIGRATIONS: await readD1Migrations("./migrations"),
+          },
+        },
+      };
+    }),
+  ],
+  test: {
+    globalSetup: ["./test/setup/sandbox.ts"],
+    include: ["test/**/*.test.ts"],
+    setupFiles: ["./test/setup/migrations.ts"],
+  },
+});
