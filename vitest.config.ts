@@ -23,5 +23,7 @@ export default defineConfig({
     globalSetup: ["./test/setup/sandbox.ts"],
     include: ["test/**/*.test.ts"],
     setupFiles: ["./test/setup/migrations.ts"],
+    // The structured request log is noise when a test passes, and evidence when it fails.
+    silent: "passed-only",
   },
 });

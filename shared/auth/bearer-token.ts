@@ -1,0 +1,67 @@
+// Bearer tokens of clients (external-contracts §2): a JWT verified with jose against a fixed
+// algorithm, issuer and audience. HS256 from a shared secret in development and tests, or a JWKS
+// (RS256/ES256) in production when JWT_JWKS_URL is set; never both, never `none`.
+import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from "jose";
+import { PaymentError } from "../errors.ts";
+
+export const SCOPES = ["payments:inquire", "payments:confirm", "khqr:generate"] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export interface TokenVerification {
+  issuer: string;
+  audience: string;
+  /** HS256 key, used only when no JWKS URL is set. */
+  secret?: string;
+  jwksUrl?: string;
+}
+
+export interface Client {
+  /** The token's `sub`: who is calling, and the rate-limit key. */
+  id: string;
+  scopes: ReadonlySet<string>;
+}
+
+const remoteKeySets = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
+
+function remoteKeySet(url: string) {
+  let keySet = remoteKeySets.get(url);
+  if (!keySet) {
+    keySet = createRemoteJWKSet(new URL(url));
+    remoteKeySets.set(url, keySet);
+  }
+  return keySet;
+}
+
+export async function verifyBearerToken(authorization: string | undefined, verification: TokenVerification): Promise<Client> {
+  const token = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(authorization ?? "")?.[1];
+  if (!token) throw unauthorized("missing or malformed Authorization header");
+  const options = {
+    issuer: verification.issuer,
+    audience: verification.audience,
+    requiredClaims: ["exp", "sub"],
+  };
+  let payload: JWTPayload;
+  try {
+    if (verification.jwksUrl) {
+      ({ payload } = await jwtVerify(token, remoteKeySet(verification.jwksUrl), { ...options, algorithms: ["RS256", "ES256"] }));
+    } else {
+      const key = new TextEncoder().encode(verification.secret);
+      ({ payload } = await jwtVerify(token, key, { ...options, algorithms: ["HS256"] }));
+    }
+  } catch (error) {
+    if (error instanceof errors.JOSEError) throw unauthorized(`${error.code}: ${error.message}`);
+    throw error;
+  }
+  const scope = typeof payload.scope === "string" ? payload.scope : "";
+  return { id: payload.sub as string, scopes: new Set(scope.split(" ").filter(Boolean)) };
+}
+
+export function requireScope(client: Client, scope: Scope): void {
+  if (!client.scopes.has(scope)) {
+    throw new PaymentError("FORBIDDEN", `This token lacks the ${scope} scope`, { reason: `client ${client.id} without ${scope}` });
+  }
+}
+
+function unauthorized(reason: string): PaymentError {
+  return new PaymentError("UNAUTHORIZED", "A valid bearer token is required", { reason });
+}

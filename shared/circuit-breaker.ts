@@ -1,0 +1,50 @@
+// A circuit breaker per upstream (external-contracts §3): after `threshold` consecutive failures
+// it opens and refuses calls for `openMs`, then lets one probe through. State is per isolate: a
+// cheap guard that stops hammering a dead upstream, not a global switch.
+
+export interface CircuitSettings {
+  threshold: number;
+  openMs: number;
+}
+
+export const DEFAULT_CIRCUIT: CircuitSettings = { threshold: 5, openMs: 30_000 };
+
+export class CircuitBreaker {
+  private failures = 0;
+  private openedAt: number | null = null;
+  private probing = false;
+
+  constructor(private readonly settings: CircuitSettings = DEFAULT_CIRCUIT) {}
+
+  /** Whether a call may go out now. In the half-open state only one probe at a time. */
+  allows(now: number): boolean {
+    if (this.openedAt === null) return true;
+    if (now - this.openedAt < this.settings.openMs || this.probing) return false;
+    this.probing = true;
+    return true;
+  }
+
+  succeeded(): void {
+    this.failures = 0;
+    this.openedAt = null;
+    this.probing = false;
+  }
+
+  failed(now: number): void {
+    this.failures += 1;
+    this.probing = false;
+    if (this.failures >= this.settings.threshold) this.openedAt = now;
+  }
+}
+
+const breakers = new Map<string, CircuitBreaker>();
+
+/** The isolate's breaker for one upstream, by name. */
+export function circuitFor(upstream: string, settings: CircuitSettings = DEFAULT_CIRCUIT): CircuitBreaker {
+  let breaker = breakers.get(upstream);
+  if (!breaker) {
+    breaker = new CircuitBreaker(settings);
+    breakers.set(upstream, breaker);
+  }
+  return breaker;
+}

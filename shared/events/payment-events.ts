@@ -1,0 +1,69 @@
+// The events of external-contracts §6, built as pure values. Each carries a stable eventId
+// (written once to the outbox with its record) so consumers can drop redelivered copies.
+import { toAmount, type Money } from "../money.ts";
+
+export type EventType = "gateway.payment.confirmed" | "gateway.payment.verified" | "gateway.payment.success" | "khqr.generated-event";
+
+export interface PaymentEvent {
+  eventId: string;
+  type: EventType;
+  /** The Kafka record key: the policy number, so a policy's events stay in order. */
+  key: string;
+  value: Record<string, unknown>;
+}
+
+export interface ConfirmedPayment {
+  paymentId: number;
+  policyNumber: string;
+  money: Money;
+  channel: "BILL" | "KHQR";
+  transactionId: string;
+  payer?: string;
+  /** ISO-8601 UTC instant the customer paid. */
+  paidAt: string;
+}
+
+function event(type: EventType, key: string, occurredAt: string, fields: Record<string, unknown>): PaymentEvent {
+  const eventId = crypto.randomUUID();
+  return { eventId, type, key, value: { eventId, type, version: 1, occurredAt, ...fields } };
+}
+
+function moneyFields(money: Money) {
+  return { amount: toAmount(money), currency: money.currency };
+}
+
+/** `gateway.payment.confirmed` (bill) or `gateway.payment.verified` (KHQR), then `gateway.payment.success`. */
+export function paymentEvents(payment: ConfirmedPayment, occurredAt: string): PaymentEvent[] {
+  const base = { paymentId: payment.paymentId, policyNumber: payment.policyNumber, ...moneyFields(payment.money) };
+  const channelEvent =
+    payment.channel === "BILL"
+      ? event("gateway.payment.confirmed", payment.policyNumber, occurredAt, {
+          ...base,
+          bankTransactionId: payment.transactionId,
+          payer: payment.payer,
+          paidAt: payment.paidAt,
+        })
+      : event("gateway.payment.verified", payment.policyNumber, occurredAt, {
+          ...base,
+          transactionId: payment.transactionId,
+          paidAt: payment.paidAt,
+        });
+  const success = event("gateway.payment.success", payment.policyNumber, occurredAt, {
+    ...base,
+    channel: payment.channel,
+    transactionId: payment.transactionId,
+  });
+  return [channelEvent, success];
+}
+
+export function qrGeneratedEvent(
+  issued: { paymentId: number; policyNumber: string; money: Money; bankCode: string },
+  occurredAt: string,
+): PaymentEvent {
+  return event("khqr.generated-event", issued.policyNumber, occurredAt, {
+    paymentId: issued.paymentId,
+    policyNumber: issued.policyNumber,
+    ...moneyFields(issued.money),
+    bankCode: issued.bankCode,
+  });
+}

@@ -1,0 +1,25 @@
+// The Hono environment every worker's app shares: its bindings, and the per-request variables
+// the middleware sets (request id, parsed configuration, authenticated client).
+import type { Client, TokenVerification } from "../auth/bearer-token.ts";
+import type { ErrorCode } from "../errors.ts";
+
+export interface ApiConfig {
+  tokens: TokenVerification;
+}
+
+export interface RequestVariables {
+  requestId: string;
+  client?: Client;
+  /** The outcome for the log line: the error's code and internal reason. */
+  error?: { code: ErrorCode; reason?: string };
+  /** Set by a handler to add to the log line (a payment id, a replay). */
+  logFields?: Record<string, unknown>;
+}
+
+export interface ApiEnv<Bindings extends object, Config extends ApiConfig> {
+  Bindings: Bindings;
+  Variables: RequestVariables & { config: Config };
+}
+
+/** What the shared middleware needs to know of any worker's environment. */
+export type AnyApiEnv = { Bindings: object; Variables: RequestVariables & { config: ApiConfig } };

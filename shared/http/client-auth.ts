@@ -1,0 +1,29 @@
+// Authentication, scope and rate limit, in the order external-contracts §2-3 fixes: no or bad
+// token 401, valid token without the scope 403, too many requests 429.
+import type { MiddlewareHandler } from "hono";
+import { requireScope, verifyBearerToken, type Scope } from "../auth/bearer-token.ts";
+import { PaymentError } from "../errors.ts";
+import type { AnyApiEnv } from "./api-env.ts";
+
+/** The Workers Rate Limiting binding's shape (counts per location, approximate). */
+export interface RateLimiter {
+  limit(options: { key: string }): Promise<{ success: boolean }>;
+}
+
+const RATE_LIMIT_PERIOD_SECONDS = 60;
+
+export function clientAuth<E extends AnyApiEnv>(scope: Scope, rateLimiter: (bindings: E["Bindings"]) => RateLimiter | undefined): MiddlewareHandler<E> {
+  return async (c, next) => {
+    const client = await verifyBearerToken(c.req.header("authorization"), c.get("config").tokens);
+    c.set("client", client);
+    requireScope(client, scope);
+    const limiter = rateLimiter(c.env);
+    if (limiter && !(await limiter.limit({ key: client.id })).success) {
+      throw new PaymentError("RATE_LIMITED", "Too many requests; retry later", {
+        reason: `client ${client.id} over its limit`,
+        headers: { "retry-after": String(RATE_LIMIT_PERIOD_SECONDS) },
+      });
+    }
+    await next();
+  };
+}

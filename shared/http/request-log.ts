@@ -1,0 +1,26 @@
+// One structured JSON log line per request. Never a secret, a token or a body: who called, what,
+// the outcome and how long it took.
+import type { MiddlewareHandler } from "hono";
+import type { AnyApiEnv } from "./api-env.ts";
+
+export function requestLog<E extends AnyApiEnv>(service: string): MiddlewareHandler<E> {
+  return async (c, next) => {
+    const started = Date.now();
+    await next();
+    const error = c.get("error");
+    console.log(
+      JSON.stringify({
+        service,
+        requestId: c.get("requestId"),
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        durationMs: Date.now() - started,
+        client: c.get("client")?.id,
+        code: error?.code,
+        reason: error?.reason,
+        ...c.get("logFields"),
+      }),
+    );
+  };
+}

@@ -1,0 +1,15 @@
+// Bindings the tests see: the gateway's, plus what vitest.config.ts adds for tests.
+import type { D1Migration } from "cloudflare:test";
+import type { GatewayBindings } from "../workers/gateway/src/gateway-env.ts";
+
+declare global {
+  namespace Cloudflare {
+    interface Env extends GatewayBindings {
+      SANDBOX_URL: string;
+      TEST_MIGRATIONS: D1Migration[];
+      JWT_SECRET: string;
+      JWT_ISSUER: string;
+      JWT_AUDIENCE: string;
+    }
+  }
+}

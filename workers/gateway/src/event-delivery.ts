@@ -1,0 +1,32 @@
+// Publishes outbox rows to Kafka: right after a request (through waitUntil, never awaited by the
+// bank) and every minute from the cron trigger for whatever is left. At-least-once: a row is
+// marked published only after the broker took it.
+import type { DrizzleD1Database } from "drizzle-orm/d1";
+import type { EventPublisher } from "../../../shared/events/event-publisher.ts";
+import { claimDue, markFailed, markPublished } from "./records/event-outbox.ts";
+
+export interface DeliveryReport {
+  published: number;
+  failed: number;
+}
+
+export async function deliverEvents(
+  db: DrizzleD1Database,
+  publisher: EventPublisher,
+  topicPrefix: string,
+  options: { eventIds?: string[]; limit?: number; now?: Date } = {},
+): Promise<DeliveryReport> {
+  const now = options.now ?? new Date();
+  const rows = await claimDue(db, now, { eventIds: options.eventIds, limit: options.limit ?? 100 });
+  if (rows.length === 0) return { published: 0, failed: 0 };
+  try {
+    await publisher.publish(rows.map((r) => ({ topic: `${topicPrefix}${r.type}`, key: r.key, value: r.value, eventId: r.eventId })));
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    for (const row of rows) await markFailed(db, row, message, new Date());
+    console.log(JSON.stringify({ service: "gateway", outbox: "publish-failed", events: rows.length, reason: message }));
+    return { published: 0, failed: rows.length };
+  }
+  await markPublished(db, rows.map((r) => r.eventId), new Date());
+  return { published: rows.length, failed: 0 };
+}

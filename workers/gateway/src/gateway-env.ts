@@ -1,0 +1,15 @@
+// The gateway's bindings (wrangler.toml) and its Hono environment.
+import type { RateLimiter } from "../../../shared/http/client-auth.ts";
+import type { ApiEnv } from "../../../shared/http/api-env.ts";
+import type { GatewayConfig } from "./config.ts";
+import type { WebhookIdempotency } from "./webhook-idempotency.ts";
+
+export interface GatewayBindings {
+  DB: D1Database;
+  PREMIUM_CACHE: KVNamespace;
+  WEBHOOK_IDEMPOTENCY: DurableObjectNamespace<WebhookIdempotency>;
+  CLIENT_RATE_LIMIT?: RateLimiter;
+  [variable: string]: unknown;
+}
+
+export type GatewayEnv = ApiEnv<GatewayBindings, GatewayConfig>;

@@ -1,0 +1,28 @@
+// The gateway's collaborators for one request, built from its bindings and parsed configuration.
+// Handlers reach outside systems only through these.
+import { eventPublisher } from "../../../shared/events/event-publisher.ts";
+import type { GatewayConfig } from "./config.ts";
+import { deliverEvents } from "./event-delivery.ts";
+import type { GatewayBindings } from "./gateway-env.ts";
+import { CachedPremiums, IntegrationServicePremiums, type PremiumSource } from "./premium-source.ts";
+import { PaymentLedger } from "./records/payment-ledger.ts";
+
+export interface GatewayServices {
+  config: GatewayConfig;
+  ledger: PaymentLedger;
+  premiums: PremiumSource;
+  idempotency: GatewayBindings["WEBHOOK_IDEMPOTENCY"];
+  /** Publishes the given outbox events now; failures stay in the outbox for the cron drain. */
+  deliver(eventIds: string[]): Promise<unknown>;
+}
+
+export function gatewayServices(env: GatewayBindings, config: GatewayConfig): GatewayServices {
+  const ledger = new PaymentLedger(env.DB);
+  return {
+    config,
+    ledger,
+    premiums: new CachedPremiums(new IntegrationServicePremiums(config.integration), env.PREMIUM_CACHE, config.premiumCacheTtlSeconds),
+    idempotency: env.WEBHOOK_IDEMPOTENCY,
+    deliver: (eventIds) => deliverEvents(ledger.db, eventPublisher(config.kafka), config.kafka.topicPrefix, { eventIds }),
+  };
+}

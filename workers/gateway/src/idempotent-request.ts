@@ -1,0 +1,65 @@
+// Runs one confirmation under its idempotency key: admit, do the work, keep the final answer.
+import { PaymentError, toPaymentError, errorEnvelope } from "../../../shared/errors.ts";
+import type { StoredAnswer, WebhookIdempotency } from "./webhook-idempotency.ts";
+
+export interface IdempotentResult {
+  answer: StoredAnswer;
+  replayed: boolean;
+}
+
+export async function fingerprint(input: unknown): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(canonicalJson(input)));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * `work` returns the success body; a PaymentError it throws becomes the stored answer when final
+ * (4xx), and frees the key when not (5xx), so the bank's retry can succeed later.
+ */
+export async function runIdempotent(
+  namespace: DurableObjectNamespace<WebhookIdempotency>,
+  key: string,
+  input: unknown,
+  requestId: string,
+  work: () => Promise<unknown>,
+): Promise<IdempotentResult> {
+  const stub = namespace.get(namespace.idFromName(key));
+  const admission = await stub.admit(await fingerprint(input), Date.now());
+  switch (admission.kind) {
+    case "replay":
+      return { answer: admission.answer, replayed: true };
+    case "conflict":
+      throw new PaymentError("DUPLICATE_TRANSACTION", "This transaction was already received with different details", { details: key });
+    case "in-flight":
+      throw new PaymentError("DUPLICATE_TRANSACTION", "This transaction is already being processed; retry shortly", {
+        details: key,
+        headers: { "retry-after": "1" },
+      });
+  }
+  let answer: StoredAnswer;
+  try {
+    answer = { status: 200, body: JSON.stringify({ success: true, data: await work() }) };
+  } catch (thrown) {
+    const error = toPaymentError(thrown);
+    if (error.status >= 500) {
+      await stub.settle(admission.lease, null, Date.now());
+      throw error;
+    }
+    answer = { status: error.status, body: JSON.stringify(errorEnvelope(error, requestId)) };
+    await stub.settle(admission.lease, answer, Date.now());
+    throw error;
+  }
+  await stub.settle(admission.lease, answer, Date.now());
+  return { answer, replayed: false };
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}

@@ -1,0 +1,101 @@
+// The payment ledger: premiums the gateway offered, and the one confirmed payment per premium.
+// The only module that touches these tables; a payment and its events are written in one D1
+// batch (atomic), and the primary key on payment_id refuses a second payment of a premium.
+import { eq } from "drizzle-orm";
+import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
+import type { ConfirmedPayment, PaymentEvent } from "../../../../shared/events/payment-events.ts";
+import type { Premium } from "../../../../shared/premium.ts";
+import { outboxInsert } from "./event-outbox.ts";
+import { payments, premiums } from "./schema.ts";
+
+export interface PaymentRecord extends ConfirmedPayment {
+  confirmedAt: string;
+}
+
+export type RecordOutcome = "recorded" | "already-paid";
+
+export class PaymentLedger {
+  readonly db: DrizzleD1Database;
+
+  constructor(d1: D1Database) {
+    this.db = drizzle(d1);
+  }
+
+  /** Remembers a premium as offered, so later confirmations are checked against it. */
+  async rememberPremium(premium: Premium, now: Date): Promise<void> {
+    const at = now.toISOString();
+    const row = {
+      paymentId: premium.id,
+      policyNumber: premium.policyNumber,
+      payer: premium.payer,
+      amountMinor: premium.money.minor,
+      currency: premium.money.currency,
+      dueDate: premium.dueDate,
+    };
+    await this.db
+      .insert(premiums)
+      .values({ ...row, firstServedAt: at, lastServedAt: at })
+      .onConflictDoUpdate({ target: premiums.paymentId, set: { ...row, lastServedAt: at } });
+  }
+
+  async findPremium(paymentId: number): Promise<Premium | null> {
+    const [row] = await this.db.select().from(premiums).where(eq(premiums.paymentId, paymentId)).limit(1);
+    if (!row) return null;
+    return {
+      id: row.paymentId,
+      policyNumber: row.policyNumber,
+      payer: row.payer,
+      money: { minor: row.amountMinor, currency: row.currency },
+      dueDate: row.dueDate,
+    };
+  }
+
+  async findPayment(paymentId: number): Promise<PaymentRecord | null> {
+    const [row] = await this.db.select().from(payments).where(eq(payments.paymentId, paymentId)).limit(1);
+    if (!row) return null;
+    return {
+      paymentId: row.paymentId,
+      policyNumber: row.policyNumber,
+      money: { minor: row.amountMinor, currency: row.currency },
+      channel: row.channel,
+      transactionId: row.transactionId,
+      payer: row.payer ?? undefined,
+      paidAt: row.paidAt,
+      confirmedAt: row.confirmedAt,
+    };
+  }
+
+  /**
+   * The payment and its events in one D1 batch (a transaction): both or neither. A premium that
+   * already has a payment, or a transaction id already used, fails the batch on its unique key.
+   */
+  async recordPayment(payment: ConfirmedPayment, events: PaymentEvent[], now: Date): Promise<RecordOutcome> {
+    try {
+      await this.db.batch([
+        this.db.insert(payments).values({
+          paymentId: payment.paymentId,
+          channel: payment.channel,
+          transactionId: payment.transactionId,
+          policyNumber: payment.policyNumber,
+          amountMinor: payment.money.minor,
+          currency: payment.money.currency,
+          payer: payment.payer ?? null,
+          paidAt: payment.paidAt,
+          confirmedAt: now.toISOString(),
+        }),
+        outboxInsert(this.db, events, now),
+      ]);
+      return "recorded";
+    } catch (error) {
+      if (isUniqueViolation(error)) return "already-paid";
+      throw error;
+    }
+  }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    if (/UNIQUE constraint failed|SQLITE_CONSTRAINT/i.test(e.message)) return true;
+  }
+  return false;
+}

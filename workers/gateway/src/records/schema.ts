@@ -1,0 +1,39 @@
+// Drizzle table definitions mirroring migrations/ (the migrations are the source of truth).
+import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+export const premiums = sqliteTable("premiums", {
+  paymentId: integer("payment_id").primaryKey(),
+  policyNumber: text("policy_number").notNull(),
+  payer: text("payer").notNull(),
+  amountMinor: integer("amount_minor").notNull(),
+  currency: text("currency", { enum: ["USD", "KHR"] }).notNull(),
+  dueDate: text("due_date").notNull(),
+  firstServedAt: text("first_served_at").notNull(),
+  lastServedAt: text("last_served_at").notNull(),
+});
+
+export const payments = sqliteTable("payments", {
+  paymentId: integer("payment_id").primaryKey(),
+  channel: text("channel", { enum: ["BILL", "KHQR"] }).notNull(),
+  transactionId: text("transaction_id").notNull(),
+  policyNumber: text("policy_number").notNull(),
+  amountMinor: integer("amount_minor").notNull(),
+  currency: text("currency", { enum: ["USD", "KHR"] }).notNull(),
+  payer: text("payer"),
+  paidAt: text("paid_at").notNull(),
+  confirmedAt: text("confirmed_at").notNull(),
+});
+
+export const eventOutbox = sqliteTable("event_outbox", {
+  eventId: text("event_id").primaryKey(),
+  type: text("type").notNull(),
+  messageKey: text("message_key").notNull(),
+  payload: text("payload").notNull(),
+  createdAt: text("created_at").notNull(),
+  attempts: integer("attempts").notNull().default(0),
+  nextAttemptAt: text("next_attempt_at").notNull(),
+  leaseUntil: text("lease_until"),
+  publishedAt: text("published_at"),
+  deadAt: text("dead_at"),
+  lastError: text("last_error"),
+});

@@ -1,0 +1,76 @@
+// POST /AMK/payments — AMK confirms a bill payment (the spec's AmkPaymentConfirmationReqDto).
+import type { Hono } from "hono";
+import * as v from "valibot";
+import { parsePaidDate } from "../../../../shared/bank-time.ts";
+import { PaymentError } from "../../../../shared/errors.ts";
+import { clientAuth } from "../../../../shared/http/client-auth.ts";
+import { limitBody, readJsonBody } from "../../../../shared/http/request-input.ts";
+import { amountProblem, CURRENCIES, toMoney } from "../../../../shared/money.ts";
+import { confirmBillPayment, type BillConfirmationResult } from "../bill-payment.ts";
+import type { GatewayEnv } from "../gateway-env.ts";
+import { gatewayServices } from "../gateway-services.ts";
+import { runIdempotent } from "../idempotent-request.ts";
+import { rateLimiter } from "./rate-limiter.ts";
+
+/** AMK may report a payment a little ahead of our clock, never far ahead. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+export const BillConfirmationBody = v.pipe(
+  v.object({
+    id: v.pipe(v.number("id must be a number"), v.safeInteger("id must be an integer"), v.minValue(1, "id must be positive")),
+    policyNumber: v.pipe(v.string("policyNumber is required"), v.regex(/^[A-Za-z0-9]{9,10}$/, "policyNumber must be 9-10 letters or digits")),
+    amount: v.number("amount must be a number"),
+    currency: v.picklist(CURRENCIES, "currency must be USD or KHR"),
+    bankTransactionId: v.pipe(
+      v.string("bankTransactionId is required"),
+      v.regex(/^[A-Za-z0-9._:\-]{1,64}$/, "bankTransactionId must be 1-64 letters, digits or . _ : -"),
+    ),
+    payer: v.pipe(v.string("payer is required"), v.trim(), v.nonEmpty("payer is required"), v.maxLength(200, "payer must be at most 200 characters")),
+    paidDate: v.pipe(v.string("paidDate is required"), v.check((t) => parsePaidDate(t) !== null, "paidDate must be a real yyyyMMddHHmmss time (GMT+7)")),
+  }),
+  v.forward(
+    v.partialCheck([["amount"], ["currency"]], (b) => amountProblem(b.amount, b.currency) === null, "amount must be positive, with at most 2 decimals for USD and none for KHR"),
+    ["amount"],
+  ),
+);
+
+/** The success body (replays carry the first answer as it was sent). */
+export interface BillConfirmationResponse {
+  success: true;
+  data: BillConfirmationResult;
+}
+
+export function registerBillConfirmation(app: Hono<GatewayEnv>): void {
+  app.post("/AMK/payments", clientAuth("payments:confirm", rateLimiter), limitBody, async (c) => {
+    const body = await readJsonBody(c, BillConfirmationBody);
+    const now = new Date();
+    const paidAt = parsePaidDate(body.paidDate) as string;
+    if (Date.parse(paidAt) > now.getTime() + CLOCK_SKEW_MS) {
+      throw new PaymentError("BAD_REQUEST", "Invalid request parameters", { details: "paidDate: must not be in the future" });
+    }
+    const services = gatewayServices(c.env, c.get("config"));
+    let eventIds: string[] = [];
+    const { answer, replayed } = await runIdempotent(services.idempotency, `bill:${body.bankTransactionId}`, body, c.get("requestId"), async () => {
+      const outcome = await confirmBillPayment(
+        services,
+        {
+          paymentId: body.id,
+          policyNumber: body.policyNumber,
+          money: toMoney(body.amount, body.currency),
+          bankTransactionId: body.bankTransactionId,
+          payer: body.payer,
+          paidAt,
+        },
+        now,
+      );
+      eventIds = outcome.eventIds;
+      return outcome.result;
+    });
+    if (eventIds.length > 0) c.executionCtx.waitUntil(services.deliver(eventIds));
+    c.set("logFields", { paymentId: body.id, bankTransactionId: body.bankTransactionId, replayed });
+    return c.body(answer.body, answer.status as 200, {
+      "content-type": "application/json",
+      ...(replayed ? { "idempotent-replayed": "true" } : {}),
+    });
+  });
+}
