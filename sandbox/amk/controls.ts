@@ -1,6 +1,7 @@
 // Test controls of the sandbox bank, under /__sandbox/amk/ (JSON in, JSON out):
 //   GET    sign-ins?username=           {username, count, accepted}: sign-in attempts, and those that got a token
-//   POST   revoke-tokens {username?}    invalidate issued tokens (all, or one user's): {revoked}
+//   POST   revoke-tokens {username?, token?}
+//                                       invalidate issued tokens: all, one user's, or one token: {revoked}
 //   POST   transactions {txId, status?, amount?, currency?, paidAt?, respond?}
 //                                       what payment-verify reports for txId (status, amount and currency
 //                                       together), and/or a forced reply: {code} or {httpStatus}
@@ -31,11 +32,13 @@ export async function controls(req: Request, url: URL, state: AmkBankState): Pro
       return json({ username, count, accepted });
     }
     case "POST revoke-tokens": {
-      const body = (await readJson(req)) as { username?: unknown } | undefined;
+      // One token at a time lets a test revoke its own without disturbing tests running beside it.
+      const body = (await readJson(req)) as { username?: unknown; token?: unknown } | undefined;
       const username = typeof body?.username === "string" ? body.username : undefined;
+      const only = typeof body?.token === "string" ? body.token : undefined;
       let revoked = 0;
       for (const [token, issued] of state.tokens) {
-        if (username === undefined || issued.username === username) {
+        if ((username === undefined || issued.username === username) && (only === undefined || token === only)) {
           state.tokens.delete(token);
           revoked += 1;
         }

@@ -1,0 +1,45 @@
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import gateway from "../../workers/gateway/src/index.ts";
+import { billConfirmationFor } from "../support/bill-payment.ts";
+import { callGateway } from "../support/gateway.ts";
+import { kafkaRecords, refuseKafka, seedPremium } from "../support/sandbox.ts";
+
+async function runCron() {
+  const ctx = createExecutionContext();
+  await gateway.scheduled(createScheduledController({ cron: "* * * * *" }), env, ctx);
+  await waitOnExecutionContext(ctx);
+}
+
+describe("event outbox", () => {
+  it("confirms the payment while Kafka refuses, keeps the events, and the cron drain publishes them later", { timeout: 60_000 }, async () => {
+    const premium = await seedPremium();
+    await refuseKafka(premium.policyNumber, true);
+    const started = Date.now();
+    const response = await callGateway("/AMK/payments", { method: "POST", body: billConfirmationFor(premium) });
+    expect(response.status).toBe(200);
+    expect(await kafkaRecords(premium.policyNumber)).toEqual([]);
+    const pending = await env.DB.prepare("SELECT attempts, last_error, published_at FROM event_outbox WHERE message_key = ?")
+      .bind(premium.policyNumber)
+      .all<{ attempts: number; last_error: string; published_at: string | null }>();
+    expect(pending.results).toHaveLength(2);
+    expect(pending.results.every((r) => r.published_at === null && r.attempts === 1 && r.last_error)).toBe(true);
+
+    await refuseKafka(premium.policyNumber, false);
+    // Make the retry due now instead of after its backoff.
+    await env.DB.prepare("UPDATE event_outbox SET next_attempt_at = ? WHERE message_key = ?").bind(new Date(0).toISOString(), premium.policyNumber).run();
+    await runCron();
+    const records = await kafkaRecords(premium.policyNumber);
+    expect(records.map((r) => r.topic).sort()).toEqual(["dev.gateway.payment.confirmed", "dev.gateway.payment.success"]);
+    expect(Date.now() - started).toBeLessThan(60_000);
+  });
+
+  it("does not publish an event twice when the drain runs after the request published it", async () => {
+    const premium = await seedPremium();
+    expect((await callGateway("/AMK/payments", { method: "POST", body: billConfirmationFor(premium) })).status).toBe(200);
+    await runCron();
+    await runCron();
+    expect(await kafkaRecords(premium.policyNumber)).toHaveLength(2);
+  });
+});
