@@ -10,6 +10,8 @@ export default defineConfig({
         main: "./workers/gateway/src/index.ts",
         wrangler: { configPath: "./wrangler.toml" },
         miniflare: {
+          // The KHQR worker's token cache: its handler runs in the same test isolate (test/support/khqr.ts).
+          kvNamespaces: ["AMK_SESSION"],
           bindings: {
             ...localConfig(sandboxUrl),
             SANDBOX_URL: sandboxUrl,

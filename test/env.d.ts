@@ -10,6 +10,15 @@ declare global {
       JWT_SECRET: string;
       JWT_ISSUER: string;
       JWT_AUDIENCE: string;
+      AMK_BASE_URL: string;
+      AMK_VERIFY_URL: string;
+      AMK_USERNAME: string;
+      AMK_PASSWORD: string;
+      AMK_MERCHANT_ID: string;
+      AMK_STORE_ID: string;
+      AMK_TERMINAL_ID: string;
+      AMK_SECRET_KEY: string;
+      AMK_SESSION: KVNamespace;
     }
   }
 }

@@ -1,6 +1,6 @@
 // AMK's KHQR payment webhook to the gateway: POST {gatewayUrl}/AMK/khqr with a short-lived
 // bearer token carrying the `payments:confirm` scope (external-contracts §2, §5).
-import { SignJWT } from "jose";
+import { mintDevToken } from "../dev-token.ts";
 import type { AmkBankOptions } from "./bank-options.ts";
 import type { IssuedInvoice } from "./bank-state.ts";
 
@@ -51,14 +51,14 @@ export async function sendKhqrWebhook(invoice: IssuedInvoice, options: AmkBankOp
 }
 
 function webhookToken(options: AmkBankOptions): Promise<string> {
-  return new SignJWT({ scope: "payments:confirm" })
-    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
-    .setIssuer(options.jwtIssuer)
-    .setAudience(options.jwtAudience)
-    .setSubject("amk-bank")
-    .setIssuedAt()
-    .setExpirationTime("5m")
-    .sign(new TextEncoder().encode(options.jwtSecret));
+  return mintDevToken({
+    secret: options.jwtSecret,
+    issuer: options.jwtIssuer,
+    audience: options.jwtAudience,
+    subject: "amk-bank",
+    scopes: ["payments:confirm"],
+    expiresIn: 5 * 60,
+  });
 }
 
 function parseMaybeJson(text: string): unknown {

@@ -1,10 +1,11 @@
 // Bill payment confirmation: AMK tells us a customer paid a premium at the bank. Checked against
 // the premium we offered (else the Integration Service's), recorded once with its events.
-import { paymentEvents, type ConfirmedPayment } from "../../../shared/events/payment-events.ts";
+import type { ConfirmedPayment } from "../../../shared/events/payment-events.ts";
 import { PaymentError } from "../../../shared/errors.ts";
 import { sameMoney, type Money } from "../../../shared/money.ts";
 import type { Premium } from "../../../shared/premium.ts";
 import type { GatewayServices } from "./gateway-services.ts";
+import { recordPaymentOnce } from "./payment-recording.ts";
 
 export interface BillConfirmation {
   paymentId: number;
@@ -45,25 +46,8 @@ export async function confirmBillPayment(
     payer: confirmation.payer,
     paidAt: confirmation.paidAt,
   };
-  const events = paymentEvents(payment, now.toISOString());
-  const outcome = await services.ledger.recordPayment(payment, events, now);
-  if (outcome === "already-paid") {
-    const existing = await services.ledger.findPayment(premium.id);
-    // The same transaction recorded before (its idempotency answer was lost): the same success.
-    if (existing?.channel === "BILL" && existing.transactionId === confirmation.bankTransactionId) {
-      return { result: confirmed(confirmation), eventIds: [] };
-    }
-    if (!existing) {
-      throw new PaymentError("DUPLICATE_TRANSACTION", "This bank transaction id was already used for another payment", {
-        details: confirmation.bankTransactionId,
-      });
-    }
-    throw new PaymentError("DUPLICATE_TRANSACTION", "This premium is already paid", {
-      details: `Payment ${premium.id} already has a confirmed payment`,
-      reason: `premium ${premium.id} paid by ${existing.channel} ${existing.transactionId}`,
-    });
-  }
-  return { result: confirmed(confirmation), eventIds: events.map((e) => e.eventId) };
+  const eventIds = await recordPaymentOnce(services.ledger, payment, now);
+  return { result: confirmed(confirmation), eventIds };
 }
 
 async function premiumFor(services: Pick<GatewayServices, "ledger" | "premiums">, confirmation: BillConfirmation): Promise<Premium> {

@@ -7,13 +7,16 @@ import { deliverEvents } from "./event-delivery.ts";
 import type { GatewayBindings } from "./gateway-env.ts";
 import { PaymentLedger } from "./records/payment-ledger.ts";
 import { registerBillConfirmation } from "./routes/bill-confirmation.ts";
+import { registerKhqrWebhook } from "./routes/khqr-webhook.ts";
 import { registerPremiumInquiry } from "./routes/premium-inquiry.ts";
 
+export { GatewayEntrypoint } from "./gateway-entrypoint.ts";
 export { WebhookIdempotency } from "./webhook-idempotency.ts";
 
 export const app = apiApp<GatewayBindings, ReturnType<typeof gatewayConfig>>("gateway", gatewayConfig);
 registerPremiumInquiry(app);
 registerBillConfirmation(app);
+registerKhqrWebhook(app);
 
 export default {
   fetch: app.fetch,

@@ -6,13 +6,21 @@ import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
 import type { ConfirmedPayment, PaymentEvent } from "../../../../shared/events/payment-events.ts";
 import type { Premium } from "../../../../shared/premium.ts";
 import { outboxInsert } from "./event-outbox.ts";
-import { payments, premiums } from "./schema.ts";
+import { khqrIssuances, payments, premiums } from "./schema.ts";
 
 export interface PaymentRecord extends ConfirmedPayment {
   confirmedAt: string;
 }
 
 export type RecordOutcome = "recorded" | "already-paid";
+
+export interface QrIssuance {
+  invoiceNumber: string;
+  premium: Premium;
+  bankCode: string;
+  qrString: string;
+  expiresAt?: string;
+}
 
 export class PaymentLedger {
   readonly db: DrizzleD1Database;
@@ -23,6 +31,32 @@ export class PaymentLedger {
 
   /** Remembers a premium as offered, so later confirmations are checked against it. */
   async rememberPremium(premium: Premium, now: Date): Promise<void> {
+    await this.premiumUpsert(premium, now);
+  }
+
+  /** The issued QR, the premium it is for, and its `khqr.generated-event`, in one batch. */
+  async recordQrIssued(issuance: QrIssuance, event: PaymentEvent, now: Date): Promise<void> {
+    const row = {
+      paymentId: issuance.premium.id,
+      policyNumber: issuance.premium.policyNumber,
+      amountMinor: issuance.premium.money.minor,
+      currency: issuance.premium.money.currency,
+      bankCode: issuance.bankCode,
+      qrString: issuance.qrString,
+      issuedAt: now.toISOString(),
+      expiresAt: issuance.expiresAt ?? null,
+    };
+    await this.db.batch([
+      this.premiumUpsert(issuance.premium, now),
+      this.db
+        .insert(khqrIssuances)
+        .values({ invoiceNumber: issuance.invoiceNumber, ...row })
+        .onConflictDoUpdate({ target: khqrIssuances.invoiceNumber, set: row }),
+      outboxInsert(this.db, [event], now),
+    ]);
+  }
+
+  private premiumUpsert(premium: Premium, now: Date) {
     const at = now.toISOString();
     const row = {
       paymentId: premium.id,
@@ -32,7 +66,7 @@ export class PaymentLedger {
       currency: premium.money.currency,
       dueDate: premium.dueDate,
     };
-    await this.db
+    return this.db
       .insert(premiums)
       .values({ ...row, firstServedAt: at, lastServedAt: at })
       .onConflictDoUpdate({ target: premiums.paymentId, set: { ...row, lastServedAt: at } });

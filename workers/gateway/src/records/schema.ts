@@ -37,3 +37,28 @@ export const eventOutbox = sqliteTable("event_outbox", {
   deadAt: text("dead_at"),
   lastError: text("last_error"),
 });
+
+export const khqrIssuances = sqliteTable("khqr_issuances", {
+  invoiceNumber: text("invoice_number").primaryKey(),
+  paymentId: integer("payment_id").notNull(),
+  policyNumber: text("policy_number").notNull(),
+  amountMinor: integer("amount_minor").notNull(),
+  currency: text("currency", { enum: ["USD", "KHR"] }).notNull(),
+  bankCode: text("bank_code").notNull(),
+  qrString: text("qr_string").notNull(),
+  issuedAt: text("issued_at").notNull(),
+  expiresAt: text("expires_at"),
+});
+
+export const webhookReceipts = sqliteTable("webhook_receipts", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  invoiceNumber: text("invoice_number").notNull(),
+  status: text("status").notNull(),
+  merchantNumber: text("merchant_number").notNull(),
+  paidAmount: text("paid_amount").notNull(),
+  currency: text("currency").notNull(),
+  paidDatetime: text("paid_datetime").notNull(),
+  receivedAt: text("received_at").notNull(),
+  outcome: text("outcome").notNull(),
+  requestId: text("request_id").notNull(),
+});

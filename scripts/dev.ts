@@ -1,0 +1,101 @@
+// `npm run dev`: the whole stack on this machine. Starts the sandbox (AMK, Integration Service and
+// Kafka stand-ins), applies the D1 migrations locally, and runs both workers with wrangler dev:
+// gateway on :8080, KHQR on :8081. Every variable of external-contracts §1 can be overridden from
+// the process environment or .dev.vars, e.g. `INTEGRATION_BASE_URL=http://host:port npm run dev`.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mintDevToken } from "../sandbox/dev-token.ts";
+import { GATEWAY_PORT, KHQR_PORT, localConfig, SANDBOX_PORT } from "../sandbox/local-config.ts";
+import { startSandbox } from "../sandbox/server.ts";
+
+const CONFIG_NAMES = [
+  "AMK_BASE_URL", "AMK_VERIFY_URL", "AMK_USERNAME", "AMK_PASSWORD", "AMK_MERCHANT_ID", "AMK_STORE_ID", "AMK_TERMINAL_ID",
+  "AMK_SECRET_KEY", "INTEGRATION_BASE_URL", "INTEGRATION_TOKEN", "KAFKA_REST_URL", "KAFKA_REST_USERNAME", "KAFKA_REST_PASSWORD",
+  "KAFKA_REST_FLAVOR", "KAFKA_CLUSTER_ID", "KAFKA_TOPIC_PREFIX", "JWT_SECRET", "JWT_JWKS_URL", "JWT_ISSUER", "JWT_AUDIENCE",
+  "INTEGRATION_TIMEOUT_MS", "PREMIUM_CACHE_TTL_SECONDS", "AMK_TIMEOUT_MS",
+];
+
+const quietWrangler = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" };
+
+function readDevVars(path: string): Record<string, string> {
+  if (!existsSync(path)) return {};
+  const vars: Record<string, string> = {};
+  for (const line of readFileSync(path, "utf8").split("\n")) {
+    const match = /^\s*([A-Z0-9_]+)\s*=\s*(.*?)\s*$/.exec(line);
+    if (match) vars[match[1]!] = match[2]!.replace(/^"(.*)"$/, "$1");
+  }
+  return vars;
+}
+
+function effectiveConfig(sandboxUrl: string): Record<string, string> {
+  const fromEnvironment = Object.fromEntries(CONFIG_NAMES.filter((n) => process.env[n] !== undefined).map((n) => [n, process.env[n]!]));
+  return { ...localConfig(sandboxUrl), ...readDevVars(".dev.vars"), ...fromEnvironment };
+}
+
+function writeEnvFile(path: string, vars: Record<string, string>) {
+  writeFileSync(path, Object.entries(vars).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join("\n") + "\n", { mode: 0o600 });
+}
+
+const sandboxPort = Number(process.env.SANDBOX_PORT ?? SANDBOX_PORT);
+const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
+const config = effectiveConfig(sandboxUrl);
+const sandbox = await startSandbox({ port: sandboxPort, config, gatewayUrl: `http://127.0.0.1:${GATEWAY_PORT}` });
+
+mkdirSync(".wrangler/dev", { recursive: true });
+writeEnvFile(".wrangler/dev/workers.env", config);
+
+const migrate = spawnSync("wrangler", ["d1", "migrations", "apply", "DB", "--local", "-c", "wrangler.toml"], { stdio: "inherit", env: quietWrangler });
+if (migrate.status !== 0) {
+  await sandbox.close();
+  throw new Error("applying the D1 migrations locally failed");
+}
+
+const children: ChildProcess[] = [];
+function wranglerDev(configPath: string, port: number) {
+  const child = spawn(
+    "wrangler",
+    ["dev", "-c", configPath, "--port", String(port), "--ip", "127.0.0.1", "--env-file", ".wrangler/dev/workers.env", "--show-interactive-dev-session=false", "--test-scheduled"],
+    { stdio: ["ignore", "inherit", "inherit"], env: quietWrangler },
+  );
+  child.on("exit", (code) => {
+    console.error(`wrangler dev (${configPath}) exited with ${code}`);
+    shutdown(code ?? 1);
+  });
+  children.push(child);
+}
+
+let stopping = false;
+async function shutdown(code: number) {
+  if (stopping) return;
+  stopping = true;
+  for (const child of children) child.kill("SIGINT");
+  await sandbox.close();
+  process.exit(code);
+}
+process.on("SIGINT", () => void shutdown(0));
+process.on("SIGTERM", () => void shutdown(0));
+
+wranglerDev("wrangler.toml", GATEWAY_PORT);
+if (existsSync("workers/khqr/wrangler.toml")) wranglerDev("workers/khqr/wrangler.toml", KHQR_PORT);
+
+const token = config.JWT_SECRET
+  ? await mintDevToken({
+      secret: config.JWT_SECRET,
+      issuer: config.JWT_ISSUER!,
+      audience: config.JWT_AUDIENCE!,
+      subject: "dev-app",
+      scopes: ["payments:inquire", "payments:confirm", "khqr:generate"],
+    })
+  : "(JWT_JWKS_URL is set: use a token from your identity provider)";
+
+console.log(`
+  AMK Payment Hub — local stack
+  gateway   http://localhost:${GATEWAY_PORT}/AMK/payments
+  khqr      http://localhost:${KHQR_PORT}/khqr
+  sandbox   ${sandbox.url}   (Integration Service /integration, Kafka REST /kafka, AMK /amk)
+  events    ${sandbox.url}/kafka/records
+  demo premiums: P123456789 (150.00 USD), P987654321 (89.50 USD), A000000123 (400000 KHR)
+
+  dev token (all scopes, 24 h):
+  export TOKEN=${token}
+`);
