@@ -1,0 +1,107 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { seedVerify, verifications } from "../support/amk.ts";
+import { billConfirmationFor } from "../support/bill-payment.ts";
+import { callGateway } from "../support/gateway.ts";
+import { khqrWebhookFor, sendWebhook, serve } from "../support/khqr-webhook.ts";
+import { kafkaRecords, seedPremium } from "../support/sandbox.ts";
+
+async function paidPremium() {
+  const premium = await seedPremium();
+  await serve(premium);
+  await seedVerify(String(premium.id), { status: "SUCCESS", amount: premium.amount, currency: premium.currency });
+  return premium;
+}
+
+describe("POST /AMK/khqr: idempotency per invoice_number", () => {
+  it("replays the stored answer for the same webhook without asking AMK again", async () => {
+    const premium = await paidPremium();
+    const first = await sendWebhook(khqrWebhookFor(premium));
+    const firstBody = await first.text();
+    const repeat = await sendWebhook(khqrWebhookFor(premium));
+    expect(repeat.status).toBe(200);
+    expect(repeat.headers.get("idempotent-replayed")).toBe("true");
+    expect(await repeat.text()).toBe(firstBody);
+    expect(await verifications(String(premium.id))).toBe(1);
+  });
+
+  it("answers 409 DUPLICATE_TRANSACTION for the same invoice with a different body", async () => {
+    const premium = await paidPremium();
+    expect((await sendWebhook(khqrWebhookFor(premium))).status).toBe(200);
+    const conflicting = await sendWebhook(khqrWebhookFor(premium, { paid_datetime: "2025-10-07 12:00:01.000000" }));
+    expect(conflicting.status).toBe(409);
+    expect((await conflicting.json<any>()).error.code).toBe("DUPLICATE_TRANSACTION");
+  });
+
+  it("turns 20 concurrent duplicate webhooks into one confirmation and one event of each type", async () => {
+    const premium = await paidPremium();
+    const responses = await Promise.all(Array.from({ length: 20 }, () => sendWebhook(khqrWebhookFor(premium))));
+    const statuses = responses.map((r) => r.status);
+    expect(statuses.every((s) => s === 200 || s === 409)).toBe(true);
+    expect(responses.filter((r) => r.status === 200 && r.headers.get("idempotent-replayed") === null)).toHaveLength(1);
+    const rows = await env.DB.prepare("SELECT COUNT(*) AS n FROM payments WHERE payment_id = ?").bind(premium.id).first<{ n: number }>();
+    expect(rows?.n).toBe(1);
+    const records = await kafkaRecords(premium.policyNumber);
+    expect(records.filter((r) => r.topic === "dev.gateway.payment.verified")).toHaveLength(1);
+    expect(records.filter((r) => r.topic === "dev.gateway.payment.success")).toHaveLength(1);
+    expect(await verifications(String(premium.id))).toBe(1);
+  });
+});
+
+describe("one payment per premium across channels", () => {
+  it("refuses a bill payment for a premium already paid by KHQR", async () => {
+    const premium = await paidPremium();
+    expect((await sendWebhook(khqrWebhookFor(premium))).status).toBe(200);
+    const bill = await callGateway("/AMK/payments", { method: "POST", body: billConfirmationFor(premium) });
+    expect(bill.status).toBe(409);
+    expect((await bill.json<any>()).error.code).toBe("DUPLICATE_TRANSACTION");
+    const records = await kafkaRecords(premium.policyNumber);
+    expect(records.filter((r) => r.topic === "dev.gateway.payment.success")).toHaveLength(1);
+  });
+
+  it("refuses a KHQR payment for a premium already paid by bill payment", async () => {
+    const premium = await paidPremium();
+    expect((await callGateway("/AMK/payments", { method: "POST", body: billConfirmationFor(premium) })).status).toBe(200);
+    const webhook = await sendWebhook(khqrWebhookFor(premium));
+    expect(webhook.status).toBe(409);
+    expect((await webhook.json<any>()).error.message).toContain("already paid");
+    const records = await kafkaRecords(premium.policyNumber);
+    expect(records.filter((r) => r.topic === "dev.gateway.payment.success")).toHaveLength(1);
+    expect(records.filter((r) => r.topic === "dev.gateway.payment.verified")).toHaveLength(0);
+  });
+
+  it("lets exactly one channel win when a bill payment and a KHQR webhook race", async () => {
+    const premium = await paidPremium();
+    const [bill, khqr] = await Promise.all([
+      callGateway("/AMK/payments", { method: "POST", body: billConfirmationFor(premium) }),
+      sendWebhook(khqrWebhookFor(premium)),
+    ]);
+    expect([bill.status, khqr.status].sort()).toEqual([200, 409]);
+    const records = await kafkaRecords(premium.policyNumber);
+    expect(records.filter((r) => r.topic === "dev.gateway.payment.success")).toHaveLength(1);
+  });
+});
+
+describe("POST /AMK/khqr: input validation (400 BAD_REQUEST)", () => {
+  const premium = { id: 150001, policyNumber: "P123456789", payer: "John Doe", amount: 150, currency: "USD" as const, dueDate: "2025-11-15" };
+  it.each([
+    ["invoice_number missing", { invoice_number: undefined }, "invoice_number"],
+    ["invoice_number as a number", { invoice_number: 150001 }, "invoice_number"],
+    ["invoice_number not digits", { invoice_number: "INV-1" }, "invoice_number"],
+    ["status missing", { status: undefined }, "status"],
+    ["status lower case", { status: "success" }, "status"],
+    ["merchant_number missing", { merchant_number: undefined }, "merchant_number"],
+    ["paid_amount as a string", { paid_amount: "150.00" }, "paid_amount"],
+    ["paid_amount negative", { paid_amount: -150 }, "paid_amount"],
+    ["paid_amount with 3 decimals", { paid_amount: 150.001 }, "paid_amount"],
+    ["currency unknown", { currency: "THB" }, "currency"],
+    ["paid_datetime without microseconds", { paid_datetime: "2025-10-07 12:00:00" }, "paid_datetime"],
+    ["paid_datetime impossible", { paid_datetime: "2025-02-30 12:00:00.000000" }, "paid_datetime"],
+  ])("%s", async (_case, change, field) => {
+    const response = await sendWebhook(khqrWebhookFor(premium, change));
+    expect(response.status).toBe(400);
+    const body = await response.json<any>();
+    expect(body.error.code).toBe("BAD_REQUEST");
+    expect(body.error.details).toContain(field);
+  });
+});

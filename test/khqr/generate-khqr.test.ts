@@ -1,0 +1,144 @@
+import { env } from "cloudflare:workers";
+import { decode } from "fast-png";
+import jsQR from "jsqr";
+import { describe, expect, it } from "vitest";
+import { parseKhqr } from "../../shared/khqr/payload.ts";
+import { eventually, failQr, payAtBank, revokeTokens, signIns, verifications } from "../support/amk.ts";
+import { callGateway } from "../support/gateway.ts";
+import { AMK_BANK, callKhqr } from "../support/khqr.ts";
+import { kafkaRecords, seedPremium } from "../support/sandbox.ts";
+import { tokenFor } from "../support/tokens.ts";
+
+function decodeQrPng(base64: string): string | undefined {
+  const png = decode(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)));
+  const rgba = new Uint8ClampedArray(png.width * png.height * 4);
+  const channels = png.channels;
+  for (let i = 0; i < png.width * png.height; i++) {
+    const grey = Number(png.data[i * channels]);
+    rgba.set([grey, grey, grey, 255], i * 4);
+  }
+  return jsQR(rgba, png.width, png.height)?.data;
+}
+
+describe("GET /khqr", () => {
+  // First in the file: the worker's token cache is empty, so exactly one sign-in is expected. This is
+  // the only test file that signs in to the sandbox bank, so no other file moves the count.
+  it("signs in to AMK once and reuses the token for many QR codes", async () => {
+    const before = await signIns();
+    for (let i = 0; i < 3; i++) {
+      const premium = await seedPremium();
+      expect((await callKhqr(`/khqr?bankCode=AMK&billNumber=${premium.policyNumber}`)).status).toBe(200);
+    }
+    expect(await signIns()).toBe(before + 1);
+  });
+
+  it("answers the spec's GenerateKhqrResDto with a PNG that scans back to the KHQR string", async () => {
+    const premium = await seedPremium({ amount: 89.5, payer: "Sok Dara" });
+    const response = await callKhqr(`/khqr?bankCode=${AMK_BANK}&billNumber=${premium.policyNumber}`);
+    expect(response.status).toBe(200);
+    const { success, data } = await response.json<any>();
+    expect(success).toBe(true);
+    expect(data).toMatchObject({ paymentId: premium.id, policyId: premium.policyNumber, customerName: "Sok Dara", amount: 89.5, currency: "USD" });
+    expect(decodeQrPng(data.qrCode)).toBe(data.qrString);
+    const khqr = parseKhqr(data.qrString);
+    expect(khqr.crcValid).toBe(true);
+    expect(khqr.tags["54"]).toBe("89.50");
+    expect(khqr.tags["53"]).toBe("840");
+    expect(khqr.tags["62"]?.["01"]).toBe(premium.policyNumber);
+    expect(Date.parse(data.expiresAt)).toBeGreaterThan(Date.now());
+  });
+
+  it("records the issuance and publishes khqr.generated-event", async () => {
+    const premium = await seedPremium({ currency: "KHR", amount: 400000 });
+    const response = await callKhqr(`/khqr?bankCode=AMK&billNumber=${premium.policyNumber}`);
+    const { data } = await response.json<any>();
+    const issued = await env.DB.prepare("SELECT * FROM khqr_issuances WHERE invoice_number = ?").bind(String(premium.id)).first();
+    expect(issued).toMatchObject({ payment_id: premium.id, amount_minor: 400000, currency: "KHR", bank_code: "AMK", qr_string: data.qrString });
+    const records = await eventually(() => kafkaRecords(premium.policyNumber), (r) => r.length > 0);
+    expect(records).toHaveLength(1);
+    expect(records[0]!.topic).toBe("dev.khqr.generated-event");
+    expect(records[0]!.value).toEqual({
+      eventId: expect.any(String),
+      type: "khqr.generated-event",
+      version: 1,
+      occurredAt: expect.any(String),
+      paymentId: premium.id,
+      policyNumber: premium.policyNumber,
+      amount: 400000,
+      currency: "KHR",
+      bankCode: "AMK",
+    });
+  });
+
+  it("signs in again once when AMK rejects the cached token, and succeeds", async () => {
+    const premium = await seedPremium();
+    expect((await callKhqr(`/khqr?bankCode=AMK&billNumber=${premium.policyNumber}`)).status).toBe(200);
+    const before = await signIns();
+    await revokeTokens();
+    const again = await seedPremium();
+    expect((await callKhqr(`/khqr?bankCode=AMK&billNumber=${again.policyNumber}`)).status).toBe(200);
+    expect(await signIns()).toBe(before + 1);
+  });
+
+  it.each([
+    ["missing bankCode", "billNumber=P123456789", "BAD_REQUEST", 400],
+    ["bankCode that starts like JSON but does not parse", `bankCode=${encodeURIComponent('{"id":"AMK"')}&billNumber=P123456789`, "BAD_REQUEST", 400],
+    ["bankCode object without bank", `bankCode=${encodeURIComponent('{"id":"AMK"}')}&billNumber=P123456789`, "BAD_REQUEST", 400],
+    ["missing billNumber", "bankCode=AMK", "BAD_REQUEST", 400],
+    ["billNumber with symbols", "bankCode=AMK&billNumber=P1-2", "BAD_REQUEST", 400],
+    ["unknown bank", "bankCode=NOBANK&billNumber=P123456789", "BANK_NOT_FOUND", 404],
+    ["bank without a merchant binding", `bankCode=${encodeURIComponent('{"id":"ABA","bank":"ABA"}')}&billNumber=P123456789`, "MERCHANT_NOT_BIND", 422],
+    ["unknown bill", "bankCode=AMK&billNumber=X000000404", "RESOURCE_NOT_FOUND", 404],
+  ])("%s: %s", async (_case, search, code, status) => {
+    const response = await callKhqr(`/khqr?${search}`);
+    expect(response.status).toBe(status);
+    expect((await response.json<any>()).error.code).toBe(code);
+  });
+
+  it("answers 502 AMK_UNKNOWN_ERROR when AMK's QR API answers an unknown code", async () => {
+    const premium = await seedPremium();
+    await failQr(premium.policyNumber, { code: "999" });
+    const response = await callKhqr(`/khqr?bankCode=AMK&billNumber=${premium.policyNumber}`);
+    expect(response.status).toBe(502);
+    expect((await response.json<any>()).error.code).toBe("AMK_UNKNOWN_ERROR");
+  });
+
+  it("answers 503 SERVER_UNAVAILABLE when AMK's QR API is down", async () => {
+    const premium = await seedPremium();
+    await failQr(premium.policyNumber, { httpStatus: 503 });
+    const response = await callKhqr(`/khqr?bankCode=AMK&billNumber=${premium.policyNumber}`);
+    expect(response.status).toBe(503);
+    expect((await response.json<any>()).error.code).toBe("SERVER_UNAVAILABLE");
+  });
+
+  it("requires a token with the khqr:generate scope", async () => {
+    expect((await callKhqr("/khqr?bankCode=AMK&billNumber=P123456789", { token: null })).status).toBe(401);
+    const forbidden = await callKhqr("/khqr?bankCode=AMK&billNumber=P123456789", { token: await tokenFor(["payments:inquire"]) });
+    expect(forbidden.status).toBe(403);
+    expect((await forbidden.json<any>()).error.code).toBe("FORBIDDEN");
+  });
+});
+
+// In this file too, since it signs in to the sandbox bank.
+describe("the whole KHQR flow: generate, pay at the bank, webhook, verify, events", () => {
+  it("confirms a QR paid at the sandbox bank, exactly as AMK would send it", async () => {
+    const premium = await seedPremium({ amount: 42.1 });
+    const generated = await callKhqr(`/khqr?bankCode=AMK&billNumber=${premium.policyNumber}`);
+    expect(generated.status).toBe(200);
+    const { data } = await generated.json<any>();
+
+    const webhook = await payAtBank(String(data.paymentId));
+    expect(webhook.body).toMatchObject({ invoice_number: String(premium.id), status: "SUCCESS", paid_amount: 42.1, currency: "USD" });
+    const response = await callGateway("/AMK/khqr", { method: "POST", token: webhook.authorization.slice("Bearer ".length), body: webhook.body });
+    expect(response.status).toBe(200);
+    expect((await response.json<any>()).data).toEqual({ transactionId: `AMK_KHQR_${premium.id}`, status: "CONFIRMED", message: "KHQR payment successfully processed" });
+    expect(await verifications(String(premium.id))).toBe(1);
+
+    const records = await eventually(() => kafkaRecords(premium.policyNumber), (r) => r.length >= 3);
+    const topics = records.map((r) => r.topic).sort();
+    expect(topics).toEqual(["dev.gateway.payment.success", "dev.gateway.payment.verified", "dev.khqr.generated-event"]);
+
+    const inquiry = await callGateway(`/AMK/payments?query=${premium.policyNumber}`);
+    expect(inquiry.status).toBe(404);
+  });
+});

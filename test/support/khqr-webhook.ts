@@ -1,0 +1,26 @@
+import { env } from "cloudflare:workers";
+import { callGateway } from "./gateway.ts";
+import type { TestPremium } from "./sandbox.ts";
+
+/** The webhook AMK sends for `premium`, paid in full, unless overridden. */
+export function khqrWebhookFor(premium: TestPremium, overrides: Record<string, unknown> = {}) {
+  return {
+    invoice_number: String(premium.id),
+    status: "SUCCESS",
+    merchant_number: env.AMK_MERCHANT_ID,
+    paid_amount: premium.amount,
+    currency: premium.currency,
+    paid_datetime: "2025-10-07 12:00:00.123456",
+    ...overrides,
+  };
+}
+
+export function sendWebhook(body: unknown, options: { env?: Partial<Cloudflare.Env> } = {}) {
+  return callGateway("/AMK/khqr", { method: "POST", body, env: options.env });
+}
+
+/** Makes the gateway know the premium (as an inquiry does) without signing in to AMK. */
+export async function serve(premium: TestPremium) {
+  const response = await callGateway(`/AMK/payments?query=${premium.policyNumber}`);
+  if (response.status !== 200) throw new Error(`inquiry failed: ${response.status}`);
+}
