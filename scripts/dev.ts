@@ -4,6 +4,7 @@
 // the process environment or .dev.vars, e.g. `INTEGRATION_BASE_URL=http://host:port npm run dev`.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { mintDevToken } from "../sandbox/dev-token.ts";
 import { GATEWAY_PORT, KHQR_PORT, localConfig, SANDBOX_PORT } from "../sandbox/local-config.ts";
 import { startSandbox } from "../sandbox/server.ts";
@@ -41,8 +42,9 @@ const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
 const config = effectiveConfig(sandboxUrl);
 const sandbox = await startSandbox({ port: sandboxPort, config, gatewayUrl: `http://127.0.0.1:${GATEWAY_PORT}` });
 
+const envFile = resolve(".wrangler/dev/workers.env");
 mkdirSync(".wrangler/dev", { recursive: true });
-writeEnvFile(".wrangler/dev/workers.env", config);
+writeEnvFile(envFile, config);
 
 const migrate = spawnSync("wrangler", ["d1", "migrations", "apply", "DB", "--local", "-c", "wrangler.toml"], { stdio: "inherit", env: quietWrangler });
 if (migrate.status !== 0) {
@@ -51,10 +53,13 @@ if (migrate.status !== 0) {
 }
 
 const children: ChildProcess[] = [];
-function wranglerDev(configPath: string, port: number) {
+function wranglerDev(configPath: string, port: number, inspectorPort: number) {
   const child = spawn(
     "wrangler",
-    ["dev", "-c", configPath, "--port", String(port), "--ip", "127.0.0.1", "--env-file", ".wrangler/dev/workers.env", "--show-interactive-dev-session=false", "--test-scheduled"],
+    [
+      "dev", "-c", configPath, "--port", String(port), "--ip", "127.0.0.1", "--inspector-port", String(inspectorPort),
+      "--env-file", envFile, "--persist-to", resolve(".wrangler/state"), "--show-interactive-dev-session=false", "--test-scheduled",
+    ],
     { stdio: ["ignore", "inherit", "inherit"], env: quietWrangler },
   );
   child.on("exit", (code) => {
@@ -75,8 +80,22 @@ async function shutdown(code: number) {
 process.on("SIGINT", () => void shutdown(0));
 process.on("SIGTERM", () => void shutdown(0));
 
-wranglerDev("wrangler.toml", GATEWAY_PORT);
-if (existsSync("workers/khqr/wrangler.toml")) wranglerDev("workers/khqr/wrangler.toml", KHQR_PORT);
+wranglerDev("wrangler.toml", GATEWAY_PORT, 9230);
+wranglerDev("workers/khqr/wrangler.toml", KHQR_PORT, 9231);
+
+/** Waits until wrangler answers on `port`, so the banner comes after wrangler's own output. */
+async function ready(port: number): Promise<void> {
+  for (let i = 0; i < 240; i++) {
+    try {
+      await fetch(`http://127.0.0.1:${port}/`);
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  throw new Error(`nothing answers on port ${port} after two minutes`);
+}
+await Promise.all([ready(GATEWAY_PORT), ready(KHQR_PORT)]);
 
 const token = config.JWT_SECRET
   ? await mintDevToken({
@@ -95,6 +114,7 @@ console.log(`
   sandbox   ${sandbox.url}   (Integration Service /integration, Kafka REST /kafka, AMK /amk)
   events    ${sandbox.url}/kafka/records
   demo premiums: P123456789 (150.00 USD), P987654321 (89.50 USD), A000000123 (400000 KHR)
+  pay a generated QR at the sandbox bank:  npm run pay -- <paymentId>
 
   dev token (all scopes, 24 h):
   export TOKEN=${token}

@@ -81,13 +81,3 @@ export async function markFailed(db: DrizzleD1Database, row: OutboxRow, error: s
     })
     .where(eq(eventOutbox.eventId, row.eventId));
 }
-
-/** Puts dead-lettered rows back in line (a manual replay after the cause is fixed). */
-export async function reviveDead(db: DrizzleD1Database, now: Date): Promise<number> {
-  const rows = await db
-    .update(eventOutbox)
-    .set({ deadAt: null, attempts: 0, nextAttemptAt: now.toISOString() })
-    .where(and(isNull(eventOutbox.publishedAt), sql`${eventOutbox.deadAt} IS NOT NULL`))
-    .returning({ eventId: eventOutbox.eventId });
-  return rows.length;
-}

@@ -1,0 +1,38 @@
+import { env } from "cloudflare:workers";
+import { drizzle } from "drizzle-orm/d1";
+import { describe, expect, it } from "vitest";
+import { claimDue, markFailed, MAX_PUBLISH_ATTEMPTS } from "../../workers/gateway/src/records/event-outbox.ts";
+
+async function insertEvent(eventId: string, attempts: number) {
+  const at = new Date(0).toISOString();
+  await env.DB.prepare(
+    "INSERT INTO event_outbox (event_id, type, message_key, payload, created_at, attempts, next_attempt_at) VALUES (?, 'gateway.payment.success', 'P000000001', '{}', ?, ?, ?)",
+  )
+    .bind(eventId, at, attempts, at)
+    .run();
+}
+
+describe("outbox retries", () => {
+  it("backs off after a failed attempt and dead-letters after the last one", async () => {
+    const db = drizzle(env.DB);
+    const now = new Date("2026-01-01T00:00:00Z");
+    await insertEvent("retry-me", 0);
+    await insertEvent("give-up", MAX_PUBLISH_ATTEMPTS - 1);
+
+    const claimed = await claimDue(db, now, { limit: 10 });
+    expect(claimed.map((r) => [r.eventId, r.attempts])).toEqual([
+      ["retry-me", 1],
+      ["give-up", MAX_PUBLISH_ATTEMPTS],
+    ]);
+    expect(await claimDue(db, now, { limit: 10 })).toEqual([]); // leased: not claimed twice
+    for (const row of claimed) await markFailed(db, row, "broker down", now);
+
+    const rows = await env.DB.prepare("SELECT event_id, next_attempt_at, dead_at, last_error FROM event_outbox ORDER BY event_id").all();
+    expect(rows.results).toEqual([
+      { event_id: "give-up", next_attempt_at: expect.any(String), dead_at: now.toISOString(), last_error: "broker down" },
+      { event_id: "retry-me", next_attempt_at: "2026-01-01T00:00:30.000Z", dead_at: null, last_error: "broker down" },
+    ]);
+    const later = new Date("2026-01-01T01:00:00Z");
+    expect((await claimDue(db, later, { limit: 10 })).map((r) => r.eventId)).toEqual(["retry-me"]);
+  });
+});
