@@ -23,6 +23,7 @@ export default defineConfig({
   ],
   test: {
     globalSetup: ["./test/setup/sandbox.ts"],
+    reporters: ["default", "./test/setup/summary-reporter.ts"],
     include: ["test/**/*.test.ts"],
     setupFiles: ["./test/setup/migrations.ts"],
     // The structured request log is noise when a test passes, and evidence when it fails.
