@@ -46,19 +46,25 @@ const envFile = resolve(".wrangler/dev/workers.env");
 mkdirSync(".wrangler/dev", { recursive: true });
 writeEnvFile(envFile, config);
 
-const migrate = spawnSync("wrangler", ["d1", "migrations", "apply", "DB", "--local", "-c", "wrangler.toml"], { stdio: "inherit", env: quietWrangler });
+// Each worker keeps its local state in its own folder: two workerd processes sharing one would
+// contend for the same SQLite files.
+const stateOf = (worker: string) => resolve(".wrangler/state", worker);
+const migrate = spawnSync("wrangler", ["d1", "migrations", "apply", "DB", "--local", "-c", "wrangler.toml", "--persist-to", stateOf("gateway")], {
+  stdio: "inherit",
+  env: quietWrangler,
+});
 if (migrate.status !== 0) {
   await sandbox.close();
   throw new Error("applying the D1 migrations locally failed");
 }
 
 const children: ChildProcess[] = [];
-function wranglerDev(configPath: string, port: number, inspectorPort: number) {
+function wranglerDev(worker: string, configPath: string, port: number, inspectorPort: number) {
   const child = spawn(
     "wrangler",
     [
       "dev", "-c", configPath, "--port", String(port), "--ip", "127.0.0.1", "--inspector-port", String(inspectorPort),
-      "--env-file", envFile, "--persist-to", resolve(".wrangler/state"), "--show-interactive-dev-session=false", "--test-scheduled",
+      "--env-file", envFile, "--persist-to", stateOf(worker), "--show-interactive-dev-session=false", "--test-scheduled",
     ],
     { stdio: ["ignore", "inherit", "inherit"], env: quietWrangler },
   );
@@ -80,8 +86,8 @@ async function shutdown(code: number) {
 process.on("SIGINT", () => void shutdown(0));
 process.on("SIGTERM", () => void shutdown(0));
 
-wranglerDev("wrangler.toml", GATEWAY_PORT, 9230);
-wranglerDev("workers/khqr/wrangler.toml", KHQR_PORT, 9231);
+wranglerDev("gateway", "wrangler.toml", GATEWAY_PORT, 9230);
+wranglerDev("khqr", "workers/khqr/wrangler.toml", KHQR_PORT, 9231);
 
 /** Waits until wrangler answers on `port`, so the banner comes after wrangler's own output. */
 async function ready(port: number): Promise<void> {
