@@ -30,6 +30,9 @@ export function localConfig(sandboxUrl: string): Record<string, string> {
   };
 }
 
+/** A second partner account at the sandbox bank, used only by the sandbox's own tests. */
+export const SANDBOX_TEST_PARTNER = { username: "sandbox-bank-tests", password: "sandbox-bank-tests-password" };
+
 /** Demo premiums the sandbox Integration Service starts with. */
 export const DEMO_PREMIUMS = [
   { id: 150001, policyNumber: "P123456789", payer: "John Doe", amount: 150.0, currency: "USD", dueDate: "2025-11-15" },

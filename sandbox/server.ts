@@ -4,9 +4,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { amkBank } from "./amk/index.ts";
 import { json, type SandboxRoute } from "./http.ts";
+import { identityProvider } from "./identity-provider.ts";
 import { integrationService } from "./integration-service.ts";
 import { kafkaRest } from "./kafka-rest.ts";
-import { DEMO_PREMIUMS, localConfig } from "./local-config.ts";
+import { DEMO_PREMIUMS, localConfig, SANDBOX_TEST_PARTNER } from "./local-config.ts";
 
 export interface SandboxOptions {
   port: number;
@@ -31,9 +32,11 @@ export function sandboxHandler(config: Record<string, string>, gatewayUrl?: stri
   const routes: SandboxRoute[] = [
     integrationService(need("INTEGRATION_TOKEN"), DEMO_PREMIUMS),
     kafkaRest({ username: need("KAFKA_REST_USERNAME"), password: need("KAFKA_REST_PASSWORD") }),
+    identityProvider(),
     amkBank({
       username: need("AMK_USERNAME"),
       password: need("AMK_PASSWORD"),
+      otherAccounts: [SANDBOX_TEST_PARTNER],
       merchantId: need("AMK_MERCHANT_ID"),
       storeId: need("AMK_STORE_ID"),
       terminalId: need("AMK_TERMINAL_ID"),
@@ -47,7 +50,7 @@ export function sandboxHandler(config: Record<string, string>, gatewayUrl?: stri
   return async (req) => {
     const url = new URL(req.url);
     if (url.pathname === "/" || url.pathname === "/__sandbox") {
-      return json({ sandbox: "AMK Payment Hub local sandbox", parts: ["/integration", "/kafka", "/amk", "/__sandbox"] });
+      return json({ sandbox: "AMK Payment Hub local sandbox", parts: ["/integration", "/kafka", "/amk", "/identity", "/__sandbox"] });
     }
     for (const route of routes) {
       const response = await route(req, url);

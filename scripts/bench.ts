@@ -13,11 +13,28 @@ const config = localConfig(sandbox);
 
 // One client per request keeps the per-client rate limit (100/min) out of the measurement.
 const token = (client: string) =>
-  mintDevToken({ secret: process.env.JWT_SECRET ?? config.JWT_SECRET!, issuer: config.JWT_ISSUER!, audience: config.JWT_AUDIENCE!, subject: client, scopes: ["payments:inquire", "payments:confirm"] });
+  mintDevToken({
+    secret: process.env.JWT_SECRET ?? config.JWT_SECRET!,
+    issuer: config.JWT_ISSUER!,
+    audience: config.JWT_AUDIENCE!,
+    subject: client,
+    scopes: ["payments:inquire", "payments:confirm"],
+  });
 
 async function seed(i: number, run: string, base: number) {
-  const premium = { id: base + i, policyNumber: `B${run}${String(i).padStart(5, "0")}`.slice(0, 10), payer: "Bench", amount: 10.5, currency: "USD", dueDate: "2026-01-01" };
-  await fetch(`${sandbox}/__sandbox/premiums`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(premium) });
+  const premium = {
+    id: base + i,
+    policyNumber: `B${run}${String(i).padStart(5, "0")}`.slice(0, 10),
+    payer: "Bench",
+    amount: 10.5,
+    currency: "USD",
+    dueDate: "2026-01-01",
+  };
+  await fetch(`${sandbox}/__sandbox/premiums`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(premium),
+  });
   return premium;
 }
 
@@ -52,7 +69,8 @@ const run = Date.now().toString(36).slice(-4).toUpperCase();
 const base = 10_000_000 + (Date.now() % 1_000_000) * 1_000;
 const premiums = await Promise.all(Array.from({ length: requests }, (_, i) => seed(i, run, base)));
 const tokens = await Promise.all(premiums.map((_, i) => token(`bench-${run}-${i}`)));
-const get = (i: number) => fetch(`${gateway}/AMK/payments?query=${premiums[i]!.policyNumber}`, { headers: { authorization: `Bearer ${tokens[i]}` } });
+const get = (i: number) =>
+  fetch(`${gateway}/AMK/payments?query=${premiums[i]!.policyNumber}`, { headers: { authorization: `Bearer ${tokens[i]}` } });
 
 await measure("inquiry (cache miss)", requests, get);
 await measure("inquiry (KV cache hit)", requests, get);
@@ -60,6 +78,14 @@ await measure("bill confirmation", requests, (i) =>
   fetch(`${gateway}/AMK/payments`, {
     method: "POST",
     headers: { authorization: `Bearer ${tokens[i]}`, "content-type": "application/json" },
-    body: JSON.stringify({ id: premiums[i]!.id, policyNumber: premiums[i]!.policyNumber, amount: 10.5, currency: "USD", bankTransactionId: `BENCH${run}${i}`, payer: "Bench", paidDate: "20260101120000" }),
+    body: JSON.stringify({
+      id: premiums[i]!.id,
+      policyNumber: premiums[i]!.policyNumber,
+      amount: 10.5,
+      currency: "USD",
+      bankTransactionId: `BENCH${run}${i}`,
+      payer: "Bench",
+      paidDate: "20260101120000",
+    }),
   }),
 );

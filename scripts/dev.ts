@@ -10,10 +10,29 @@ import { GATEWAY_PORT, KHQR_PORT, localConfig, SANDBOX_PORT } from "../sandbox/l
 import { startSandbox } from "../sandbox/server.ts";
 
 const CONFIG_NAMES = [
-  "AMK_BASE_URL", "AMK_VERIFY_URL", "AMK_USERNAME", "AMK_PASSWORD", "AMK_MERCHANT_ID", "AMK_STORE_ID", "AMK_TERMINAL_ID",
-  "AMK_SECRET_KEY", "INTEGRATION_BASE_URL", "INTEGRATION_TOKEN", "KAFKA_REST_URL", "KAFKA_REST_USERNAME", "KAFKA_REST_PASSWORD",
-  "KAFKA_REST_FLAVOR", "KAFKA_CLUSTER_ID", "KAFKA_TOPIC_PREFIX", "JWT_SECRET", "JWT_JWKS_URL", "JWT_ISSUER", "JWT_AUDIENCE",
-  "INTEGRATION_TIMEOUT_MS", "PREMIUM_CACHE_TTL_SECONDS", "AMK_TIMEOUT_MS",
+  "AMK_BASE_URL",
+  "AMK_VERIFY_URL",
+  "AMK_USERNAME",
+  "AMK_PASSWORD",
+  "AMK_MERCHANT_ID",
+  "AMK_STORE_ID",
+  "AMK_TERMINAL_ID",
+  "AMK_SECRET_KEY",
+  "INTEGRATION_BASE_URL",
+  "INTEGRATION_TOKEN",
+  "KAFKA_REST_URL",
+  "KAFKA_REST_USERNAME",
+  "KAFKA_REST_PASSWORD",
+  "KAFKA_REST_FLAVOR",
+  "KAFKA_CLUSTER_ID",
+  "KAFKA_TOPIC_PREFIX",
+  "JWT_SECRET",
+  "JWT_JWKS_URL",
+  "JWT_ISSUER",
+  "JWT_AUDIENCE",
+  "INTEGRATION_TIMEOUT_MS",
+  "PREMIUM_CACHE_TTL_SECONDS",
+  "AMK_TIMEOUT_MS",
 ];
 
 const quietWrangler = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" };
@@ -34,7 +53,13 @@ function effectiveConfig(sandboxUrl: string): Record<string, string> {
 }
 
 function writeEnvFile(path: string, vars: Record<string, string>) {
-  writeFileSync(path, Object.entries(vars).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join("\n") + "\n", { mode: 0o600 });
+  writeFileSync(
+    path,
+    Object.entries(vars)
+      .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+      .join("\n") + "\n",
+    { mode: 0o600 },
+  );
 }
 
 const sandboxPort = Number(process.env.SANDBOX_PORT ?? SANDBOX_PORT);
@@ -49,10 +74,14 @@ writeEnvFile(envFile, config);
 // Each worker keeps its local state in its own folder: two workerd processes sharing one would
 // contend for the same SQLite files.
 const stateOf = (worker: string) => resolve(".wrangler/state", worker);
-const migrate = spawnSync("wrangler", ["d1", "migrations", "apply", "DB", "--local", "-c", "wrangler.toml", "--persist-to", stateOf("gateway")], {
-  stdio: "inherit",
-  env: quietWrangler,
-});
+const migrate = spawnSync(
+  "wrangler",
+  ["d1", "migrations", "apply", "DB", "--local", "-c", "wrangler.toml", "--persist-to", stateOf("gateway")],
+  {
+    stdio: "inherit",
+    env: quietWrangler,
+  },
+);
 if (migrate.status !== 0) {
   await sandbox.close();
   throw new Error("applying the D1 migrations locally failed");
@@ -63,8 +92,21 @@ function wranglerDev(worker: string, configPath: string, port: number, inspector
   const child = spawn(
     "wrangler",
     [
-      "dev", "-c", configPath, "--port", String(port), "--ip", "127.0.0.1", "--inspector-port", String(inspectorPort),
-      "--env-file", envFile, "--persist-to", stateOf(worker), "--show-interactive-dev-session=false", "--test-scheduled",
+      "dev",
+      "-c",
+      configPath,
+      "--port",
+      String(port),
+      "--ip",
+      "127.0.0.1",
+      "--inspector-port",
+      String(inspectorPort),
+      "--env-file",
+      envFile,
+      "--persist-to",
+      stateOf(worker),
+      "--show-interactive-dev-session=false",
+      "--test-scheduled",
     ],
     { stdio: ["ignore", "inherit", "inherit"], env: quietWrangler },
   );

@@ -19,7 +19,9 @@ try {
     body: JSON.stringify({ invoiceNumber, status }),
   });
 } catch (error) {
-  console.error(`Cannot reach the sandbox at ${sandboxUrl} (${(error as Error).cause ?? error}). Is \`npm run dev\` or \`npm run sandbox\` running?`);
+  console.error(
+    `Cannot reach the sandbox at ${sandboxUrl} (${(error as Error).cause ?? error}). Is \`npm run dev\` or \`npm run sandbox\` running?`,
+  );
   process.exit(1);
 }
 
@@ -31,12 +33,15 @@ const result = (await response.json()) as {
 
 if (result.invoice) {
   const { invoice } = result;
-  console.log(`Invoice ${invoice.invoiceNumber} (bill ${invoice.billNumber}): ${invoice.amount} ${invoice.currency}, ${invoice.status} at ${invoice.paidAt ?? "-"} (GMT+7)`);
+  console.log(
+    `Invoice ${invoice.invoiceNumber} (bill ${invoice.billNumber}): ${invoice.amount} ${invoice.currency}, ${invoice.status} at ${invoice.paidAt ?? "-"} (GMT+7)`,
+  );
 }
 if (result.webhook) {
   console.log(`Webhook POST ${result.webhook.url}`);
   if (result.webhook.request) console.log(`  sent:     ${JSON.stringify(result.webhook.request.body)}`);
-  if (result.webhook.status !== undefined) console.log(`  answered: HTTP ${result.webhook.status} ${JSON.stringify(result.webhook.body, null, 2).replace(/\n/g, "\n  ")}`);
+  if (result.webhook.status !== undefined)
+    console.log(`  answered: HTTP ${result.webhook.status} ${JSON.stringify(result.webhook.body, null, 2).replace(/\n/g, "\n  ")}`);
 }
 if (!response.ok) {
   console.error(`Failed (HTTP ${response.status}): ${result.error ?? JSON.stringify(result)}`);

@@ -32,11 +32,16 @@ export class PaymentError extends Error {
   /** For the log only. */
   readonly reason?: string;
   readonly headers?: Record<string, string>;
+  /**
+   * The answer may change if the same request comes again (AMK still settling, an upstream
+   * down): never kept for idempotent replay. Every 5xx is retryable too.
+   */
+  readonly retryable: boolean;
 
   constructor(
     code: ErrorCode,
     message: string,
-    options: { details?: string; reason?: string; headers?: Record<string, string> } = {},
+    options: { details?: string; reason?: string; headers?: Record<string, string>; retryable?: boolean } = {},
   ) {
     super(message);
     this.name = "PaymentError";
@@ -44,6 +49,7 @@ export class PaymentError extends Error {
     this.details = options.details;
     this.reason = options.reason;
     this.headers = options.headers;
+    this.retryable = options.retryable ?? codeToStatus(code) >= 500;
   }
 
   get status(): ErrorStatus {

@@ -3,6 +3,8 @@ export interface AmkBankOptions {
   /** Partner API sign-in. */
   username: string;
   password: string;
+  /** More partner accounts, so test files that count sign-ins never count each other's. */
+  otherAccounts?: { username: string; password: string }[];
   /** The merchant binding payment-verify checks, and the merchant the QR codes pay. */
   merchantId: string;
   storeId: string;

@@ -77,7 +77,8 @@ function seedTransaction(body: unknown, state: AmkBankState): Response {
   if (seed.respond !== undefined) {
     const r = seed.respond as Record<string, unknown> | null;
     if (typeof r?.code === "string") respond = { code: r.code };
-    else if (Number.isInteger(r?.httpStatus) && (r!.httpStatus as number) >= 100 && (r!.httpStatus as number) <= 599) respond = { httpStatus: r!.httpStatus as number };
+    else if (Number.isInteger(r?.httpStatus) && (r!.httpStatus as number) >= 100 && (r!.httpStatus as number) <= 599)
+      respond = { httpStatus: r!.httpStatus as number };
     else return json({ error: 'respond must be {"code": "..."} or {"httpStatus": 100-599}' }, 400);
   }
 
@@ -85,10 +86,13 @@ function seedTransaction(body: unknown, state: AmkBankState): Response {
   if (!hasRecord && !respond) return json({ error: "give status, amount and currency, or respond" }, 400);
   if (hasRecord) {
     if (!STATUSES.includes(seed.status as AmkTransactionStatus)) return json({ error: "status must be SUCCESS, PENDING or FAILED" }, 400);
-    if (typeof seed.amount !== "number" || typeof seed.currency !== "string") return json({ error: "amount (number) and currency (string) are required with status" }, 400);
-    if (seed.paidAt !== undefined && seed.paidAt !== null && typeof seed.paidAt !== "string") return json({ error: "paidAt must be a string or null" }, 400);
+    if (typeof seed.amount !== "number" || typeof seed.currency !== "string")
+      return json({ error: "amount (number) and currency (string) are required with status" }, 400);
+    if (seed.paidAt !== undefined && seed.paidAt !== null && typeof seed.paidAt !== "string")
+      return json({ error: "paidAt must be a string or null" }, 400);
     const status = seed.status as AmkTransactionStatus;
-    const paidAt = seed.paidAt === undefined ? (status === "PENDING" ? null : cambodiaDateTime(Date.now())) : (seed.paidAt as string | null);
+    const paidAt =
+      seed.paidAt === undefined ? (status === "PENDING" ? null : cambodiaDateTime(Date.now())) : (seed.paidAt as string | null);
     state.seededTransactions.set(txId, { txId, status, amount: seed.amount, currency: seed.currency, paidAt });
   }
   if (respond) state.forcedVerifyReplies.set(txId, respond);
@@ -99,10 +103,12 @@ function addQrFailure(body: unknown, state: AmkBankState): Response {
   const failure = (body ?? {}) as Record<string, unknown>;
   if (typeof failure.billNumber !== "string" || failure.billNumber === "") return json({ error: "billNumber is required" }, 400);
   const httpStatus = failure.httpStatus ?? 200;
-  if (!Number.isInteger(httpStatus) || (httpStatus as number) < 100 || (httpStatus as number) > 599) return json({ error: "httpStatus must be 100-599" }, 400);
+  if (!Number.isInteger(httpStatus) || (httpStatus as number) < 100 || (httpStatus as number) > 599)
+    return json({ error: "httpStatus must be 100-599" }, 400);
   if (failure.code !== undefined && typeof failure.code !== "string") return json({ error: "code must be a string" }, 400);
   if (failure.code === undefined && failure.httpStatus === undefined) return json({ error: "give code, httpStatus or both" }, 400);
-  if (failure.times !== undefined && (!Number.isInteger(failure.times) || (failure.times as number) < 1)) return json({ error: "times must be a positive integer" }, 400);
+  if (failure.times !== undefined && (!Number.isInteger(failure.times) || (failure.times as number) < 1))
+    return json({ error: "times must be a positive integer" }, 400);
   const code = (failure.code as string | undefined) ?? String(httpStatus);
   state.qrFailures.set(failure.billNumber, { code, httpStatus: httpStatus as number, remaining: failure.times as number | undefined });
   return json({ billNumber: failure.billNumber, code, httpStatus, times: failure.times ?? null }, 201);

@@ -33,5 +33,8 @@ export async function pay(req: Request, state: AmkBankState, options: AmkBankOpt
   if ("error" in webhook.response) {
     return json({ error: `payment recorded, but the webhook to ${webhook.url} failed: ${webhook.response.error}`, invoice, webhook }, 502);
   }
-  return json({ invoice, webhook: { url: webhook.url, status: webhook.response.status, body: webhook.response.body, request: webhook.request } });
+  return json({
+    invoice,
+    webhook: { url: webhook.url, status: webhook.response.status, body: webhook.response.body, request: webhook.request },
+  });
 }

@@ -1,11 +1,12 @@
 // POST /amk/auth/sign-in: partner credentials for a bearer token valid one hour.
 import { json, readJson } from "../http.ts";
 import { amkFailure } from "./amk-reply.ts";
+import type { AmkBankOptions } from "./bank-options.ts";
 import type { AmkBankState } from "./bank-state.ts";
 
 export const TOKEN_LIFETIME_S = 3600;
 
-export async function signIn(req: Request, state: AmkBankState, credentials: { username: string; password: string }): Promise<Response> {
+export async function signIn(req: Request, state: AmkBankState, options: AmkBankOptions): Promise<Response> {
   const body = (await readJson(req)) as { username?: unknown; password?: unknown } | undefined;
   if (typeof body?.username !== "string" || typeof body.password !== "string") {
     return amkFailure("400", "username and password are required", 400);
@@ -13,7 +14,8 @@ export async function signIn(req: Request, state: AmkBankState, credentials: { u
   const counts = state.signIns.get(body.username) ?? { attempts: 0, accepted: 0 };
   counts.attempts += 1;
   state.signIns.set(body.username, counts);
-  if (body.username !== credentials.username || body.password !== credentials.password) {
+  const accounts = [{ username: options.username, password: options.password }, ...(options.otherAccounts ?? [])];
+  if (!accounts.some((a) => a.username === body.username && a.password === body.password)) {
     return amkFailure("401", "Invalid username or password", 401);
   }
   counts.accepted += 1;

@@ -52,8 +52,9 @@ export async function verifyBearerToken(authorization: string | undefined, verif
     if (error instanceof errors.JOSEError) throw unauthorized(`${error.code}: ${error.message}`);
     throw error;
   }
+  if (typeof payload.sub !== "string" || payload.sub.trim() === "") throw unauthorized("sub must name the client");
   const scope = typeof payload.scope === "string" ? payload.scope : "";
-  return { id: payload.sub as string, scopes: new Set(scope.split(" ").filter(Boolean)) };
+  return { id: payload.sub, scopes: new Set(scope.split(" ").filter(Boolean)) };
 }
 
 export function requireScope(client: Client, scope: Scope): void {

@@ -1,10 +1,10 @@
 // Worker configuration is parsed once per environment object and validated with valibot; a
 // missing or bad value fails naming the variable (logged; the client sees INTERNAL_ERROR).
 import * as v from "valibot";
+import type { TokenVerification } from "../auth/bearer-token.ts";
 import { PaymentError } from "../errors.ts";
 
-export const requiredText = (name: string) =>
-  v.pipe(v.string(`${name} is required`), v.trim(), v.nonEmpty(`${name} is required`));
+export const requiredText = (name: string) => v.pipe(v.string(`${name} is required`), v.trim(), v.nonEmpty(`${name} is required`));
 
 export const httpUrl = (name: string) =>
   v.pipe(requiredText(name), v.url(`${name} must be an http(s) URL`), v.regex(/^https?:\/\//, `${name} must be an http(s) URL`));
@@ -15,12 +15,16 @@ export const positiveInteger = (name: string, fallback: number) =>
     String(fallback),
   );
 
-/** The JWT and Kafka settings both workers read (external-contracts §1). */
-export const sharedEntries = {
+/** Bearer-token settings, which both workers read (external-contracts §1-2). */
+export const tokenEntries = {
   JWT_SECRET: v.optional(v.pipe(v.string(), v.minLength(32, "JWT_SECRET must be at least 32 characters"))),
   JWT_JWKS_URL: v.optional(httpUrl("JWT_JWKS_URL")),
   JWT_ISSUER: requiredText("JWT_ISSUER"),
   JWT_AUDIENCE: requiredText("JWT_AUDIENCE"),
+};
+
+/** Kafka REST settings (external-contracts §6); the gateway publishes every event. */
+export const kafkaEntries = {
   KAFKA_REST_URL: httpUrl("KAFKA_REST_URL"),
   KAFKA_REST_USERNAME: requiredText("KAFKA_REST_USERNAME"),
   KAFKA_REST_PASSWORD: requiredText("KAFKA_REST_PASSWORD"),
@@ -29,17 +33,22 @@ export const sharedEntries = {
   KAFKA_TOPIC_PREFIX: v.optional(v.string(), "dev."),
 };
 
-type SharedSettings = v.InferOutput<v.ObjectSchema<typeof sharedEntries, undefined>>;
+type TokenSettings = v.InferOutput<v.ObjectSchema<typeof tokenEntries, undefined>>;
+type KafkaSettingsInput = v.InferOutput<v.ObjectSchema<typeof kafkaEntries, undefined>>;
 
-/** Rules across the shared settings, for the end of each worker's config pipe. */
-export function sharedChecks<T extends SharedSettings>() {
-  return [
-    v.check((s: T) => Boolean(s.JWT_SECRET || s.JWT_JWKS_URL), "JWT_SECRET or JWT_JWKS_URL is required"),
-    v.check(
-      (s: T) => s.KAFKA_REST_FLAVOR !== "confluent-v3" || Boolean(s.KAFKA_CLUSTER_ID),
-      "KAFKA_CLUSTER_ID is required when KAFKA_REST_FLAVOR is confluent-v3",
-    ),
-  ] as const;
+export function tokenCheck<T extends TokenSettings>() {
+  return v.check((s: T) => Boolean(s.JWT_SECRET || s.JWT_JWKS_URL), "JWT_SECRET or JWT_JWKS_URL is required");
+}
+
+export function kafkaCheck<T extends KafkaSettingsInput>() {
+  return v.check(
+    (s: T) => s.KAFKA_REST_FLAVOR !== "confluent-v3" || Boolean(s.KAFKA_CLUSTER_ID),
+    "KAFKA_CLUSTER_ID is required when KAFKA_REST_FLAVOR is confluent-v3",
+  );
+}
+
+export function tokenVerification(env: TokenSettings): TokenVerification {
+  return { issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, secret: env.JWT_SECRET, jwksUrl: env.JWT_JWKS_URL };
 }
 
 /** Parses `env` with `schema`, remembering the result per environment object. */
@@ -50,7 +59,7 @@ export function configParser<S extends v.GenericSchema>(schema: S): (env: object
     if (cached) return cached;
     const result = v.safeParse(schema, env);
     if (!result.success) {
-      const problems = result.issues.map((issue) => issue.message).join("; ");
+      const problems = result.issues.map((issue) => `${v.getDotPath(issue) ?? "configuration"}: ${issue.message}`).join("; ");
       throw new PaymentError("INTERNAL_ERROR", "The service is misconfigured", { reason: `configuration: ${problems}` });
     }
     parsed.set(env, result.output);

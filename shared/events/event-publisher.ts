@@ -59,7 +59,9 @@ function confluentPublisher(settings: KafkaSettings): EventPublisher {
         });
         const body = (await response.json().catch(() => ({}))) as { error_code?: number; message?: string };
         if (!response.ok || body.error_code !== 200) {
-          throw new Error(`confluent-v3 produce to ${record.topic} failed: HTTP ${response.status} ${body.error_code ?? ""} ${body.message ?? ""}`);
+          throw new Error(
+            `confluent-v3 produce to ${record.topic} failed: HTTP ${response.status} ${body.error_code ?? ""} ${body.message ?? ""}`,
+          );
         }
       }
     },

@@ -12,7 +12,10 @@ export interface RateLimiter {
 
 const RATE_LIMIT_PERIOD_SECONDS = 60;
 
-export function clientAuth<E extends AnyApiEnv>(scope: Scope, rateLimiter: (bindings: E["Bindings"]) => RateLimiter | undefined): MiddlewareHandler<E> {
+export function clientAuth<E extends AnyApiEnv>(
+  scope: Scope,
+  rateLimiter: (bindings: E["Bindings"]) => RateLimiter | undefined,
+): MiddlewareHandler<E> {
   return async (c, next) => {
     const client = await verifyBearerToken(c.req.header("authorization"), c.get("config").tokens);
     c.set("client", client);

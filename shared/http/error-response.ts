@@ -15,6 +15,5 @@ export function onError<E extends AnyApiEnv>(): ErrorHandler<E> {
 }
 
 export function notFound<E extends AnyApiEnv>(): NotFoundHandler<E> {
-  return (c) =>
-    errorResponse(c, new PaymentError("RESOURCE_NOT_FOUND", "No such endpoint", { details: `${c.req.method} ${c.req.path}` }));
+  return (c) => errorResponse(c, new PaymentError("RESOURCE_NOT_FOUND", "No such endpoint", { details: `${c.req.method} ${c.req.path}` }));
 }

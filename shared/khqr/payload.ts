@@ -103,7 +103,8 @@ export function buildKhqr(input: KhqrMerchantInput): string {
   ].join("");
 
   const { createdAtMs, expiresAtMs } = input;
-  const timestamps = tlv("createdAtMs", "00", timestamp("createdAtMs", createdAtMs)) + tlv("expiresAtMs", "01", timestamp("expiresAtMs", expiresAtMs));
+  const timestamps =
+    tlv("createdAtMs", "00", timestamp("createdAtMs", createdAtMs)) + tlv("expiresAtMs", "01", timestamp("expiresAtMs", expiresAtMs));
   if (expiresAtMs <= createdAtMs) throw new KhqrError("expiresAtMs", "must be after createdAtMs");
 
   const body =
@@ -184,7 +185,8 @@ function characters(value: string): number {
 
 function tlv(field: string, tag: string, value: string): string {
   const length = characters(value);
-  if (length > MAX_VALUE_LENGTH) throw new KhqrError(field, `encodes to ${length} characters; a KHQR field holds at most ${MAX_VALUE_LENGTH}`);
+  if (length > MAX_VALUE_LENGTH)
+    throw new KhqrError(field, `encodes to ${length} characters; a KHQR field holds at most ${MAX_VALUE_LENGTH}`);
   return `${tag}${String(length).padStart(2, "0")}${value}`;
 }
 

@@ -27,9 +27,12 @@ async function expectStatus(token: string | null, status: number, code: string, 
 describe("bearer tokens", () => {
   it("401 without a token", () => expectStatus(null, 401, "UNAUTHORIZED"));
   it("401 with a malformed header value", () => expectStatus("not a jwt", 401, "UNAUTHORIZED"));
-  it("401 with a bad signature", async () => expectStatus(await tokenFor(undefined, { secret: "another-secret-that-is-long-enough-000" }), 401, "UNAUTHORIZED"));
+  it("401 with a bad signature", async () =>
+    expectStatus(await tokenFor(undefined, { secret: "another-secret-that-is-long-enough-000" }), 401, "UNAUTHORIZED"));
   it("401 when expired", async () => {
-    const token = await claims().setExpirationTime(Math.floor(Date.now() / 1000) - 60).sign(key());
+    const token = await claims()
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
+      .sign(key());
     await expectStatus(token, 401, "UNAUTHORIZED");
   });
   it("401 without an expiry", async () => {
@@ -42,14 +45,20 @@ describe("bearer tokens", () => {
     await expectStatus(token, 401, "UNAUTHORIZED");
   });
   it("401 for alg: none", async () => {
-    const token = new UnsecuredJWT({ scope: "payments:inquire" }).setSubject("c").setIssuer(env.JWT_ISSUER).setAudience(env.JWT_AUDIENCE).setExpirationTime("5m").encode();
+    const token = new UnsecuredJWT({ scope: "payments:inquire" })
+      .setSubject("c")
+      .setIssuer(env.JWT_ISSUER)
+      .setAudience(env.JWT_AUDIENCE)
+      .setExpirationTime("5m")
+      .encode();
     await expectStatus(token, 401, "UNAUTHORIZED");
   });
   it("401 for another algorithm with the same key (HS512)", async () => {
     const token = await claims("HS512").sign(key());
     await expectStatus(token, 401, "UNAUTHORIZED");
   });
-  it("401 for the wrong issuer", async () => expectStatus(await claims().setIssuer("https://evil.example").sign(key()), 401, "UNAUTHORIZED"));
+  it("401 for the wrong issuer", async () =>
+    expectStatus(await claims().setIssuer("https://evil.example").sign(key()), 401, "UNAUTHORIZED"));
   it("401 for the wrong audience", async () => expectStatus(await claims().setAudience("someone-else").sign(key()), 401, "UNAUTHORIZED"));
   it("401 before its not-before time", async () => expectStatus(await claims().setNotBefore("10m").sign(key()), 401, "UNAUTHORIZED"));
 
@@ -58,7 +67,11 @@ describe("bearer tokens", () => {
   });
 
   it("403 FORBIDDEN for confirming with only the inquiry scope", async () => {
-    const response = await callGateway("/AMK/payments", { method: "POST", token: await tokenFor(["payments:inquire"]), body: billConfirmationFor(premium) });
+    const response = await callGateway("/AMK/payments", {
+      method: "POST",
+      token: await tokenFor(["payments:inquire"]),
+      body: billConfirmationFor(premium),
+    });
     expect(response.status).toBe(403);
     expect((await response.json<any>()).error.code).toBe("FORBIDDEN");
   });
@@ -69,7 +82,11 @@ describe("bearer tokens", () => {
   });
 
   it("judges scope before input: an invalid body with the wrong scope is 403", async () => {
-    const response = await callGateway("/AMK/payments", { method: "POST", token: await tokenFor(["khqr:generate"]), body: { nonsense: true } });
+    const response = await callGateway("/AMK/payments", {
+      method: "POST",
+      token: await tokenFor(["khqr:generate"]),
+      body: { nonsense: true },
+    });
     expect(response.status).toBe(403);
   });
 });

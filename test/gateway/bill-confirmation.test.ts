@@ -17,7 +17,12 @@ describe("POST /AMK/payments: confirming a bill payment", () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
       success: true,
-      data: { transactionId: body.bankTransactionId, paymentReferenceId: String(premium.id), status: "CONFIRMED", message: "Payment successfully processed" },
+      data: {
+        transactionId: body.bankTransactionId,
+        paymentReferenceId: String(premium.id),
+        status: "CONFIRMED",
+        message: "Payment successfully processed",
+      },
     });
   });
 
@@ -33,7 +38,9 @@ describe("POST /AMK/payments: confirming a bill payment", () => {
       currency: "USD",
       paid_at: "2025-10-07T05:00:00.000Z",
     });
-    const outbox = await env.DB.prepare("SELECT type, message_key, published_at FROM event_outbox WHERE message_key = ? ORDER BY type").bind(premium.policyNumber).all();
+    const outbox = await env.DB.prepare("SELECT type, message_key, published_at FROM event_outbox WHERE message_key = ? ORDER BY type")
+      .bind(premium.policyNumber)
+      .all();
     expect(outbox.results.map((r) => r.type)).toEqual(["gateway.payment.confirmed", "gateway.payment.success"]);
     expect(outbox.results.every((r) => r.published_at !== null)).toBe(true);
   });
@@ -131,5 +138,23 @@ describe("POST /AMK/payments: confirming a bill payment", () => {
     const body = await inquiry.json<any>();
     expect(body.error.code).toBe("RESOURCE_NOT_FOUND");
     expect(body.error.details).toContain("paid");
+  });
+});
+
+describe("events through a Confluent REST proxy (KAFKA_REST_FLAVOR=confluent-v3)", () => {
+  it("publishes the same events with the confluent-v3 records API", async () => {
+    const premium = await seedPremium();
+    const response = await callGateway("/AMK/payments", {
+      method: "POST",
+      body: billConfirmationFor(premium),
+      env: { KAFKA_REST_FLAVOR: "confluent-v3", KAFKA_CLUSTER_ID: "sandbox-cluster" } as never,
+    });
+    expect(response.status).toBe(200);
+    const records = await kafkaRecords(premium.policyNumber);
+    expect(records.map((r) => [r.topic, (r as any).flavor]).sort()).toEqual([
+      ["dev.gateway.payment.confirmed", "confluent-v3"],
+      ["dev.gateway.payment.success", "confluent-v3"],
+    ]);
+    expect(records[0]!.value.policyNumber).toBe(premium.policyNumber);
   });
 });

@@ -11,7 +11,7 @@ async function expectBadRequest(body: unknown, field: string) {
   const envelope = await response.json<any>();
   expect(envelope.success).toBe(false);
   expect(envelope.error.code).toBe("BAD_REQUEST");
-  expect(envelope.error.details).toContain(field);
+  expect(envelope.error.details).toMatch(new RegExp(`(^|; )${field}: `));
 }
 
 describe("POST /AMK/payments: input validation (400 BAD_REQUEST)", () => {
@@ -54,7 +54,11 @@ describe("POST /AMK/payments: input validation (400 BAD_REQUEST)", () => {
   });
 
   it("rejects malformed JSON", async () => {
-    const response = await callGateway("/AMK/payments", { method: "POST", rawBody: "{not json", headers: { "content-type": "application/json" } });
+    const response = await callGateway("/AMK/payments", {
+      method: "POST",
+      rawBody: "{not json",
+      headers: { "content-type": "application/json" },
+    });
     expect(response.status).toBe(400);
     expect((await response.json<any>()).error).toMatchObject({ code: "BAD_REQUEST", message: "Request body is not valid JSON" });
   });
@@ -75,7 +79,10 @@ describe("POST /AMK/payments: input validation (400 BAD_REQUEST)", () => {
   });
 
   it("refuses a body over 64 KiB with 413 PAYLOAD_TOO_LARGE", async () => {
-    const response = await callGateway("/AMK/payments", { method: "POST", body: { ...billConfirmationFor(premium), padding: "x".repeat(70_000) } });
+    const response = await callGateway("/AMK/payments", {
+      method: "POST",
+      body: { ...billConfirmationFor(premium), padding: "x".repeat(70_000) },
+    });
     expect(response.status).toBe(413);
     expect((await response.json<any>()).error.code).toBe("PAYLOAD_TOO_LARGE");
   });

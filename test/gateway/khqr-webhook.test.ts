@@ -1,15 +1,8 @@
-import { env } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { clearVerify, seedVerify, verifications } from "../support/amk.ts";
-import { khqrWebhookFor, sendWebhook, serve } from "../support/khqr-webhook.ts";
+import { khqrWebhookFor, paidPremium, sendWebhook, serve } from "../support/khqr-webhook.ts";
 import { kafkaRecords, seedPremium } from "../support/sandbox.ts";
-
-async function paidPremium(overrides = {}) {
-  const premium = await seedPremium(overrides);
-  await serve(premium);
-  await seedVerify(String(premium.id), { status: "SUCCESS", amount: premium.amount, currency: premium.currency });
-  return premium;
-}
 
 async function expectError(response: Response, status: number, code: string) {
   expect(response.status).toBe(status);
@@ -28,8 +21,15 @@ describe("POST /AMK/khqr: a verified KHQR payment", () => {
       data: { transactionId: `AMK_KHQR_${premium.id}`, status: "CONFIRMED", message: "KHQR payment successfully processed" },
     });
     expect(await verifications(String(premium.id))).toBe(1);
-    const payment = await env.DB.prepare("SELECT channel, transaction_id, amount_minor, paid_at FROM payments WHERE payment_id = ?").bind(premium.id).first();
-    expect(payment).toEqual({ channel: "KHQR", transaction_id: `AMK_KHQR_${premium.id}`, amount_minor: 15000, paid_at: "2025-10-07T05:00:00.123Z" });
+    const payment = await env.DB.prepare("SELECT channel, transaction_id, amount_minor, paid_at FROM payments WHERE payment_id = ?")
+      .bind(premium.id)
+      .first();
+    expect(payment).toEqual({
+      channel: "KHQR",
+      transaction_id: `AMK_KHQR_${premium.id}`,
+      amount_minor: 15000,
+      paid_at: "2025-10-07T05:00:00.123Z",
+    });
   });
 
   it("publishes gateway.payment.verified and gateway.payment.success with the contract's payloads", async () => {
@@ -51,7 +51,11 @@ describe("POST /AMK/khqr: a verified KHQR payment", () => {
       transactionId: `AMK_KHQR_${premium.id}`,
       paidAt: "2025-10-07T05:00:00.123Z",
     });
-    expect(records.find((r) => r.topic === "dev.gateway.payment.success")!.value).toMatchObject({ channel: "KHQR", transactionId: `AMK_KHQR_${premium.id}`, amount: 89.5 });
+    expect(records.find((r) => r.topic === "dev.gateway.payment.success")!.value).toMatchObject({
+      channel: "KHQR",
+      transactionId: `AMK_KHQR_${premium.id}`,
+      amount: 89.5,
+    });
   });
 
   it("acknowledges a non-SUCCESS webhook with 200, confirms nothing, publishes nothing, keeps it for audit", async () => {
@@ -61,7 +65,9 @@ describe("POST /AMK/khqr: a verified KHQR payment", () => {
     expect((await response.json<any>()).data).toMatchObject({ transactionId: `AMK_KHQR_${premium.id}`, status: "FAILED" });
     expect(await verifications(String(premium.id))).toBe(0);
     expect(await kafkaRecords(premium.policyNumber)).toEqual([]);
-    const receipt = await env.DB.prepare("SELECT status, outcome FROM webhook_receipts WHERE invoice_number = ?").bind(String(premium.id)).first();
+    const receipt = await env.DB.prepare("SELECT status, outcome FROM webhook_receipts WHERE invoice_number = ?")
+      .bind(String(premium.id))
+      .first();
     expect(receipt).toEqual({ status: "FAILED", outcome: "ACKNOWLEDGED" });
     // The customer pays after all: the SUCCESS webhook still confirms.
     expect((await sendWebhook(khqrWebhookFor(premium))).status).toBe(200);
@@ -81,12 +87,20 @@ describe("POST /AMK/khqr: refusals", () => {
     expect(await verifications(String(premium.id))).toBe(0);
   });
 
-  it.each(["PENDING", "FAILED"])("TRANSACTION_VERIFY_FAILED when AMK reports %s", async (status) => {
-    const premium = await paidPremium();
-    await seedVerify(String(premium.id), { status, amount: premium.amount, currency: premium.currency });
-    await expectError(await sendWebhook(khqrWebhookFor(premium)), 422, "TRANSACTION_VERIFY_FAILED");
-    expect(await kafkaRecords(premium.policyNumber)).toEqual([]);
-  });
+  it.each(["PENDING", "FAILED"])(
+    "TRANSACTION_VERIFY_FAILED when AMK reports %s, and AMK's retry confirms once it settles",
+    async (status) => {
+      const premium = await paidPremium();
+      await seedVerify(String(premium.id), { status, amount: premium.amount, currency: premium.currency });
+      await expectError(await sendWebhook(khqrWebhookFor(premium)), 422, "TRANSACTION_VERIFY_FAILED");
+      expect(await kafkaRecords(premium.policyNumber)).toEqual([]);
+      // Not a final answer: it is not kept for replay, so the same webhook retried succeeds.
+      await seedVerify(String(premium.id), { status: "SUCCESS", amount: premium.amount, currency: premium.currency });
+      const retry = await sendWebhook(khqrWebhookFor(premium));
+      expect(retry.status).toBe(200);
+      expect(retry.headers.get("idempotent-replayed")).toBeNull();
+    },
+  );
 
   it("TRANSACTION_VERIFY_FAILED when AMK does not know the transaction", async () => {
     const premium = await seedPremium();
@@ -106,6 +120,24 @@ describe("POST /AMK/khqr: refusals", () => {
     await seedVerify(String(premium.id), { status: "SUCCESS", amount: 150, currency: "KHR" });
     const body = await expectError(await sendWebhook(khqrWebhookFor(premium)), 422, "PAYMENT_VERIFICATION_DATA_MISMATCHED");
     expect(body.error.details).toContain("currency");
+  });
+
+  it("matches the webhook against the QR issued, even when the premium changed after", async () => {
+    const premium = await paidPremium();
+    const issued = await (exports as any).GatewayEntrypoint.recordQrIssued({
+      invoiceNumber: String(premium.id),
+      premium: { ...premium },
+      bankCode: "AMK",
+      qrString: "000201010212...test",
+    });
+    expect(issued.ok).toBe(true);
+    await seedPremium({ ...premium, amount: 175 });
+    await env.PREMIUM_CACHE.delete(`premium:v1:${premium.policyNumber}`);
+    await serve(premium);
+    const response = await sendWebhook(khqrWebhookFor(premium));
+    expect(response.status).toBe(200);
+    const payment = await env.DB.prepare("SELECT amount_minor FROM payments WHERE payment_id = ?").bind(premium.id).first();
+    expect(payment).toEqual({ amount_minor: 15000 });
   });
 
   it("PAYMENT_VERIFICATION_DATA_MISMATCHED when webhook and AMK agree but differ from the premium", async () => {
@@ -128,7 +160,11 @@ describe("POST /AMK/khqr: refusals", () => {
 
   it("AMK_UNKNOWN_ERROR when our hash is wrong (AMK checks it)", async () => {
     const premium = await paidPremium();
-    await expectError(await sendWebhook(khqrWebhookFor(premium), { env: { AMK_SECRET_KEY: "not-the-shared-key" } }), 502, "AMK_UNKNOWN_ERROR");
+    await expectError(
+      await sendWebhook(khqrWebhookFor(premium), { env: { AMK_SECRET_KEY: "not-the-shared-key" } }),
+      502,
+      "AMK_UNKNOWN_ERROR",
+    );
   });
 
   it("SERVER_UNAVAILABLE when AMK is down, and the retry confirms once AMK is back (5xx is never stored)", async () => {
@@ -145,6 +181,10 @@ describe("POST /AMK/khqr: refusals", () => {
   // workerd logs its own "Network connection lost" line for the refused connection; the test still judges our answer.
   it("SERVER_UNAVAILABLE when AMK cannot be reached", async () => {
     const premium = await paidPremium();
-    await expectError(await sendWebhook(khqrWebhookFor(premium), { env: { AMK_VERIFY_URL: "http://127.0.0.1:9/verify" } }), 503, "SERVER_UNAVAILABLE");
+    await expectError(
+      await sendWebhook(khqrWebhookFor(premium), { env: { AMK_VERIFY_URL: "http://127.0.0.1:9/verify" } }),
+      503,
+      "SERVER_UNAVAILABLE",
+    );
   });
 });

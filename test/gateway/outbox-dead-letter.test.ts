@@ -36,3 +36,13 @@ describe("outbox retries", () => {
     expect((await claimDue(db, later, { limit: 10 })).map((r) => r.eventId)).toEqual(["retry-me"]);
   });
 });
+
+describe("outbox attempts that never reported back", () => {
+  it("dead-letters a row whose last attempt died mid-publish, instead of claiming it again", async () => {
+    const db = drizzle(env.DB);
+    await insertEvent("orphaned", MAX_PUBLISH_ATTEMPTS);
+    expect(await claimDue(db, new Date("2026-01-01T00:00:00Z"), { limit: 10 })).toEqual([]);
+    const row = await env.DB.prepare("SELECT dead_at, last_error FROM event_outbox WHERE event_id = 'orphaned'").first();
+    expect(row).toEqual({ dead_at: "2026-01-01T00:00:00.000Z", last_error: "no outcome reported for the last attempt" });
+  });
+});

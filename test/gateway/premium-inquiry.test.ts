@@ -10,7 +10,14 @@ describe("GET /AMK/payments", () => {
     expect(response.headers.get("x-request-id")).toBeTruthy();
     expect(await response.json()).toEqual({
       success: true,
-      data: { id: premium.id, policyNumber: premium.policyNumber, payer: "Test Payer", amount: 150, currency: "USD", dueDate: "2025-11-15" },
+      data: {
+        id: premium.id,
+        policyNumber: premium.policyNumber,
+        payer: "Test Payer",
+        amount: 150,
+        currency: "USD",
+        dueDate: "2025-11-15",
+      },
     });
   });
 
@@ -26,7 +33,10 @@ describe("GET /AMK/payments", () => {
     const response = await callGateway("/AMK/payments?query=X000000001");
     expect(response.status).toBe(404);
     const body = await response.json<any>();
-    expect(body).toMatchObject({ success: false, error: { code: "RESOURCE_NOT_FOUND", message: "Policy not found", details: "Query: X000000001" } });
+    expect(body).toMatchObject({
+      success: false,
+      error: { code: "RESOURCE_NOT_FOUND", message: "Policy not found", details: "Query: X000000001" },
+    });
     expect(body.requestId).toBeTruthy();
   });
 

@@ -38,7 +38,13 @@ describe("GET /khqr", () => {
     expect(response.status).toBe(200);
     const { success, data } = await response.json<any>();
     expect(success).toBe(true);
-    expect(data).toMatchObject({ paymentId: premium.id, policyId: premium.policyNumber, customerName: "Sok Dara", amount: 89.5, currency: "USD" });
+    expect(data).toMatchObject({
+      paymentId: premium.id,
+      policyId: premium.policyNumber,
+      customerName: "Sok Dara",
+      amount: 89.5,
+      currency: "USD",
+    });
     expect(decodeQrPng(data.qrCode)).toBe(data.qrString);
     const khqr = parseKhqr(data.qrString);
     expect(khqr.crcValid).toBe(true);
@@ -53,8 +59,17 @@ describe("GET /khqr", () => {
     const response = await callKhqr(`/khqr?bankCode=AMK&billNumber=${premium.policyNumber}`);
     const { data } = await response.json<any>();
     const issued = await env.DB.prepare("SELECT * FROM khqr_issuances WHERE invoice_number = ?").bind(String(premium.id)).first();
-    expect(issued).toMatchObject({ payment_id: premium.id, amount_minor: 400000, currency: "KHR", bank_code: "AMK", qr_string: data.qrString });
-    const records = await eventually(() => kafkaRecords(premium.policyNumber), (r) => r.length > 0);
+    expect(issued).toMatchObject({
+      payment_id: premium.id,
+      amount_minor: 400000,
+      currency: "KHR",
+      bank_code: "AMK",
+      qr_string: data.qrString,
+    });
+    const records = await eventually(
+      () => kafkaRecords(premium.policyNumber),
+      (r) => r.length > 0,
+    );
     expect(records).toHaveLength(1);
     expect(records[0]!.topic).toBe("dev.khqr.generated-event");
     expect(records[0]!.value).toEqual({
@@ -82,12 +97,22 @@ describe("GET /khqr", () => {
 
   it.each([
     ["missing bankCode", "billNumber=P123456789", "BAD_REQUEST", 400],
-    ["bankCode that starts like JSON but does not parse", `bankCode=${encodeURIComponent('{"id":"AMK"')}&billNumber=P123456789`, "BAD_REQUEST", 400],
+    [
+      "bankCode that starts like JSON but does not parse",
+      `bankCode=${encodeURIComponent('{"id":"AMK"')}&billNumber=P123456789`,
+      "BAD_REQUEST",
+      400,
+    ],
     ["bankCode object without bank", `bankCode=${encodeURIComponent('{"id":"AMK"}')}&billNumber=P123456789`, "BAD_REQUEST", 400],
     ["missing billNumber", "bankCode=AMK", "BAD_REQUEST", 400],
     ["billNumber with symbols", "bankCode=AMK&billNumber=P1-2", "BAD_REQUEST", 400],
     ["unknown bank", "bankCode=NOBANK&billNumber=P123456789", "BANK_NOT_FOUND", 404],
-    ["bank without a merchant binding", `bankCode=${encodeURIComponent('{"id":"ABA","bank":"ABA"}')}&billNumber=P123456789`, "MERCHANT_NOT_BIND", 422],
+    [
+      "bank without a merchant binding",
+      `bankCode=${encodeURIComponent('{"id":"ABA","bank":"ABA"}')}&billNumber=P123456789`,
+      "MERCHANT_NOT_BIND",
+      422,
+    ],
     ["unknown bill", "bankCode=AMK&billNumber=X000000404", "RESOURCE_NOT_FOUND", 404],
   ])("%s: %s", async (_case, search, code, status) => {
     const response = await callKhqr(`/khqr?${search}`);
@@ -129,12 +154,23 @@ describe("the whole KHQR flow: generate, pay at the bank, webhook, verify, event
 
     const webhook = await payAtBank(String(data.paymentId));
     expect(webhook.body).toMatchObject({ invoice_number: String(premium.id), status: "SUCCESS", paid_amount: 42.1, currency: "USD" });
-    const response = await callGateway("/AMK/khqr", { method: "POST", token: webhook.authorization.slice("Bearer ".length), body: webhook.body });
+    const response = await callGateway("/AMK/khqr", {
+      method: "POST",
+      token: webhook.authorization.slice("Bearer ".length),
+      body: webhook.body,
+    });
     expect(response.status).toBe(200);
-    expect((await response.json<any>()).data).toEqual({ transactionId: `AMK_KHQR_${premium.id}`, status: "CONFIRMED", message: "KHQR payment successfully processed" });
+    expect((await response.json<any>()).data).toEqual({
+      transactionId: `AMK_KHQR_${premium.id}`,
+      status: "CONFIRMED",
+      message: "KHQR payment successfully processed",
+    });
     expect(await verifications(String(premium.id))).toBe(1);
 
-    const records = await eventually(() => kafkaRecords(premium.policyNumber), (r) => r.length >= 3);
+    const records = await eventually(
+      () => kafkaRecords(premium.policyNumber),
+      (r) => r.length >= 3,
+    );
     const topics = records.map((r) => r.topic).sort();
     expect(topics).toEqual(["dev.gateway.payment.success", "dev.gateway.payment.verified", "dev.khqr.generated-event"]);
 

@@ -57,7 +57,16 @@ describe("parseKhqr on NBC's public vectors", () => {
     expect(parsed.crc).toBe("ED60");
     expect(parsed.tags["30"]).toEqual({ "00": "jonhsmith@devb", "01": "123456", "02": "Dev Bank" });
     expect(parsed.tags["62"]).toEqual({ "01": "INV-2021-07-65822", "02": "85512345678" });
-    expect(parsed.tags).toMatchObject({ "00": "01", "01": "12", "52": "5999", "53": "840", "54": "10.0", "58": "KH", "59": "Jonh Smith", "60": "Phnom Penh" });
+    expect(parsed.tags).toMatchObject({
+      "00": "01",
+      "01": "12",
+      "52": "5999",
+      "53": "840",
+      "54": "10.0",
+      "58": "KH",
+      "59": "Jonh Smith",
+      "60": "Phnom Penh",
+    });
   });
 
   it("rejects the CRC once any character changes", () => {
@@ -158,10 +167,18 @@ describe("buildKhqr", () => {
     ];
     for (const [field, max] of cases) {
       expect(() => buildKhqr({ ...INPUT, [field]: "x".repeat(max) })).not.toThrow();
-      expectKhqrError(() => buildKhqr({ ...INPUT, [field]: "x".repeat(max + 1) }), field, new RegExp(`${max + 1} characters long; at most ${max} allowed`));
+      expectKhqrError(
+        () => buildKhqr({ ...INPUT, [field]: "x".repeat(max + 1) }),
+        field,
+        new RegExp(`${max + 1} characters long; at most ${max} allowed`),
+      );
     }
     expect(() => buildKhqr({ ...INPUT, bakongAccountId: `${"a".repeat(27)}@devb` })).not.toThrow();
-    expectKhqrError(() => buildKhqr({ ...INPUT, bakongAccountId: `${"a".repeat(28)}@devb` }), "bakongAccountId", /33 characters long; at most 32/);
+    expectKhqrError(
+      () => buildKhqr({ ...INPUT, bakongAccountId: `${"a".repeat(28)}@devb` }),
+      "bakongAccountId",
+      /33 characters long; at most 32/,
+    );
   });
 
   it("rejects a missing required field and a malformed Bakong account", () => {

@@ -1,6 +1,7 @@
 // The AMK stand-in, driven over HTTP as the workers drive it. The sandbox is shared with the other
-// test files running alongside, so every test uses its own invoice, bill and txId numbers and
-// revokes only its own token.
+// test files running alongside, so every test uses its own invoice, bill and txId numbers, signs in
+// with the sandbox's test-only partner account (the KHQR worker's sign-ins are counted elsewhere)
+// and revokes only its own token.
 import { env } from "cloudflare:workers";
 import { decode } from "fast-png";
 import { jwtVerify } from "jose";
@@ -8,6 +9,7 @@ import jsQR from "jsqr";
 import { describe, expect, it } from "vitest";
 import { paymentVerifyHash } from "../../shared/amk/payment-verify-hash.ts";
 import { parseKhqr } from "../../shared/khqr/payload.ts";
+import { SANDBOX_TEST_PARTNER } from "../../sandbox/local-config.ts";
 
 const AMK = `${env.SANDBOX_URL}/amk`;
 const CONTROLS = `${env.SANDBOX_URL}/__sandbox/amk`;
@@ -20,7 +22,10 @@ async function postJson(url: string, body: unknown, headers: Record<string, stri
 }
 
 async function signIn(): Promise<string> {
-  const response = await postJson(`${AMK}/auth/sign-in`, { username: env.AMK_USERNAME, password: env.AMK_PASSWORD });
+  const response = await postJson(`${AMK}/auth/sign-in`, {
+    username: SANDBOX_TEST_PARTNER.username,
+    password: SANDBOX_TEST_PARTNER.password,
+  });
   expect(response.status).toBe(200);
   return ((await response.json()) as { access_token: string }).access_token;
 }
@@ -51,7 +56,10 @@ interface VerifyReply {
   data?: { txId: string; status: string; amount: number; currency: string; paidAt: string | null };
 }
 
-async function verify(txId: string, overrides: Partial<Record<"merchantId" | "storeId" | "terminalId" | "timestamp" | "hash", string>> = {}) {
+async function verify(
+  txId: string,
+  overrides: Partial<Record<"merchantId" | "storeId" | "terminalId" | "timestamp" | "hash", string>> = {},
+) {
   const fields = {
     merchantId: env.AMK_MERCHANT_ID,
     storeId: env.AMK_STORE_ID,
@@ -81,7 +89,10 @@ function decodePngQr(base64: string): string | undefined {
 
 describe("POST /amk/auth/sign-in", () => {
   it("issues a bearer token for the partner credentials", async () => {
-    const response = await postJson(`${AMK}/auth/sign-in`, { username: env.AMK_USERNAME, password: env.AMK_PASSWORD });
+    const response = await postJson(`${AMK}/auth/sign-in`, {
+      username: SANDBOX_TEST_PARTNER.username,
+      password: SANDBOX_TEST_PARTNER.password,
+    });
     expect(response.status).toBe(200);
     const body = (await response.json()) as Record<string, unknown>;
     expect(body).toMatchObject({ token_type: "Bearer", expires_in: 3600 });
@@ -90,7 +101,7 @@ describe("POST /amk/auth/sign-in", () => {
   });
 
   it("refuses a wrong password with HTTP 401 and code 401", async () => {
-    const response = await postJson(`${AMK}/auth/sign-in`, { username: env.AMK_USERNAME, password: "wrong" });
+    const response = await postJson(`${AMK}/auth/sign-in`, { username: SANDBOX_TEST_PARTNER.username, password: "wrong" });
     expect(response.status).toBe(401);
     expect(await response.json()).toMatchObject({ code: "401" });
   });
@@ -105,7 +116,7 @@ describe("POST /amk/auth/sign-in", () => {
   });
 
   it("answers 400 without username and password", async () => {
-    const response = await postJson(`${AMK}/auth/sign-in`, { username: env.AMK_USERNAME });
+    const response = await postJson(`${AMK}/auth/sign-in`, { username: SANDBOX_TEST_PARTNER.username });
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ code: "400" });
   });
@@ -207,7 +218,11 @@ describe("POST payment-verify", () => {
     const invoice = await issueInvoice();
     expect(await verify(invoice.invoiceNumber)).toEqual({
       status: 200,
-      reply: { code: "000", message: "Success", data: { txId: invoice.invoiceNumber, status: "PENDING", amount: 150, currency: "USD", paidAt: null } },
+      reply: {
+        code: "000",
+        message: "Success",
+        data: { txId: invoice.invoiceNumber, status: "PENDING", amount: 150, currency: "USD", paidAt: null },
+      },
     });
   });
 
@@ -229,9 +244,15 @@ describe("POST payment-verify", () => {
       timestamp: String(Date.now()),
     });
     expect(await verify(invoice.invoiceNumber, { hash: wrongKeyHash })).toMatchObject({ status: 200, reply: { code: "401" } });
-    expect(await verify(invoice.invoiceNumber, { timestamp: String(Date.now() - 6 * 60 * 1000) })).toMatchObject({ reply: { code: "401" } });
-    expect(await verify(invoice.invoiceNumber, { timestamp: String(Date.now() + 6 * 60 * 1000) })).toMatchObject({ reply: { code: "401" } });
-    expect(await verify(invoice.invoiceNumber, { timestamp: String(Date.now() - 4 * 60 * 1000) })).toMatchObject({ reply: { code: "000" } });
+    expect(await verify(invoice.invoiceNumber, { timestamp: String(Date.now() - 6 * 60 * 1000) })).toMatchObject({
+      reply: { code: "401" },
+    });
+    expect(await verify(invoice.invoiceNumber, { timestamp: String(Date.now() + 6 * 60 * 1000) })).toMatchObject({
+      reply: { code: "401" },
+    });
+    expect(await verify(invoice.invoiceNumber, { timestamp: String(Date.now() - 4 * 60 * 1000) })).toMatchObject({
+      reply: { code: "000" },
+    });
   });
 
   it("answers 403 when the merchant, store or terminal is not the bound one", async () => {
@@ -248,7 +269,11 @@ describe("POST payment-verify", () => {
   it("refuses JSON and missing fields with HTTP 400", async () => {
     const json = await postJson(VERIFY_URL, { txId: "1" });
     expect(json.status).toBe(400);
-    const partial = await fetch(VERIFY_URL, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "txId=1" });
+    const partial = await fetch(VERIFY_URL, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "txId=1",
+    });
     expect(partial.status).toBe(400);
     expect(await partial.json()).toMatchObject({ code: "400" });
   });
@@ -278,7 +303,10 @@ describe("POST payment-verify", () => {
   it("seeds a transaction it never issued", async () => {
     const txId = unique();
     await postJson(`${CONTROLS}/transactions`, { txId, status: "FAILED", amount: 400000, currency: "KHR" });
-    expect((await verify(txId)).reply).toMatchObject({ code: "000", data: { status: "FAILED", amount: 400000, currency: "KHR", paidAt: expect.any(String) } });
+    expect((await verify(txId)).reply).toMatchObject({
+      code: "000",
+      data: { status: "FAILED", amount: 400000, currency: "KHR", paidAt: expect.any(String) },
+    });
   });
 
   it("forces a reply code or an HTTP status for a txId, after its own checks", async () => {
@@ -308,12 +336,12 @@ describe("POST /__sandbox/amk/pay", () => {
   it("records the payment and sends AMK's webhook (unreachable in tests: 502)", async () => {
     const invoice = await issueInvoice();
     const response = await postJson(`${CONTROLS}/pay`, { invoiceNumber: invoice.invoiceNumber });
-    // The test sandbox points the webhook at http://gateway.invalid, which never answers.
+    // The test sandbox points the webhook at http://127.0.0.1:9, which refuses at once.
     expect(response.status).toBe(502);
     const paid = (await response.json()) as PayReply;
     expect(paid.error).toMatch(/webhook .*failed/);
     expect(paid.invoice.status).toBe("SUCCESS");
-    expect(paid.webhook.url).toBe("http://gateway.invalid/AMK/khqr");
+    expect(paid.webhook.url).toBe("http://127.0.0.1:9/AMK/khqr");
 
     const body = paid.webhook.request.body;
     expect(body).toEqual({

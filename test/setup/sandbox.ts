@@ -10,7 +10,8 @@ declare module "vitest" {
 }
 
 export default async function setup(project: TestProject) {
-  const sandbox = await startSandbox({ port: 0, gatewayUrl: "http://gateway.invalid" });
+  // Tests hand the sandbox's webhook to the gateway themselves; this address refuses at once.
+  const sandbox = await startSandbox({ port: 0, gatewayUrl: "http://127.0.0.1:9" });
   project.provide("sandboxUrl", sandbox.url);
   return () => sandbox.close();
 }

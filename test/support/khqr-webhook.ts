@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
+import { seedVerify } from "./amk.ts";
 import { callGateway } from "./gateway.ts";
-import type { TestPremium } from "./sandbox.ts";
+import { seedPremium, type TestPremium } from "./sandbox.ts";
 
 /** The webhook AMK sends for `premium`, paid in full, unless overridden. */
 export function khqrWebhookFor(premium: TestPremium, overrides: Record<string, unknown> = {}) {
@@ -23,4 +24,12 @@ export function sendWebhook(body: unknown, options: { env?: Partial<Cloudflare.E
 export async function serve(premium: TestPremium) {
   const response = await callGateway(`/AMK/payments?query=${premium.policyNumber}`);
   if (response.status !== 200) throw new Error(`inquiry failed: ${response.status}`);
+}
+
+/** A premium the gateway served, which AMK's payment-verify reports as paid in full. */
+export async function paidPremium(overrides: Partial<TestPremium> = {}) {
+  const premium = await seedPremium(overrides);
+  await serve(premium);
+  await seedVerify(String(premium.id), { status: "SUCCESS", amount: premium.amount, currency: premium.currency });
+  return premium;
 }

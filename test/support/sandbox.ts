@@ -14,7 +14,9 @@ export interface TestPremium {
 let counter = 0;
 
 /** A fresh premium at the sandbox Integration Service, unique to this test. */
-export async function seedPremium(overrides: Partial<TestPremium> & { availability?: "ok" | "unavailable" | "timeout" } = {}): Promise<TestPremium> {
+export async function seedPremium(
+  overrides: Partial<TestPremium> & { availability?: "ok" | "unavailable" | "timeout" } = {},
+): Promise<TestPremium> {
   counter += 1;
   const unique = Math.floor(Math.random() * 1e6) * 100 + (counter % 100);
   const premium = {

@@ -2,8 +2,9 @@
 // The one module that knows AMK's verify format and codes; it maps every answer to our vocabulary.
 import * as v from "valibot";
 import { paymentVerifyHash } from "../../../shared/amk/payment-verify-hash.ts";
+import { amkUnknown } from "../../../shared/amk/amk-errors.ts";
 import { PaymentError } from "../../../shared/errors.ts";
-import { amountProblem, CURRENCIES, toMoney, type Money } from "../../../shared/money.ts";
+import { amountProblem, isCurrency, toMoney, type Money } from "../../../shared/money.ts";
 import { fetchUpstream } from "../../../shared/upstream.ts";
 import type { AmkVerifySettings } from "./config.ts";
 
@@ -21,14 +22,14 @@ export interface PaymentVerifier {
 
 const VerifyReply = v.object({
   code: v.string(),
-  message: v.optional(v.string()),
-  data: v.optional(
+  message: v.nullish(v.string()),
+  data: v.nullish(
     v.object({
-      txId: v.optional(v.string()),
+      txId: v.nullish(v.string()),
       status: v.string(),
-      amount: v.number(),
-      currency: v.picklist(CURRENCIES),
-      paidAt: v.optional(v.nullable(v.string())),
+      amount: v.nullish(v.number()),
+      currency: v.nullish(v.string()),
+      paidAt: v.nullish(v.string()),
     }),
   ),
 });
@@ -61,26 +62,33 @@ export class AmkPaymentVerifier implements PaymentVerifier {
 
 function interpret(txId: string, reply: v.InferOutput<typeof VerifyReply>): VerifiedPayment {
   switch (reply.code) {
-    case "000": {
-      const data = reply.data;
-      if (!data) throw amkUnknown("code 000 without data");
-      if (data.status !== "SUCCESS") {
-        throw new PaymentError("TRANSACTION_VERIFY_FAILED", "AMK does not confirm this payment", {
-          details: `AMK reports the transaction as ${data.status}`,
-        });
-      }
-      if (amountProblem(data.amount, data.currency)) throw amkUnknown(`amount ${data.amount} ${data.currency} is not a valid amount`);
-      return { txId, money: toMoney(data.amount, data.currency), paidAt: data.paidAt ?? undefined };
-    }
+    case "000":
+      return verifiedPayment(txId, reply.data);
     case "404":
-      throw new PaymentError("TRANSACTION_VERIFY_FAILED", "AMK does not confirm this payment", { details: "AMK does not know this transaction" });
+      throw notConfirmed("AMK does not know this transaction");
     case "403":
-      throw new PaymentError("MERCHANT_NOT_BIND", "The merchant account is not bound at AMK", { reason: "AMK verify answered 403" });
+      // Retryable: a binding fixed at AMK should let the bank's retry through.
+      throw new PaymentError("MERCHANT_NOT_BIND", "The merchant account is not bound at AMK", {
+        reason: "AMK verify answered 403",
+        retryable: true,
+      });
     default:
       throw amkUnknown(`AMK verify answered code ${reply.code}`);
   }
 }
 
-function amkUnknown(reason: string): PaymentError {
-  return new PaymentError("AMK_UNKNOWN_ERROR", "AMK answered unexpectedly", { reason });
+function verifiedPayment(txId: string, data: v.InferOutput<typeof VerifyReply>["data"]): VerifiedPayment {
+  if (!data) throw amkUnknown("code 000 without data");
+  if (data.txId && data.txId !== txId) throw amkUnknown(`verify answered for txId ${data.txId}, asked ${txId}`);
+  if (data.status === "PENDING" || data.status === "FAILED") throw notConfirmed(`AMK reports the transaction as ${data.status}`);
+  if (data.status !== "SUCCESS") throw amkUnknown(`verify answered status ${data.status}`);
+  if (typeof data.amount !== "number" || !isCurrency(data.currency) || amountProblem(data.amount, data.currency)) {
+    throw amkUnknown(`SUCCESS without a valid amount (${data.amount} ${data.currency})`);
+  }
+  return { txId, money: toMoney(data.amount, data.currency), paidAt: data.paidAt ?? undefined };
+}
+
+/** AMK's answer may still change (a payment settling, a retry): never kept for replay. */
+function notConfirmed(details: string): PaymentError {
+  return new PaymentError("TRANSACTION_VERIFY_FAILED", "AMK does not confirm this payment", { details, retryable: true });
 }

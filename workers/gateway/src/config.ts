@@ -1,7 +1,17 @@
 // The gateway's configuration (external-contracts §1), validated at the edge of every request.
 import * as v from "valibot";
 import type { ApiConfig } from "../../../shared/http/api-env.ts";
-import { configParser, httpUrl, positiveInteger, requiredText, sharedChecks, sharedEntries } from "../../../shared/config/config-schema.ts";
+import {
+  configParser,
+  httpUrl,
+  kafkaCheck,
+  kafkaEntries,
+  positiveInteger,
+  requiredText,
+  tokenCheck,
+  tokenEntries,
+  tokenVerification,
+} from "../../../shared/config/config-schema.ts";
 import type { KafkaSettings } from "../../../shared/events/event-publisher.ts";
 import type { IntegrationServiceSettings } from "./premium-source.ts";
 
@@ -22,7 +32,8 @@ export interface GatewayConfig extends ApiConfig {
 }
 
 const GatewayEntries = v.object({
-  ...sharedEntries,
+  ...tokenEntries,
+  ...kafkaEntries,
   INTEGRATION_BASE_URL: httpUrl("INTEGRATION_BASE_URL"),
   INTEGRATION_TOKEN: requiredText("INTEGRATION_TOKEN"),
   INTEGRATION_TIMEOUT_MS: positiveInteger("INTEGRATION_TIMEOUT_MS", 5_000),
@@ -37,30 +48,29 @@ const GatewayEntries = v.object({
 
 const GatewayEnvSchema = v.pipe(
   GatewayEntries,
-  ...sharedChecks<v.InferOutput<typeof GatewayEntries>>(),
-  v.transform(
-    (env): GatewayConfig => ({
-      tokens: { issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, secret: env.JWT_SECRET, jwksUrl: env.JWT_JWKS_URL },
-      integration: { baseUrl: env.INTEGRATION_BASE_URL, token: env.INTEGRATION_TOKEN, timeoutMs: env.INTEGRATION_TIMEOUT_MS },
-      premiumCacheTtlSeconds: env.PREMIUM_CACHE_TTL_SECONDS,
-      amk: {
-        verifyUrl: env.AMK_VERIFY_URL,
-        merchantId: env.AMK_MERCHANT_ID,
-        storeId: env.AMK_STORE_ID,
-        terminalId: env.AMK_TERMINAL_ID,
-        secretKey: env.AMK_SECRET_KEY,
-        timeoutMs: env.AMK_TIMEOUT_MS,
-      },
-      kafka: {
-        url: env.KAFKA_REST_URL,
-        username: env.KAFKA_REST_USERNAME,
-        password: env.KAFKA_REST_PASSWORD,
-        flavor: env.KAFKA_REST_FLAVOR,
-        clusterId: env.KAFKA_CLUSTER_ID,
-        topicPrefix: env.KAFKA_TOPIC_PREFIX,
-      },
-    }),
-  ),
+  tokenCheck<v.InferOutput<typeof GatewayEntries>>(),
+  kafkaCheck<v.InferOutput<typeof GatewayEntries>>(),
+  v.transform((env): GatewayConfig => ({
+    tokens: tokenVerification(env),
+    integration: { baseUrl: env.INTEGRATION_BASE_URL, token: env.INTEGRATION_TOKEN, timeoutMs: env.INTEGRATION_TIMEOUT_MS },
+    premiumCacheTtlSeconds: env.PREMIUM_CACHE_TTL_SECONDS,
+    amk: {
+      verifyUrl: env.AMK_VERIFY_URL,
+      merchantId: env.AMK_MERCHANT_ID,
+      storeId: env.AMK_STORE_ID,
+      terminalId: env.AMK_TERMINAL_ID,
+      secretKey: env.AMK_SECRET_KEY,
+      timeoutMs: env.AMK_TIMEOUT_MS,
+    },
+    kafka: {
+      url: env.KAFKA_REST_URL,
+      username: env.KAFKA_REST_USERNAME,
+      password: env.KAFKA_REST_PASSWORD,
+      flavor: env.KAFKA_REST_FLAVOR,
+      clusterId: env.KAFKA_CLUSTER_ID,
+      topicPrefix: env.KAFKA_TOPIC_PREFIX,
+    },
+  })),
 );
 
 export const gatewayConfig = configParser(GatewayEnvSchema);

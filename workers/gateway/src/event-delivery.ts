@@ -5,6 +5,13 @@ import type { DrizzleD1Database } from "drizzle-orm/d1";
 import type { EventPublisher } from "../../../shared/events/event-publisher.ts";
 import { claimDue, markFailed, markPublished } from "./records/event-outbox.ts";
 
+/** Well inside the outbox lease (60 s) and the 30 s a Worker may keep running after responding. */
+const PUBLISH_TIMEOUT_MS = 25_000;
+
+function rejectAfter(ms: number): Promise<never> {
+  return new Promise((_, reject) => setTimeout(() => reject(new Error(`Kafka REST gave no answer within ${ms} ms`)), ms));
+}
+
 export interface DeliveryReport {
   published: number;
   failed: number;
@@ -20,13 +27,20 @@ export async function deliverEvents(
   const rows = await claimDue(db, now, { eventIds: options.eventIds, limit: options.limit ?? 100 });
   if (rows.length === 0) return { published: 0, failed: 0 };
   try {
-    await publisher.publish(rows.map((r) => ({ topic: `${topicPrefix}${r.type}`, key: r.key, value: r.value, eventId: r.eventId })));
+    const publishing = publisher.publish(
+      rows.map((r) => ({ topic: `${topicPrefix}${r.type}`, key: r.key, value: r.value, eventId: r.eventId })),
+    );
+    await Promise.race([publishing, rejectAfter(PUBLISH_TIMEOUT_MS)]);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     for (const row of rows) await markFailed(db, row, message, new Date());
     console.log(JSON.stringify({ service: "gateway", outbox: "publish-failed", events: rows.length, reason: message }));
     return { published: 0, failed: rows.length };
   }
-  await markPublished(db, rows.map((r) => r.eventId), new Date());
+  await markPublished(
+    db,
+    rows.map((r) => r.eventId),
+    new Date(),
+  );
   return { published: rows.length, failed: 0 };
 }

@@ -33,7 +33,10 @@ export class GatewayEntrypoint extends WorkerEntrypoint<GatewayBindings> {
       const services = gatewayServices(this.env, gatewayConfig(this.env));
       const premium = premiumFromDto(notice.premium);
       const now = new Date();
-      const event = qrGeneratedEvent({ paymentId: premium.id, policyNumber: premium.policyNumber, money: premium.money, bankCode: notice.bankCode }, now.toISOString());
+      const event = qrGeneratedEvent(
+        { paymentId: premium.id, policyNumber: premium.policyNumber, money: premium.money, bankCode: notice.bankCode },
+        now.toISOString(),
+      );
       await services.ledger.recordQrIssued({ ...notice, premium }, event, now);
       this.ctx.waitUntil(services.deliver([event.eventId]));
       return { eventId: event.eventId };

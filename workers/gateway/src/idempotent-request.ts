@@ -13,8 +13,8 @@ export async function fingerprint(input: unknown): Promise<string> {
 }
 
 /**
- * `work` returns the success body; a PaymentError it throws becomes the stored answer when final
- * (4xx), and frees the key when not (5xx), so the bank's retry can succeed later.
+ * `work` returns the success body; a PaymentError it throws becomes the stored answer when final,
+ * and frees the key when retryable (5xx, AMK still settling), so the bank's retry can succeed.
  */
 export async function runIdempotent(
   namespace: DurableObjectNamespace<WebhookIdempotency>,
@@ -41,7 +41,7 @@ export async function runIdempotent(
     answer = { status: 200, body: JSON.stringify({ success: true, data: await work() }) };
   } catch (thrown) {
     const error = toPaymentError(thrown);
-    if (error.status >= 500) {
+    if (error.retryable) {
       await stub.settle(admission.lease, null, Date.now());
       throw error;
     }

@@ -1,11 +1,10 @@
 // The gateway worker: premium inquiry, bill-payment confirmation, the KHQR webhook; the cron
 // trigger drains the event outbox.
-import { eventPublisher } from "../../../shared/events/event-publisher.ts";
+import { PaymentError } from "../../../shared/errors.ts";
 import { apiApp } from "../../../shared/http/api-app.ts";
 import { gatewayConfig } from "./config.ts";
-import { deliverEvents } from "./event-delivery.ts";
 import type { GatewayBindings } from "./gateway-env.ts";
-import { PaymentLedger } from "./records/payment-ledger.ts";
+import { gatewayServices } from "./gateway-services.ts";
 import { registerBillConfirmation } from "./routes/bill-confirmation.ts";
 import { registerKhqrWebhook } from "./routes/khqr-webhook.ts";
 import { registerPremiumInquiry } from "./routes/premium-inquiry.ts";
@@ -21,7 +20,11 @@ registerKhqrWebhook(app);
 export default {
   fetch: app.fetch,
   async scheduled(_controller, env, ctx) {
-    const config = gatewayConfig(env);
-    ctx.waitUntil(deliverEvents(new PaymentLedger(env.DB).db, eventPublisher(config.kafka), config.kafka.topicPrefix));
+    try {
+      ctx.waitUntil(gatewayServices(env, gatewayConfig(env)).deliver());
+    } catch (error) {
+      const reason = error instanceof PaymentError ? error.reason : String(error);
+      console.log(JSON.stringify({ service: "gateway", cron: "outbox-drain-failed", reason }));
+    }
   },
 } satisfies ExportedHandler<GatewayBindings>;

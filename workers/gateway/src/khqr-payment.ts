@@ -3,6 +3,7 @@
 import type { ConfirmedPayment } from "../../../shared/events/payment-events.ts";
 import { PaymentError } from "../../../shared/errors.ts";
 import { sameMoney, type Money } from "../../../shared/money.ts";
+import type { Premium } from "../../../shared/premium.ts";
 import type { PaymentVerifier } from "./amk-payment-verifier.ts";
 import type { GatewayServices } from "./gateway-services.ts";
 import { recordPaymentOnce } from "./payment-recording.ts";
@@ -23,13 +24,19 @@ export interface KhqrConfirmationResult {
 
 export const khqrTransactionId = (invoiceNumber: string) => `AMK_KHQR_${invoiceNumber}`;
 
-/** The premium the invoice was issued or served for; 404 when we never issued it. */
-export async function issuedPremium(services: Pick<GatewayServices, "ledger">, invoiceNumber: string) {
-  const premium = await services.ledger.findPremium(Number(invoiceNumber));
-  if (!premium) {
+/**
+ * What the invoice must be paid with: the QR we issued for it (its amount, even if the premium
+ * changed since), else the premium we served under that payment id; 404 when neither exists.
+ */
+export async function issuedPremium(services: Pick<GatewayServices, "ledger">, invoiceNumber: string): Promise<Premium> {
+  const [issued, served] = await Promise.all([
+    services.ledger.findQrIssuance(invoiceNumber),
+    services.ledger.findPremium(Number(invoiceNumber)),
+  ]);
+  if (!served) {
     throw new PaymentError("RESOURCE_NOT_FOUND", "Invoice not found", { details: `invoice_number: ${invoiceNumber}` });
   }
-  return premium;
+  return issued ? { ...served, policyNumber: issued.policyNumber, money: issued.money } : served;
 }
 
 /** A webhook whose status is not SUCCESS confirms nothing; it is acknowledged as received. */
@@ -50,7 +57,8 @@ export async function confirmKhqrPayment(
   const premium = await issuedPremium(services, webhook.invoiceNumber);
   const verified = await verifier.verify(webhook.invoiceNumber);
   const differences: string[] = [];
-  if (verified.money.currency !== webhook.money.currency || verified.money.currency !== premium.money.currency) differences.push("currency");
+  if (verified.money.currency !== webhook.money.currency || verified.money.currency !== premium.money.currency)
+    differences.push("currency");
   else if (!sameMoney(verified.money, webhook.money) || !sameMoney(verified.money, premium.money)) differences.push("amount");
   if (differences.length > 0) {
     throw new PaymentError("PAYMENT_VERIFICATION_DATA_MISMATCHED", "Payment does not match the premium due", {

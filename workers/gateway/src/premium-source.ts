@@ -50,7 +50,12 @@ export class CachedPremiums implements PremiumSource {
     const parsed = v.safeParse(PremiumDtoSchema, cached);
     if (parsed.success) return premiumFromDto(parsed.output);
     const premium = await this.source.find(query);
-    if (premium) await this.cache.put(key, JSON.stringify(premiumToDto(premium)), { expirationTtl: Math.max(60, this.ttlSeconds) });
+    if (premium) {
+      // Best effort: KV refuses a second write to one key within a second; the answer stands anyway.
+      await this.cache
+        .put(key, JSON.stringify(premiumToDto(premium)), { expirationTtl: Math.max(60, this.ttlSeconds) })
+        .catch((error) => console.log(JSON.stringify({ service: "gateway", cache: "premium-put-failed", reason: String(error) })));
+    }
     return premium;
   }
 }

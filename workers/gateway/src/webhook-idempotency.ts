@@ -12,10 +12,7 @@ export interface StoredAnswer {
 }
 
 export type Admission =
-  | { kind: "proceed"; lease: string }
-  | { kind: "replay"; answer: StoredAnswer }
-  | { kind: "conflict" }
-  | { kind: "in-flight" };
+  { kind: "proceed"; lease: string } | { kind: "replay"; answer: StoredAnswer } | { kind: "conflict" } | { kind: "in-flight" };
 
 type Entry =
   | { state: "in-flight"; fingerprint: string; lease: string; startedAt: number }

@@ -2,7 +2,7 @@
 // only module that knows these formats. The access token is reused across requests (memory) and
 // instances (KV) until a minute before it expires; a 401 forces one fresh sign-in and one retry.
 import * as v from "valibot";
-import { PaymentError } from "../../../shared/errors.ts";
+import { amkUnknown } from "../../../shared/amk/amk-errors.ts";
 import { fetchUpstream } from "../../../shared/upstream.ts";
 
 export interface AmkPartnerSettings {
@@ -35,8 +35,8 @@ const memoryTokens = new Map<string, CachedToken>();
 const SignInReply = v.object({ access_token: v.pipe(v.string(), v.nonEmpty()), expires_in: v.pipe(v.number(), v.minValue(1)) });
 const QrReply = v.object({
   code: v.string(),
-  message: v.optional(v.string()),
-  data: v.optional(v.object({ qrImage: v.pipe(v.string(), v.nonEmpty()), qrString: v.pipe(v.string(), v.nonEmpty()) })),
+  message: v.nullish(v.string()),
+  data: v.nullish(v.object({ qrImage: v.pipe(v.string(), v.nonEmpty()), qrString: v.pipe(v.string(), v.nonEmpty()) })),
 });
 
 export class AmkPartnerApi {
@@ -102,8 +102,4 @@ export class AmkPartnerApi {
   private base(): string {
     return this.settings.baseUrl.replace(/\/$/, "");
   }
-}
-
-function amkUnknown(reason: string): PaymentError {
-  return new PaymentError("AMK_UNKNOWN_ERROR", "AMK answered unexpectedly", { reason });
 }

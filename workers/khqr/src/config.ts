@@ -1,6 +1,14 @@
 // The KHQR worker's configuration (external-contracts §1), validated at the edge of every request.
 import * as v from "valibot";
-import { configParser, httpUrl, positiveInteger, requiredText } from "../../../shared/config/config-schema.ts";
+import {
+  configParser,
+  httpUrl,
+  positiveInteger,
+  requiredText,
+  tokenCheck,
+  tokenEntries,
+  tokenVerification,
+} from "../../../shared/config/config-schema.ts";
 import type { ApiConfig } from "../../../shared/http/api-env.ts";
 import type { AmkPartnerSettings } from "./amk-partner-api.ts";
 
@@ -9,10 +17,7 @@ export interface KhqrConfig extends ApiConfig {
 }
 
 const KhqrEntries = v.object({
-  JWT_SECRET: v.optional(v.pipe(v.string(), v.minLength(32, "JWT_SECRET must be at least 32 characters"))),
-  JWT_JWKS_URL: v.optional(httpUrl("JWT_JWKS_URL")),
-  JWT_ISSUER: requiredText("JWT_ISSUER"),
-  JWT_AUDIENCE: requiredText("JWT_AUDIENCE"),
+  ...tokenEntries,
   AMK_BASE_URL: httpUrl("AMK_BASE_URL"),
   AMK_USERNAME: requiredText("AMK_USERNAME"),
   AMK_PASSWORD: requiredText("AMK_PASSWORD"),
@@ -21,13 +26,11 @@ const KhqrEntries = v.object({
 
 const KhqrEnvSchema = v.pipe(
   KhqrEntries,
-  v.check((env) => Boolean(env.JWT_SECRET || env.JWT_JWKS_URL), "JWT_SECRET or JWT_JWKS_URL is required"),
-  v.transform(
-    (env): KhqrConfig => ({
-      tokens: { issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, secret: env.JWT_SECRET, jwksUrl: env.JWT_JWKS_URL },
-      amk: { baseUrl: env.AMK_BASE_URL, username: env.AMK_USERNAME, password: env.AMK_PASSWORD, timeoutMs: env.AMK_TIMEOUT_MS },
-    }),
-  ),
+  tokenCheck<v.InferOutput<typeof KhqrEntries>>(),
+  v.transform((env): KhqrConfig => ({
+    tokens: tokenVerification(env),
+    amk: { baseUrl: env.AMK_BASE_URL, username: env.AMK_USERNAME, password: env.AMK_PASSWORD, timeoutMs: env.AMK_TIMEOUT_MS },
+  })),
 );
 
 export const khqrConfig = configParser(KhqrEnvSchema);

@@ -20,7 +20,9 @@ export class PremiumDesk {
     try {
       return await rpc();
     } catch (error) {
-      throw new PaymentError("SERVER_UNAVAILABLE", "The payment gateway is unavailable; retry later", { reason: `gateway RPC: ${String(error)}` });
+      throw new PaymentError("SERVER_UNAVAILABLE", "The payment gateway is unavailable; retry later", {
+        reason: `gateway RPC: ${String(error)}`,
+      });
     }
   }
 }

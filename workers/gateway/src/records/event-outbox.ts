@@ -1,7 +1,7 @@
 // The event outbox table: rows are inserted in the same D1 batch as the record they describe,
 // then claimed, published and marked here. A claim is a short lease so two publishers (the
 // request's waitUntil and the cron drain) do not send the same row at the same time.
-import { and, asc, eq, inArray, isNull, lte, or, sql } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import type { PaymentEvent } from "../../../../shared/events/payment-events.ts";
 import { eventOutbox } from "./schema.ts";
@@ -32,9 +32,18 @@ export function outboxInsert(db: DrizzleD1Database, events: PaymentEvent[], now:
   );
 }
 
-/** Leases due, unpublished rows (only `eventIds` when given), oldest first. */
+/**
+ * Leases due, unpublished rows (only `eventIds` when given), oldest first. A row whose last
+ * attempt never reported back (the invocation died mid-publish) and has no attempts left is
+ * dead-lettered here instead.
+ */
 export async function claimDue(db: DrizzleD1Database, now: Date, options: { eventIds?: string[]; limit: number }): Promise<OutboxRow[]> {
   const at = now.toISOString();
+  const leaseFree = or(isNull(eventOutbox.leaseUntil), lte(eventOutbox.leaseUntil, at));
+  await db
+    .update(eventOutbox)
+    .set({ deadAt: at, leaseUntil: null, lastError: sql`coalesce(${eventOutbox.lastError}, 'no outcome reported for the last attempt')` })
+    .where(and(isNull(eventOutbox.publishedAt), isNull(eventOutbox.deadAt), gte(eventOutbox.attempts, MAX_PUBLISH_ATTEMPTS), leaseFree));
   const due = db
     .select({ eventId: eventOutbox.eventId })
     .from(eventOutbox)
@@ -43,7 +52,8 @@ export async function claimDue(db: DrizzleD1Database, now: Date, options: { even
         isNull(eventOutbox.publishedAt),
         isNull(eventOutbox.deadAt),
         lte(eventOutbox.nextAttemptAt, at),
-        or(isNull(eventOutbox.leaseUntil), lte(eventOutbox.leaseUntil, at)),
+        lt(eventOutbox.attempts, MAX_PUBLISH_ATTEMPTS),
+        leaseFree,
         options.eventIds ? inArray(eventOutbox.eventId, options.eventIds) : undefined,
       ),
     )
@@ -52,7 +62,7 @@ export async function claimDue(db: DrizzleD1Database, now: Date, options: { even
   const rows = await db
     .update(eventOutbox)
     .set({ leaseUntil: new Date(now.getTime() + LEASE_MS).toISOString(), attempts: sql`${eventOutbox.attempts} + 1` })
-    .where(and(inArray(eventOutbox.eventId, due), or(isNull(eventOutbox.leaseUntil), lte(eventOutbox.leaseUntil, at))))
+    .where(and(inArray(eventOutbox.eventId, due), leaseFree))
     .returning();
   return rows
     .sort((a, b) => a.createdAt.localeCompare(b.createdAt))

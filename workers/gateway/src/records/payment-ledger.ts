@@ -4,6 +4,7 @@
 import { eq } from "drizzle-orm";
 import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
 import type { ConfirmedPayment, PaymentEvent } from "../../../../shared/events/payment-events.ts";
+import type { Money } from "../../../../shared/money.ts";
 import type { Premium } from "../../../../shared/premium.ts";
 import { outboxInsert } from "./event-outbox.ts";
 import { khqrIssuances, payments, premiums } from "./schema.ts";
@@ -12,7 +13,8 @@ export interface PaymentRecord extends ConfirmedPayment {
   confirmedAt: string;
 }
 
-export type RecordOutcome = "recorded" | "already-paid";
+/** "taken": the premium already has a payment, or the transaction id was already used. */
+export type RecordOutcome = "recorded" | "taken";
 
 export interface QrIssuance {
   invoiceNumber: string;
@@ -84,6 +86,14 @@ export class PaymentLedger {
     };
   }
 
+  /** The QR last issued for an invoice: what its webhook must match. */
+  async findQrIssuance(invoiceNumber: string): Promise<{ paymentId: number; policyNumber: string; money: Money } | null> {
+    const [row] = await this.db.select().from(khqrIssuances).where(eq(khqrIssuances.invoiceNumber, invoiceNumber)).limit(1);
+    return row
+      ? { paymentId: row.paymentId, policyNumber: row.policyNumber, money: { minor: row.amountMinor, currency: row.currency } }
+      : null;
+  }
+
   async findPayment(paymentId: number): Promise<PaymentRecord | null> {
     const [row] = await this.db.select().from(payments).where(eq(payments.paymentId, paymentId)).limit(1);
     if (!row) return null;
@@ -101,7 +111,8 @@ export class PaymentLedger {
 
   /**
    * The payment and its events in one D1 batch (a transaction): both or neither. A premium that
-   * already has a payment, or a transaction id already used, fails the batch on its unique key.
+   * already has a payment, or a transaction id already used, fails the batch on its unique key
+   * ("taken").
    */
   async recordPayment(payment: ConfirmedPayment, events: PaymentEvent[], now: Date): Promise<RecordOutcome> {
     try {
@@ -121,7 +132,7 @@ export class PaymentLedger {
       ]);
       return "recorded";
     } catch (error) {
-      if (isUniqueViolation(error)) return "already-paid";
+      if (isUniqueViolation(error)) return "taken";
       throw error;
     }
   }
@@ -129,7 +140,7 @@ export class PaymentLedger {
 
 function isUniqueViolation(error: unknown): boolean {
   for (let e: unknown = error; e instanceof Error; e = e.cause) {
-    if (/UNIQUE constraint failed|SQLITE_CONSTRAINT/i.test(e.message)) return true;
+    if (/UNIQUE constraint failed/i.test(e.message)) return true;
   }
   return false;
 }

@@ -14,6 +14,10 @@ export interface WebhookReceipt {
   requestId: string;
 }
 
-export async function recordWebhookReceipt(db: DrizzleD1Database, receipt: WebhookReceipt, now: Date): Promise<void> {
-  await db.insert(webhookReceipts).values({ ...receipt, paidAmount: String(receipt.paidAmount), receivedAt: now.toISOString() });
+export class WebhookAudit {
+  constructor(private readonly db: DrizzleD1Database) {}
+
+  async record(receipt: WebhookReceipt, now: Date): Promise<void> {
+    await this.db.insert(webhookReceipts).values({ ...receipt, paidAmount: String(receipt.paidAmount), receivedAt: now.toISOString() });
+  }
 }

@@ -18,18 +18,33 @@ const CLOCK_SKEW_MS = 5 * 60_000;
 export const BillConfirmationBody = v.pipe(
   v.object({
     id: v.pipe(v.number("id must be a number"), v.safeInteger("id must be an integer"), v.minValue(1, "id must be positive")),
-    policyNumber: v.pipe(v.string("policyNumber is required"), v.regex(/^[A-Za-z0-9]{9,10}$/, "policyNumber must be 9-10 letters or digits")),
+    policyNumber: v.pipe(
+      v.string("policyNumber is required"),
+      v.regex(/^[A-Za-z0-9]{9,10}$/, "policyNumber must be 9-10 letters or digits"),
+    ),
     amount: v.number("amount must be a number"),
     currency: v.picklist(CURRENCIES, "currency must be USD or KHR"),
     bankTransactionId: v.pipe(
       v.string("bankTransactionId is required"),
       v.regex(/^[A-Za-z0-9._:\-]{1,64}$/, "bankTransactionId must be 1-64 letters, digits or . _ : -"),
     ),
-    payer: v.pipe(v.string("payer is required"), v.trim(), v.nonEmpty("payer is required"), v.maxLength(200, "payer must be at most 200 characters")),
-    paidDate: v.pipe(v.string("paidDate is required"), v.check((t) => parsePaidDate(t) !== null, "paidDate must be a real yyyyMMddHHmmss time (GMT+7)")),
+    payer: v.pipe(
+      v.string("payer is required"),
+      v.trim(),
+      v.nonEmpty("payer is required"),
+      v.maxLength(200, "payer must be at most 200 characters"),
+    ),
+    paidDate: v.pipe(
+      v.string("paidDate is required"),
+      v.check((t) => parsePaidDate(t) !== null, "paidDate must be a real yyyyMMddHHmmss time (GMT+7)"),
+    ),
   }),
   v.forward(
-    v.partialCheck([["amount"], ["currency"]], (b) => amountProblem(b.amount, b.currency) === null, "amount must be positive, with at most 2 decimals for USD and none for KHR"),
+    v.partialCheck(
+      [["amount"], ["currency"]],
+      (b) => amountProblem(b.amount, b.currency) === null,
+      "amount must be positive, with at most 2 decimals for USD and none for KHR",
+    ),
     ["amount"],
   ),
 );
@@ -50,22 +65,28 @@ export function registerBillConfirmation(app: Hono<GatewayEnv>): void {
     }
     const services = gatewayServices(c.env, c.get("config"));
     let eventIds: string[] = [];
-    const { answer, replayed } = await runIdempotent(services.idempotency, `bill:${body.bankTransactionId}`, body, c.get("requestId"), async () => {
-      const outcome = await confirmBillPayment(
-        services,
-        {
-          paymentId: body.id,
-          policyNumber: body.policyNumber,
-          money: toMoney(body.amount, body.currency),
-          bankTransactionId: body.bankTransactionId,
-          payer: body.payer,
-          paidAt,
-        },
-        now,
-      );
-      eventIds = outcome.eventIds;
-      return outcome.result;
-    });
+    const { answer, replayed } = await runIdempotent(
+      services.idempotency,
+      `bill:${body.bankTransactionId}`,
+      body,
+      c.get("requestId"),
+      async () => {
+        const outcome = await confirmBillPayment(
+          services,
+          {
+            paymentId: body.id,
+            policyNumber: body.policyNumber,
+            money: toMoney(body.amount, body.currency),
+            bankTransactionId: body.bankTransactionId,
+            payer: body.payer,
+            paidAt,
+          },
+          now,
+        );
+        eventIds = outcome.eventIds;
+        return outcome.result;
+      },
+    );
     if (eventIds.length > 0) c.executionCtx.waitUntil(services.deliver(eventIds));
     c.set("logFields", { paymentId: body.id, bankTransactionId: body.bankTransactionId, replayed });
     return c.body(answer.body, answer.status as 200, {

@@ -12,15 +12,26 @@ import { AmkPaymentVerifier } from "../amk-payment-verifier.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
 import { gatewayServices } from "../gateway-services.ts";
 import { runIdempotent } from "../idempotent-request.ts";
-import { acknowledgeUnsuccessful, confirmKhqrPayment, issuedPremium, type KhqrConfirmationResult, type KhqrWebhook } from "../khqr-payment.ts";
-import { recordWebhookReceipt } from "../records/webhook-audit.ts";
+import {
+  acknowledgeUnsuccessful,
+  confirmKhqrPayment,
+  issuedPremium,
+  type KhqrConfirmationResult,
+  type KhqrWebhook,
+} from "../khqr-payment.ts";
 import { rateLimiter } from "./rate-limiter.ts";
 
 export const KhqrWebhookBody = v.pipe(
   v.object({
-    invoice_number: v.pipe(v.string("invoice_number is required"), v.regex(/^[1-9][0-9]{0,15}$/, "invoice_number must be a payment id (digits)")),
+    invoice_number: v.pipe(
+      v.string("invoice_number is required"),
+      v.regex(/^[1-9][0-9]{0,14}$/, "invoice_number must be a payment id (up to 15 digits)"),
+    ),
     status: v.pipe(v.string("status is required"), v.regex(/^[A-Z_]{1,32}$/, "status must be an upper-case word such as SUCCESS")),
-    merchant_number: v.pipe(v.string("merchant_number is required"), v.regex(/^[0-9A-Za-z]{1,32}$/, "merchant_number must be 1-32 letters or digits")),
+    merchant_number: v.pipe(
+      v.string("merchant_number is required"),
+      v.regex(/^[0-9A-Za-z]{1,32}$/, "merchant_number must be 1-32 letters or digits"),
+    ),
     paid_amount: v.number("paid_amount must be a number"),
     currency: v.picklist(CURRENCIES, "currency must be USD or KHR"),
     paid_datetime: v.pipe(
@@ -29,7 +40,11 @@ export const KhqrWebhookBody = v.pipe(
     ),
   }),
   v.forward(
-    v.partialCheck([["paid_amount"], ["currency"]], (b) => amountProblem(b.paid_amount, b.currency) === null, "paid_amount must be positive, with at most 2 decimals for USD and none for KHR"),
+    v.partialCheck(
+      [["paid_amount"], ["currency"]],
+      (b) => amountProblem(b.paid_amount, b.currency) === null,
+      "paid_amount must be positive, with at most 2 decimals for USD and none for KHR",
+    ),
     ["paid_amount"],
   ),
 );
@@ -51,25 +66,26 @@ export function registerKhqrWebhook(app: Hono<GatewayEnv>): void {
       money: toMoney(body.paid_amount, body.currency),
       paidAt: parseKhqrDatetime(body.paid_datetime) as string,
     };
+    const receipt = {
+      invoiceNumber: body.invoice_number,
+      status: body.status,
+      merchantNumber: body.merchant_number,
+      paidAmount: body.paid_amount,
+      currency: body.currency,
+      paidDatetime: body.paid_datetime,
+      requestId: c.get("requestId"),
+    };
+    // The audit trail must never turn an answer into an error; a failed write is logged.
     const audit = (outcome: string) =>
-      recordWebhookReceipt(
-        services.ledger.db,
-        {
-          invoiceNumber: body.invoice_number,
-          status: body.status,
-          merchantNumber: body.merchant_number,
-          paidAmount: body.paid_amount,
-          currency: body.currency,
-          paidDatetime: body.paid_datetime,
-          outcome,
-          requestId: c.get("requestId"),
-        },
-        now,
-      ).catch((error) => console.log(JSON.stringify({ service: "gateway", audit: "webhook-receipt-failed", reason: String(error) })));
+      services.webhookAudit
+        .record({ ...receipt, outcome }, now)
+        .catch((error) => console.log(JSON.stringify({ service: "gateway", audit: "webhook-receipt-failed", reason: String(error) })));
 
     try {
       if (body.merchant_number !== config.amk.merchantId) {
-        throw new PaymentError("MERCHANT_NOT_BIND", "The merchant number is not bound to this service", { details: `merchant_number: ${body.merchant_number}` });
+        throw new PaymentError("MERCHANT_NOT_BIND", "The merchant number is not bound to this service", {
+          details: `merchant_number: ${body.merchant_number}`,
+        });
       }
       if (webhook.status !== "SUCCESS") {
         // Nothing changes state, so this needs no idempotency: acknowledge, keep for audit, publish nothing.
@@ -79,15 +95,24 @@ export function registerKhqrWebhook(app: Hono<GatewayEnv>): void {
       }
       let eventIds: string[] = [];
       const verifier = new AmkPaymentVerifier(config.amk);
-      const { answer, replayed } = await runIdempotent(services.idempotency, `khqr:${body.invoice_number}`, body, c.get("requestId"), async () => {
-        const outcome = await confirmKhqrPayment(services, verifier, webhook, now);
-        eventIds = outcome.eventIds;
-        return outcome.result;
-      });
+      const { answer, replayed } = await runIdempotent(
+        services.idempotency,
+        `khqr:${body.invoice_number}`,
+        body,
+        c.get("requestId"),
+        async () => {
+          const outcome = await confirmKhqrPayment(services, verifier, webhook, now);
+          eventIds = outcome.eventIds;
+          return outcome.result;
+        },
+      );
       if (eventIds.length > 0) c.executionCtx.waitUntil(services.deliver(eventIds));
       await audit(replayed ? "REPLAYED" : "CONFIRMED");
       c.set("logFields", { invoiceNumber: body.invoice_number, replayed });
-      return c.body(answer.body, answer.status as 200, { "content-type": "application/json", ...(replayed ? { "idempotent-replayed": "true" } : {}) });
+      return c.body(answer.body, answer.status as 200, {
+        "content-type": "application/json",
+        ...(replayed ? { "idempotent-replayed": "true" } : {}),
+      });
     } catch (error) {
       await audit(toPaymentError(error).code);
       throw error;

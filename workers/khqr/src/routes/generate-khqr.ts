@@ -1,10 +1,11 @@
 // GET /khqr?bankCode=...&billNumber=... — a KHQR code for the premium due on a policy.
 import type { Hono } from "hono";
 import * as v from "valibot";
-import { PaymentError } from "../../../../shared/errors.ts";
+import { amkUnknown } from "../../../../shared/amk/amk-errors.ts";
 import { clientAuth } from "../../../../shared/http/client-auth.ts";
 import { parseInput } from "../../../../shared/http/request-input.ts";
-import { parseKhqr } from "../../../../shared/khqr/payload.ts";
+import { checkIssuedKhqr } from "../../../../shared/khqr/issued-khqr.ts";
+import { toMoney } from "../../../../shared/money.ts";
 import { AmkPartnerApi } from "../amk-partner-api.ts";
 import { bankFor } from "../banks.ts";
 import type { KhqrEnv } from "../khqr-env.ts";
@@ -34,48 +35,39 @@ export interface GenerateKhqrResponse {
 }
 
 export function registerGenerateKhqr(app: Hono<KhqrEnv>): void {
-  app.get("/khqr", clientAuth<KhqrEnv>("khqr:generate", (env) => env.CLIENT_RATE_LIMIT), async (c) => {
-    const { billNumber } = parseInput(GenerateKhqrQuery, { billNumber: c.req.query("billNumber") });
-    const bank = bankFor(c.req.query("bankCode"));
-    const desk = new PremiumDesk(c.env.GATEWAY);
-    const premium = await desk.inquire(billNumber);
-    const invoiceNumber = String(premium.id);
-    const qr = await new AmkPartnerApi(c.get("config").amk, c.env.AMK_SESSION).generateQr({
-      invoiceNumber,
-      billNumber: premium.policyNumber,
-      amount: premium.amount,
-      currency: premium.currency,
-    });
-    const expiresAt = expiryOf(qr.qrString);
-    await desk.recordIssued({ invoiceNumber, premium, bankCode: bank.code, qrString: qr.qrString, expiresAt });
-    c.set("logFields", { paymentId: premium.id, bankCode: bank.code });
-    return c.json({
-      success: true,
-      data: {
-        paymentId: premium.id,
-        policyId: premium.policyNumber,
-        customerName: premium.payer,
+  app.get(
+    "/khqr",
+    clientAuth<KhqrEnv>("khqr:generate", (env) => env.CLIENT_RATE_LIMIT),
+    async (c) => {
+      const { billNumber } = parseInput(GenerateKhqrQuery, { billNumber: c.req.query("billNumber") });
+      const bank = bankFor(c.req.query("bankCode"));
+      const desk = new PremiumDesk(c.env.GATEWAY);
+      const premium = await desk.inquire(billNumber);
+      const invoiceNumber = String(premium.id);
+      const qr = await new AmkPartnerApi(c.get("config").amk, c.env.AMK_SESSION).generateQr({
+        invoiceNumber,
+        billNumber: premium.policyNumber,
         amount: premium.amount,
         currency: premium.currency,
-        qrCode: qr.qrImage,
-        qrString: qr.qrString,
-        expiresAt,
-      },
-    } satisfies GenerateKhqrResponse);
-  });
-}
-
-/** The expiry AMK wrote into the KHQR (tag 99.01); a string with a bad CRC is not passed on. */
-function expiryOf(qrString: string): string | undefined {
-  let parsed;
-  try {
-    parsed = parseKhqr(qrString);
-  } catch {
-    parsed = undefined;
-  }
-  if (!parsed?.crcValid) {
-    throw new PaymentError("AMK_UNKNOWN_ERROR", "AMK answered unexpectedly", { reason: "qr/generator returned a KHQR string with a bad CRC" });
-  }
-  const expires = Number(parsed.tags["99"]?.["01"]);
-  return Number.isFinite(expires) && expires > 0 ? new Date(expires).toISOString() : undefined;
+      });
+      const check = checkIssuedKhqr(qr.qrString, { money: toMoney(premium.amount, premium.currency), billNumber: premium.policyNumber });
+      if (!check.ok) throw amkUnknown(`qr/generator returned a KHQR that does not match the premium: ${check.problem}`);
+      const expiresAt = check.expiresAt;
+      await desk.recordIssued({ invoiceNumber, premium, bankCode: bank.code, qrString: qr.qrString, expiresAt });
+      c.set("logFields", { paymentId: premium.id, bankCode: bank.code });
+      return c.json({
+        success: true,
+        data: {
+          paymentId: premium.id,
+          policyId: premium.policyNumber,
+          customerName: premium.payer,
+          amount: premium.amount,
+          currency: premium.currency,
+          qrCode: qr.qrImage,
+          qrString: qr.qrString,
+          expiresAt,
+        },
+      } satisfies GenerateKhqrResponse);
+    },
+  );
 }
