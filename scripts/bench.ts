@@ -3,18 +3,19 @@
 // localhost only. Numbers from wrangler dev on one machine, not from Cloudflare's edge.
 //   BENCH_REQUESTS=400 BENCH_CONCURRENCY=8 npm run bench
 import { mintDevToken } from "../sandbox/dev-token.ts";
-import { GATEWAY_PORT, localConfig, SANDBOX_PORT } from "../sandbox/local-config.ts";
+import { GATEWAY_PORT, SANDBOX_PORT } from "../sandbox/local-config.ts";
+import { localSettings } from "./local-settings.ts";
 
 const requests = Number(process.env.BENCH_REQUESTS ?? 400);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const gateway = `http://127.0.0.1:${GATEWAY_PORT}`;
 const sandbox = `http://127.0.0.1:${SANDBOX_PORT}`;
-const config = localConfig(sandbox);
+const config = localSettings(sandbox);
 
 // One client per request keeps the per-client rate limit (100/min) out of the measurement.
 const token = (client: string) =>
   mintDevToken({
-    secret: process.env.JWT_SECRET ?? config.JWT_SECRET!,
+    secret: config.JWT_SECRET!,
     issuer: config.JWT_ISSUER!,
     audience: config.JWT_AUDIENCE!,
     subject: client,

@@ -3,54 +3,14 @@
 // gateway on :8080, KHQR on :8081. Every variable of external-contracts §1 can be overridden from
 // the process environment or .dev.vars, e.g. `INTEGRATION_BASE_URL=http://host:port npm run dev`.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { mintDevToken } from "../sandbox/dev-token.ts";
-import { GATEWAY_PORT, KHQR_PORT, localConfig, SANDBOX_PORT } from "../sandbox/local-config.ts";
+import { GATEWAY_PORT, KHQR_PORT, SANDBOX_PORT } from "../sandbox/local-config.ts";
 import { startSandbox } from "../sandbox/server.ts";
-
-const CONFIG_NAMES = [
-  "AMK_BASE_URL",
-  "AMK_VERIFY_URL",
-  "AMK_USERNAME",
-  "AMK_PASSWORD",
-  "AMK_MERCHANT_ID",
-  "AMK_STORE_ID",
-  "AMK_TERMINAL_ID",
-  "AMK_SECRET_KEY",
-  "INTEGRATION_BASE_URL",
-  "INTEGRATION_TOKEN",
-  "KAFKA_REST_URL",
-  "KAFKA_REST_USERNAME",
-  "KAFKA_REST_PASSWORD",
-  "KAFKA_REST_FLAVOR",
-  "KAFKA_CLUSTER_ID",
-  "KAFKA_TOPIC_PREFIX",
-  "JWT_SECRET",
-  "JWT_JWKS_URL",
-  "JWT_ISSUER",
-  "JWT_AUDIENCE",
-  "INTEGRATION_TIMEOUT_MS",
-  "PREMIUM_CACHE_TTL_SECONDS",
-  "AMK_TIMEOUT_MS",
-];
+import { localSettings } from "./local-settings.ts";
 
 const quietWrangler = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" };
-
-function readDevVars(path: string): Record<string, string> {
-  if (!existsSync(path)) return {};
-  const vars: Record<string, string> = {};
-  for (const line of readFileSync(path, "utf8").split("\n")) {
-    const match = /^\s*([A-Z0-9_]+)\s*=\s*(.*?)\s*$/.exec(line);
-    if (match) vars[match[1]!] = match[2]!.replace(/^"(.*)"$/, "$1");
-  }
-  return vars;
-}
-
-function effectiveConfig(sandboxUrl: string): Record<string, string> {
-  const fromEnvironment = Object.fromEntries(CONFIG_NAMES.filter((n) => process.env[n] !== undefined).map((n) => [n, process.env[n]!]));
-  return { ...localConfig(sandboxUrl), ...readDevVars(".dev.vars"), ...fromEnvironment };
-}
 
 function writeEnvFile(path: string, vars: Record<string, string>) {
   writeFileSync(
@@ -64,7 +24,7 @@ function writeEnvFile(path: string, vars: Record<string, string>) {
 
 const sandboxPort = Number(process.env.SANDBOX_PORT ?? SANDBOX_PORT);
 const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
-const config = effectiveConfig(sandboxUrl);
+const config = localSettings(sandboxUrl);
 const sandbox = await startSandbox({ port: sandboxPort, config, gatewayUrl: `http://127.0.0.1:${GATEWAY_PORT}` });
 
 const envFile = resolve(".wrangler/dev/workers.env");

@@ -1,5 +1,6 @@
-// AMK sends local times in Cambodia's zone (GMT+7, no daylight saving). These parse them strictly
-// into UTC instants; an impossible calendar value (Feb 30, hour 24) is rejected, not rolled over.
+// AMK writes local times in Cambodia's zone (GMT+7, no daylight saving). These parse them strictly
+// into UTC instants (an impossible calendar value, Feb 30 or hour 24, is rejected, not rolled
+// over), and format instants the way AMK does.
 
 const CAMBODIA_OFFSET_MS = 7 * 60 * 60 * 1000;
 
@@ -19,6 +20,17 @@ export function parseKhqrDatetime(text: string): string | null {
   if (!m) return null;
   const micros = Number(m[7]);
   return cambodiaToIso(m.slice(1, 7).map(Number), Math.floor(micros / 1000));
+}
+
+/** An instant as AMK writes it: `yyyy-MM-dd HH:mm:ss` in GMT+7 (payment-verify's `paidAt`). */
+export function formatCambodiaDateTime(epochMs: number): string {
+  return new Date(epochMs + CAMBODIA_OFFSET_MS).toISOString().slice(0, 19).replace("T", " ");
+}
+
+/** With microseconds, as the KHQR webhook's `paid_datetime` (the clock gives milliseconds). */
+export function formatKhqrDatetime(epochMs: number): string {
+  const millis = String(Math.floor(epochMs) % 1000).padStart(3, "0");
+  return `${formatCambodiaDateTime(epochMs)}.${millis}000`;
 }
 
 /** `yyyy-MM-dd` that names a real calendar day. */

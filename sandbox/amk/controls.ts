@@ -13,7 +13,7 @@
 //   GET    invoices/:invoiceNumber      the issued invoice: amount, currency, qrString, status, paidAt
 import { json, readJson } from "../http.ts";
 import type { AmkBankState, AmkTransactionStatus, ForcedReply } from "./bank-state.ts";
-import { cambodiaDateTime } from "./cambodia-time.ts";
+import { formatCambodiaDateTime as cambodiaDateTime } from "../../shared/bank-time.ts";
 
 const PREFIX = "/__sandbox/amk/";
 const STATUSES: readonly AmkTransactionStatus[] = ["SUCCESS", "PENDING", "FAILED"];

@@ -4,7 +4,7 @@
 import { json, readJson } from "../http.ts";
 import type { AmkBankOptions } from "./bank-options.ts";
 import type { AmkBankState } from "./bank-state.ts";
-import { cambodiaDateTime, cambodiaDateTimeMicros } from "./cambodia-time.ts";
+import { formatCambodiaDateTime as cambodiaDateTime, formatKhqrDatetime as cambodiaDateTimeMicros } from "../../shared/bank-time.ts";
 import { sendKhqrWebhook } from "./webhook.ts";
 
 export async function pay(req: Request, state: AmkBankState, options: AmkBankOptions): Promise<Response> {

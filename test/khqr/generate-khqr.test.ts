@@ -22,7 +22,8 @@ function decodeQrPng(base64: string): string | undefined {
 
 describe("GET /khqr", () => {
   // First in the file: the worker's token cache is empty, so exactly one sign-in is expected. This is
-  // the only test file that signs in to the sandbox bank, so no other file moves the count.
+  // the only test file that signs in with the workers' partner account (the sandbox's own tests use
+  // another), so no other file moves the count.
   it("signs in to AMK once and reuses the token for many QR codes", async () => {
     const before = await signIns();
     for (let i = 0; i < 3; i++) {
@@ -144,7 +145,7 @@ describe("GET /khqr", () => {
   });
 });
 
-// In this file too, since it signs in to the sandbox bank.
+// In this file too, since it signs in with the workers' partner account.
 describe("the whole KHQR flow: generate, pay at the bank, webhook, verify, events", () => {
   it("confirms a QR paid at the sandbox bank, exactly as AMK would send it", async () => {
     const premium = await seedPremium({ amount: 42.1 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseKhqrDatetime, parsePaidDate } from "../../shared/bank-time.ts";
+import { formatCambodiaDateTime, formatKhqrDatetime, parseKhqrDatetime, parsePaidDate } from "../../shared/bank-time.ts";
 import { amountProblem, sameMoney, toAmount, toMoney } from "../../shared/money.ts";
 
 describe("money", () => {
@@ -44,5 +44,14 @@ describe("bank times (GMT+7)", () => {
     expect(parseKhqrDatetime("2025-10-07 12:00:00.123456")).toBe("2025-10-07T05:00:00.123Z");
     expect(parseKhqrDatetime("2025-10-07 12:00:00")).toBeNull();
     expect(parseKhqrDatetime("2025-02-30 12:00:00.000000")).toBeNull();
+  });
+});
+
+describe("formatting instants as AMK does", () => {
+  it("round-trips through the parsers", () => {
+    const instant = Date.parse("2025-10-07T05:00:00.123Z");
+    expect(formatCambodiaDateTime(instant)).toBe("2025-10-07 12:00:00");
+    expect(formatKhqrDatetime(instant)).toBe("2025-10-07 12:00:00.123000");
+    expect(parseKhqrDatetime(formatKhqrDatetime(instant))).toBe("2025-10-07T05:00:00.123Z");
   });
 });

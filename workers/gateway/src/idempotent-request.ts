@@ -24,7 +24,11 @@ export async function runIdempotent(
   work: () => Promise<unknown>,
 ): Promise<IdempotentResult> {
   const stub = namespace.get(namespace.idFromName(key));
-  const admission = await stub.admit(await fingerprint(input), Date.now());
+  const admission = await stub.admit(await fingerprint(input), Date.now()).catch((error: unknown) => {
+    throw new PaymentError("SERVER_UNAVAILABLE", "The payment store is unavailable; retry later", {
+      reason: `idempotency admit: ${String(error)}`,
+    });
+  });
   switch (admission.kind) {
     case "replay":
       return { answer: admission.answer, replayed: true };
@@ -36,20 +40,23 @@ export async function runIdempotent(
         headers: { "retry-after": "1" },
       });
   }
+  // A lost settle only costs the replay: the key's lease runs out, and the ledger's unique keys
+  // still answer a retry of an already recorded payment with the same success.
+  const settle = (answer: StoredAnswer | null) =>
+    stub
+      .settle(admission.lease, answer, Date.now())
+      .catch((error: unknown) =>
+        console.log(JSON.stringify({ service: "gateway", idempotency: "settle-failed", key, reason: String(error) })),
+      );
   let answer: StoredAnswer;
   try {
     answer = { status: 200, body: JSON.stringify({ success: true, data: await work() }) };
   } catch (thrown) {
     const error = toPaymentError(thrown);
-    if (error.retryable) {
-      await stub.settle(admission.lease, null, Date.now());
-      throw error;
-    }
-    answer = { status: error.status, body: JSON.stringify(errorEnvelope(error, requestId)) };
-    await stub.settle(admission.lease, answer, Date.now());
+    await settle(error.retryable ? null : { status: error.status, body: JSON.stringify(errorEnvelope(error, requestId)) });
     throw error;
   }
-  await stub.settle(admission.lease, answer, Date.now());
+  await settle(answer);
   return { answer, replayed: false };
 }
 

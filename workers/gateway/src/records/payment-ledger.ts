@@ -3,6 +3,7 @@
 // batch (atomic), and the primary key on payment_id refuses a second payment of a premium.
 import { eq } from "drizzle-orm";
 import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
+import { PaymentError } from "../../../../shared/errors.ts";
 import type { ConfirmedPayment, PaymentEvent } from "../../../../shared/events/payment-events.ts";
 import type { Money } from "../../../../shared/money.ts";
 import type { Premium } from "../../../../shared/premium.ts";
@@ -33,7 +34,7 @@ export class PaymentLedger {
 
   /** Remembers a premium as offered, so later confirmations are checked against it. */
   async rememberPremium(premium: Premium, now: Date): Promise<void> {
-    await this.premiumUpsert(premium, now);
+    await guarded(this.premiumUpsert(premium, now));
   }
 
   /** The issued QR, the premium it is for, and its `khqr.generated-event`, in one batch. */
@@ -48,14 +49,16 @@ export class PaymentLedger {
       issuedAt: now.toISOString(),
       expiresAt: issuance.expiresAt ?? null,
     };
-    await this.db.batch([
-      this.premiumUpsert(issuance.premium, now),
-      this.db
-        .insert(khqrIssuances)
-        .values({ invoiceNumber: issuance.invoiceNumber, ...row })
-        .onConflictDoUpdate({ target: khqrIssuances.invoiceNumber, set: row }),
-      outboxInsert(this.db, [event], now),
-    ]);
+    await guarded(
+      this.db.batch([
+        this.premiumUpsert(issuance.premium, now),
+        this.db
+          .insert(khqrIssuances)
+          .values({ invoiceNumber: issuance.invoiceNumber, ...row })
+          .onConflictDoUpdate({ target: khqrIssuances.invoiceNumber, set: row }),
+        outboxInsert(this.db, [event], now),
+      ]),
+    );
   }
 
   private premiumUpsert(premium: Premium, now: Date) {
@@ -75,7 +78,7 @@ export class PaymentLedger {
   }
 
   async findPremium(paymentId: number): Promise<Premium | null> {
-    const [row] = await this.db.select().from(premiums).where(eq(premiums.paymentId, paymentId)).limit(1);
+    const [row] = await guarded(this.db.select().from(premiums).where(eq(premiums.paymentId, paymentId)).limit(1));
     if (!row) return null;
     return {
       id: row.paymentId,
@@ -88,14 +91,14 @@ export class PaymentLedger {
 
   /** The QR last issued for an invoice: what its webhook must match. */
   async findQrIssuance(invoiceNumber: string): Promise<{ paymentId: number; policyNumber: string; money: Money } | null> {
-    const [row] = await this.db.select().from(khqrIssuances).where(eq(khqrIssuances.invoiceNumber, invoiceNumber)).limit(1);
+    const [row] = await guarded(this.db.select().from(khqrIssuances).where(eq(khqrIssuances.invoiceNumber, invoiceNumber)).limit(1));
     return row
       ? { paymentId: row.paymentId, policyNumber: row.policyNumber, money: { minor: row.amountMinor, currency: row.currency } }
       : null;
   }
 
   async findPayment(paymentId: number): Promise<PaymentRecord | null> {
-    const [row] = await this.db.select().from(payments).where(eq(payments.paymentId, paymentId)).limit(1);
+    const [row] = await guarded(this.db.select().from(payments).where(eq(payments.paymentId, paymentId)).limit(1));
     if (!row) return null;
     return {
       paymentId: row.paymentId,
@@ -133,7 +136,7 @@ export class PaymentLedger {
       return "recorded";
     } catch (error) {
       if (isUniqueViolation(error)) return "taken";
-      throw error;
+      throw storeUnavailable(error);
     }
   }
 }
@@ -143,4 +146,18 @@ function isUniqueViolation(error: unknown): boolean {
     if (/UNIQUE constraint failed/i.test(e.message)) return true;
   }
   return false;
+}
+
+/** The record store failed (not our input): 503, so the bank retries, the cause in the log. */
+function storeUnavailable(error: unknown): PaymentError {
+  return new PaymentError("SERVER_UNAVAILABLE", "The payment store is unavailable; retry later", { reason: `D1: ${String(error)}` });
+}
+
+/** Awaits a D1 query, turning a store failure into SERVER_UNAVAILABLE. */
+async function guarded<T>(query: PromiseLike<T>): Promise<T> {
+  try {
+    return await query;
+  } catch (error) {
+    throw storeUnavailable(error);
+  }
 }

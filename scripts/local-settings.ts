@@ -1,0 +1,46 @@
+// The settings of the local stack, in rising priority: the embedded sandbox defaults
+// (sandbox/local-config.ts), a git-ignored .dev.vars, and the process environment.
+import { existsSync, readFileSync } from "node:fs";
+import { localConfig } from "../sandbox/local-config.ts";
+
+/** Every worker variable of external-contracts §1, plus the tuning knobs. */
+export const CONFIG_NAMES = [
+  "AMK_BASE_URL",
+  "AMK_VERIFY_URL",
+  "AMK_USERNAME",
+  "AMK_PASSWORD",
+  "AMK_MERCHANT_ID",
+  "AMK_STORE_ID",
+  "AMK_TERMINAL_ID",
+  "AMK_SECRET_KEY",
+  "INTEGRATION_BASE_URL",
+  "INTEGRATION_TOKEN",
+  "KAFKA_REST_URL",
+  "KAFKA_REST_USERNAME",
+  "KAFKA_REST_PASSWORD",
+  "KAFKA_REST_FLAVOR",
+  "KAFKA_CLUSTER_ID",
+  "KAFKA_TOPIC_PREFIX",
+  "JWT_SECRET",
+  "JWT_JWKS_URL",
+  "JWT_ISSUER",
+  "JWT_AUDIENCE",
+  "INTEGRATION_TIMEOUT_MS",
+  "PREMIUM_CACHE_TTL_SECONDS",
+  "AMK_TIMEOUT_MS",
+];
+
+export function readDevVars(path = ".dev.vars"): Record<string, string> {
+  if (!existsSync(path)) return {};
+  const vars: Record<string, string> = {};
+  for (const line of readFileSync(path, "utf8").split("\n")) {
+    const match = /^\s*([A-Z0-9_]+)\s*=\s*(.*?)\s*$/.exec(line);
+    if (match) vars[match[1]!] = match[2]!.replace(/^"(.*)"$/, "$1");
+  }
+  return vars;
+}
+
+export function localSettings(sandboxUrl: string): Record<string, string> {
+  const fromEnvironment = Object.fromEntries(CONFIG_NAMES.filter((n) => process.env[n] !== undefined).map((n) => [n, process.env[n]!]));
+  return { ...localConfig(sandboxUrl), ...readDevVars(), ...fromEnvironment };
+}
