@@ -9,7 +9,7 @@ import { amountProblem, CURRENCIES, toMoney } from "../../../../shared/money.ts"
 import { confirmBillPayment, type BillConfirmationResult } from "../bill-payment.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
 import { gatewayServices } from "../gateway-services.ts";
-import { runIdempotent } from "../idempotent-request.ts";
+import { answerIdempotently } from "./idempotent-answer.ts";
 import { rateLimiter } from "./rate-limiter.ts";
 
 /** AMK may report a payment a little ahead of our clock, never far ahead. */
@@ -64,34 +64,21 @@ export function registerBillConfirmation(app: Hono<GatewayEnv>): void {
       throw new PaymentError("BAD_REQUEST", "Invalid request parameters", { details: "paidDate: must not be in the future" });
     }
     const services = gatewayServices(c.env, c.get("config"));
-    let eventIds: string[] = [];
-    const { answer, replayed } = await runIdempotent(
-      services.idempotency,
-      `bill:${body.bankTransactionId}`,
-      body,
-      c.get("requestId"),
-      async () => {
-        const outcome = await confirmBillPayment(
-          services,
-          {
-            paymentId: body.id,
-            policyNumber: body.policyNumber,
-            money: toMoney(body.amount, body.currency),
-            bankTransactionId: body.bankTransactionId,
-            payer: body.payer,
-            paidAt,
-          },
-          now,
-        );
-        eventIds = outcome.eventIds;
-        return outcome.result;
-      },
+    const { response, replayed } = await answerIdempotently(c, services, `bill:${body.bankTransactionId}`, body, () =>
+      confirmBillPayment(
+        services,
+        {
+          paymentId: body.id,
+          policyNumber: body.policyNumber,
+          money: toMoney(body.amount, body.currency),
+          bankTransactionId: body.bankTransactionId,
+          payer: body.payer,
+          paidAt,
+        },
+        now,
+      ),
     );
-    if (eventIds.length > 0) c.executionCtx.waitUntil(services.deliver(eventIds));
     c.set("logFields", { paymentId: body.id, bankTransactionId: body.bankTransactionId, replayed });
-    return c.body(answer.body, answer.status as 200, {
-      "content-type": "application/json",
-      ...(replayed ? { "idempotent-replayed": "true" } : {}),
-    });
+    return response;
   });
 }

@@ -11,7 +11,7 @@ import { amountProblem, CURRENCIES, toMoney } from "../../../../shared/money.ts"
 import { AmkPaymentVerifier } from "../amk-payment-verifier.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
 import { gatewayServices } from "../gateway-services.ts";
-import { runIdempotent } from "../idempotent-request.ts";
+import { answerIdempotently } from "./idempotent-answer.ts";
 import {
   acknowledgeUnsuccessful,
   confirmKhqrPayment,
@@ -93,26 +93,13 @@ export function registerKhqrWebhook(app: Hono<GatewayEnv>): void {
         await audit("ACKNOWLEDGED");
         return c.json({ success: true, data: acknowledgeUnsuccessful(webhook) } satisfies KhqrWebhookResponse);
       }
-      let eventIds: string[] = [];
       const verifier = new AmkPaymentVerifier(config.amk);
-      const { answer, replayed } = await runIdempotent(
-        services.idempotency,
-        `khqr:${body.invoice_number}`,
-        body,
-        c.get("requestId"),
-        async () => {
-          const outcome = await confirmKhqrPayment(services, verifier, webhook, now);
-          eventIds = outcome.eventIds;
-          return outcome.result;
-        },
+      const { response, replayed } = await answerIdempotently(c, services, `khqr:${body.invoice_number}`, body, () =>
+        confirmKhqrPayment(services, verifier, webhook, now),
       );
-      if (eventIds.length > 0) c.executionCtx.waitUntil(services.deliver(eventIds));
       await audit(replayed ? "REPLAYED" : "CONFIRMED");
       c.set("logFields", { invoiceNumber: body.invoice_number, replayed });
-      return c.body(answer.body, answer.status as 200, {
-        "content-type": "application/json",
-        ...(replayed ? { "idempotent-replayed": "true" } : {}),
-      });
+      return response;
     } catch (error) {
       await audit(toPaymentError(error).code);
       throw error;
