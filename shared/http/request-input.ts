@@ -43,7 +43,9 @@ function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
     .slice(0, 10)
     .map((issue) => {
       const path = v.getDotPath(issue);
-      return path ? `${path}: ${issue.message}` : issue.message;
+      // valibot reports an absent key as "Invalid key: Expected ..."; say plainly what is missing.
+      const message = issue.received === "undefined" && path ? "is required" : issue.message;
+      return path ? `${path}: ${message}` : message;
     })
     .join("; ");
 }

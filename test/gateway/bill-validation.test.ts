@@ -93,3 +93,13 @@ describe("POST /AMK/payments: input validation (400 BAD_REQUEST)", () => {
     expect((await response.json<any>()).error.code).toBe("RESOURCE_NOT_FOUND");
   });
 });
+
+describe("error details name what is wrong in plain words", () => {
+  it("says which fields are missing", async () => {
+    const response = await callGateway("/AMK/payments", { method: "POST", body: { id: 150001 } });
+    const details = (await response.json<any>()).error.details as string;
+    expect(details).toContain("policyNumber: is required");
+    expect(details).toContain("paidDate: is required");
+    expect(details).not.toContain("Invalid key");
+  });
+});
