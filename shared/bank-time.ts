@@ -6,6 +6,7 @@ const CAMBODIA_OFFSET_MS = 7 * 60 * 60 * 1000;
 
 const PAID_DATE = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/;
 const KHQR_DATETIME = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})\.(\d{6})$/;
+const AMK_DATETIME = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
 
 /** `yyyyMMddHHmmss` in GMT+7 (bill payment `paidDate`) to an ISO-8601 UTC string, or null. */
 export function parsePaidDate(text: string): string | null {
@@ -31,6 +32,12 @@ export function formatCambodiaDateTime(epochMs: number): string {
 export function formatKhqrDatetime(epochMs: number): string {
   const millis = String(Math.floor(epochMs) % 1000).padStart(3, "0");
   return `${formatCambodiaDateTime(epochMs)}.${millis}000`;
+}
+
+/** `yyyy-MM-dd HH:mm:ss` in GMT+7 (payment-verify's `paidAt`) to ISO-8601 UTC, or null. */
+export function parseCambodiaDateTime(text: string): string | null {
+  const m = AMK_DATETIME.exec(text);
+  return m ? cambodiaToIso(m.slice(1, 7).map(Number), 0) : null;
 }
 
 /** `yyyy-MM-dd` that names a real calendar day. */

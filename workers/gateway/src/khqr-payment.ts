@@ -2,6 +2,7 @@
 // AMK's payment-verify confirms the same amount and currency as the premium we issued.
 import type { ConfirmedPayment } from "../../../shared/events/payment-events.ts";
 import { PaymentError } from "../../../shared/errors.ts";
+import { parseCambodiaDateTime } from "../../../shared/bank-time.ts";
 import { sameMoney, type Money } from "../../../shared/money.ts";
 import type { Premium } from "../../../shared/premium.ts";
 import type { PaymentVerifier } from "./amk-payment-verifier.ts";
@@ -12,8 +13,8 @@ export interface KhqrWebhook {
   invoiceNumber: string;
   status: string;
   money: Money;
-  /** ISO-8601 UTC. */
-  paidAt: string;
+  /** ISO-8601 UTC; when absent (reconciliation), AMK's own payment time is used. */
+  paidAt?: string;
 }
 
 export interface KhqrConfirmationResult {
@@ -74,7 +75,7 @@ export async function confirmKhqrPayment(
     channel: "KHQR",
     transactionId,
     payer: premium.payer,
-    paidAt: webhook.paidAt,
+    paidAt: webhook.paidAt ?? (verified.paidAt && parseCambodiaDateTime(verified.paidAt)) ?? now.toISOString(),
   };
   const eventIds = await recordPaymentOnce(services.ledger, payment, now);
   return { result: { transactionId, status: "CONFIRMED", message: "KHQR payment successfully processed" }, eventIds };

@@ -1,7 +1,7 @@
 // The payment ledger: premiums the gateway offered, and the one confirmed payment per premium.
 // The only module that touches these tables; a payment and its events are written in one D1
 // batch (atomic), and the primary key on payment_id refuses a second payment of a premium.
-import { eq } from "drizzle-orm";
+import { and, asc, eq, gte, isNull, lte, or, sql } from "drizzle-orm";
 import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
 import { PaymentError } from "../../../../shared/errors.ts";
 import type { ConfirmedPayment, PaymentEvent } from "../../../../shared/events/payment-events.ts";
@@ -95,6 +95,40 @@ export class PaymentLedger {
     return row
       ? { paymentId: row.paymentId, policyNumber: row.policyNumber, money: { minor: row.amountMinor, currency: row.currency } }
       : null;
+  }
+
+  /**
+   * QRs issued within `window` that have no payment and were not asked about since `recheckBefore`,
+   * least recently checked first: what the reconciliation pass asks AMK about.
+   */
+  async findUnpaidIssuances(
+    window: { from: Date; to: Date },
+    recheckBefore: Date,
+    limit: number,
+  ): Promise<{ invoiceNumber: string; money: Money }[]> {
+    const rows = await guarded(
+      this.db
+        .select({ invoiceNumber: khqrIssuances.invoiceNumber, amountMinor: khqrIssuances.amountMinor, currency: khqrIssuances.currency })
+        .from(khqrIssuances)
+        .leftJoin(payments, eq(payments.paymentId, khqrIssuances.paymentId))
+        .where(
+          and(
+            isNull(payments.paymentId),
+            gte(khqrIssuances.issuedAt, window.from.toISOString()),
+            lte(khqrIssuances.issuedAt, window.to.toISOString()),
+            or(isNull(khqrIssuances.lastCheckedAt), lte(khqrIssuances.lastCheckedAt, recheckBefore.toISOString())),
+          ),
+        )
+        .orderBy(sql`${khqrIssuances.lastCheckedAt} IS NOT NULL`, asc(khqrIssuances.lastCheckedAt))
+        .limit(limit),
+    );
+    return rows.map((r) => ({ invoiceNumber: r.invoiceNumber, money: { minor: r.amountMinor, currency: r.currency } }));
+  }
+
+  async markIssuanceChecked(invoiceNumber: string, now: Date): Promise<void> {
+    await guarded(
+      this.db.update(khqrIssuances).set({ lastCheckedAt: now.toISOString() }).where(eq(khqrIssuances.invoiceNumber, invoiceNumber)),
+    );
   }
 
   async findPayment(paymentId: number): Promise<PaymentRecord | null> {

@@ -48,6 +48,7 @@ export const khqrIssuances = sqliteTable("khqr_issuances", {
   qrString: text("qr_string").notNull(),
   issuedAt: text("issued_at").notNull(),
   expiresAt: text("expires_at"),
+  lastCheckedAt: text("last_checked_at"),
 });
 
 export const webhookReceipts = sqliteTable("webhook_receipts", {
