@@ -16,7 +16,12 @@ async function runCron() {
 async function issuedQr(minutesAgo: number): Promise<TestPremium> {
   const premium = await seedPremium();
   await serve(premium);
-  const reply = await (exports as any).GatewayEntrypoint.recordQrIssued({ invoiceNumber: String(premium.id), premium, bankCode: "AMK", qrString: "test" });
+  const reply = await (exports as any).GatewayEntrypoint.recordQrIssued({
+    invoiceNumber: String(premium.id),
+    premium,
+    bankCode: "AMK",
+    qrString: "test",
+  });
   expect(reply.ok).toBe(true);
   const issuedAt = new Date(Date.now() - minutesAgo * 60_000).toISOString();
   await env.DB.prepare("UPDATE khqr_issuances SET issued_at = ? WHERE invoice_number = ?").bind(issuedAt, String(premium.id)).run();
