@@ -68,6 +68,7 @@ export async function confirmKhqrPayment(
   }
 
   const transactionId = khqrTransactionId(webhook.invoiceNumber);
+  const amkPaidAt = verified.paidAt ? parseCambodiaDateTime(verified.paidAt) : null;
   const payment: ConfirmedPayment = {
     paymentId: premium.id,
     policyNumber: premium.policyNumber,
@@ -75,7 +76,7 @@ export async function confirmKhqrPayment(
     channel: "KHQR",
     transactionId,
     payer: premium.payer,
-    paidAt: webhook.paidAt ?? (verified.paidAt && parseCambodiaDateTime(verified.paidAt)) ?? now.toISOString(),
+    paidAt: webhook.paidAt ?? amkPaidAt ?? now.toISOString(),
   };
   const eventIds = await recordPaymentOnce(services.ledger, payment, now);
   return { result: { transactionId, status: "CONFIRMED", message: "KHQR payment successfully processed" }, eventIds };
