@@ -1,6 +1,4 @@
 import { env } from "cloudflare:workers";
-import { decode } from "fast-png";
-import jsQR from "jsqr";
 import { describe, expect, it } from "vitest";
 import { parseKhqr } from "../../shared/khqr/payload.ts";
 import { eventually, failQr, payAtBank, revokeTokens, signIns, verifications } from "../support/amk.ts";
@@ -8,17 +6,7 @@ import { callGateway } from "../support/gateway.ts";
 import { AMK_BANK, callKhqr } from "../support/khqr.ts";
 import { kafkaRecords, seedPremium } from "../support/sandbox.ts";
 import { tokenFor } from "../support/tokens.ts";
-
-function decodeQrPng(base64: string): string | undefined {
-  const png = decode(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)));
-  const rgba = new Uint8ClampedArray(png.width * png.height * 4);
-  const channels = png.channels;
-  for (let i = 0; i < png.width * png.height; i++) {
-    const grey = Number(png.data[i * channels]);
-    rgba.set([grey, grey, grey, 255], i * 4);
-  }
-  return jsQR(rgba, png.width, png.height)?.data;
-}
+import { decodeQrPng } from "../support/qr-image.ts";
 
 describe("GET /khqr", () => {
   // First in the file: the worker's token cache is empty, so exactly one sign-in is expected. This is

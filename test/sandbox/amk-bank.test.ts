@@ -3,13 +3,12 @@
 // with the sandbox's test-only partner account (the KHQR worker's sign-ins are counted elsewhere)
 // and revokes only its own token.
 import { env } from "cloudflare:workers";
-import { decode } from "fast-png";
 import { jwtVerify } from "jose";
-import jsQR from "jsqr";
 import { describe, expect, it } from "vitest";
 import { paymentVerifyHash } from "../../shared/amk/payment-verify-hash.ts";
 import { parseKhqr } from "../../shared/khqr/payload.ts";
 import { SANDBOX_TEST_PARTNER } from "../../sandbox/local-config.ts";
+import { decodeQrPng } from "../support/qr-image.ts";
 
 const AMK = `${env.SANDBOX_URL}/amk`;
 const CONTROLS = `${env.SANDBOX_URL}/__sandbox/amk`;
@@ -77,16 +76,6 @@ async function verify(
   return { status: response.status, reply: (await response.json()) as VerifyReply };
 }
 
-function decodePngQr(base64: string): string | undefined {
-  const png = decode(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)));
-  const rgba = new Uint8ClampedArray(png.width * png.height * 4);
-  for (let i = 0; i < png.width * png.height; i += 1) {
-    const value = png.channels === 1 ? png.data[i]! : png.data[i * png.channels]!;
-    rgba.set([value, value, value, 255], i * 4);
-  }
-  return jsQR(rgba, png.width, png.height)?.data;
-}
-
 describe("POST /amk/auth/sign-in", () => {
   it("issues a bearer token for the partner credentials", async () => {
     const response = await postJson(`${AMK}/auth/sign-in`, {
@@ -140,13 +129,13 @@ describe("POST /amk/qr/generator", () => {
   it("returns a PNG that scans back to exactly the qrString", async () => {
     const invoice = await issueInvoice();
     expect(atob(invoice.qrImage).slice(0, 8)).toBe("\x89PNG\r\n\x1a\n");
-    expect(decodePngQr(invoice.qrImage)).toBe(invoice.qrString);
+    expect(decodeQrPng(invoice.qrImage)).toBe(invoice.qrString);
   });
 
   it("writes KHR amounts as whole riel with currency 116", async () => {
     const invoice = await issueInvoice({ amount: 400000, currency: "KHR" });
     expect(parseKhqr(invoice.qrString).tags).toMatchObject({ "53": "116", "54": "400000" });
-    expect(decodePngQr(invoice.qrImage)).toBe(invoice.qrString);
+    expect(decodeQrPng(invoice.qrImage)).toBe(invoice.qrString);
   });
 
   it("records the issued invoice as PENDING", async () => {
