@@ -5,6 +5,8 @@ import type { DrizzleD1Database } from "drizzle-orm/d1";
 import type { EventPublisher } from "../../../shared/events/event-publisher.ts";
 import { claimDue, markFailed, markPublished } from "./records/event-outbox.ts";
 
+/** Rows per publish: one produce request to Kafka REST. */
+const BATCH = 100;
 /** Well inside the outbox lease (60 s) and the 30 s a Worker may keep running after responding. */
 const PUBLISH_TIMEOUT_MS = 25_000;
 
@@ -21,10 +23,9 @@ export async function deliverEvents(
   db: DrizzleD1Database,
   publisher: EventPublisher,
   topicPrefix: string,
-  options: { eventIds?: string[]; limit?: number; now?: Date } = {},
+  eventIds?: string[],
 ): Promise<DeliveryReport> {
-  const now = options.now ?? new Date();
-  const rows = await claimDue(db, now, { eventIds: options.eventIds, limit: options.limit ?? 100 });
+  const rows = await claimDue(db, new Date(), { eventIds, limit: BATCH });
   if (rows.length === 0) return { published: 0, failed: 0 };
   try {
     const publishing = publisher.publish(

@@ -24,6 +24,6 @@ export function gatewayServices(env: GatewayBindings, config: GatewayConfig): Ga
     webhookAudit: new WebhookAudit(ledger.db),
     premiums: new CachedPremiums(new IntegrationServicePremiums(config.integration), env.PREMIUM_CACHE, config.premiumCacheTtlSeconds),
     idempotency: env.WEBHOOK_IDEMPOTENCY,
-    deliver: (eventIds) => deliverEvents(ledger.db, eventPublisher(config.kafka), config.kafka.topicPrefix, { eventIds }),
+    deliver: (eventIds) => deliverEvents(ledger.db, eventPublisher(config.kafka), config.kafka.topicPrefix, eventIds),
   };
 }
