@@ -23,14 +23,13 @@ export interface QrIssuedNotice {
 export class GatewayEntrypoint extends WorkerEntrypoint<GatewayBindings> {
   async inquirePremium(query: string): Promise<RpcReply<PremiumDto>> {
     return this.reply(async () => {
-      const services = gatewayServices(this.env, gatewayConfig(this.env));
-      return premiumToDto(await inquirePremium(services, query, new Date()));
+      return premiumToDto(await inquirePremium(this.services(), query, new Date()));
     });
   }
 
   async recordQrIssued(notice: QrIssuedNotice): Promise<RpcReply<{ eventId: string }>> {
     return this.reply(async () => {
-      const services = gatewayServices(this.env, gatewayConfig(this.env));
+      const services = this.services();
       const premium = premiumFromDto(notice.premium);
       const now = new Date();
       const event = qrGeneratedEvent(
@@ -41,6 +40,10 @@ export class GatewayEntrypoint extends WorkerEntrypoint<GatewayBindings> {
       this.ctx.waitUntil(services.deliver([event.eventId]));
       return { eventId: event.eventId };
     });
+  }
+
+  private services() {
+    return gatewayServices(this.env, gatewayConfig(this.env));
   }
 
   private async reply<T>(work: () => Promise<T>): Promise<RpcReply<T>> {

@@ -84,7 +84,7 @@ export class PaymentLedger {
       id: row.paymentId,
       policyNumber: row.policyNumber,
       payer: row.payer,
-      money: { minor: row.amountMinor, currency: row.currency },
+      money: moneyOf(row),
       dueDate: row.dueDate,
     };
   }
@@ -92,9 +92,7 @@ export class PaymentLedger {
   /** The QR last issued for an invoice: what its webhook must match. */
   async findQrIssuance(invoiceNumber: string): Promise<{ paymentId: number; policyNumber: string; money: Money } | null> {
     const [row] = await guarded(this.db.select().from(khqrIssuances).where(eq(khqrIssuances.invoiceNumber, invoiceNumber)).limit(1));
-    return row
-      ? { paymentId: row.paymentId, policyNumber: row.policyNumber, money: { minor: row.amountMinor, currency: row.currency } }
-      : null;
+    return row ? { paymentId: row.paymentId, policyNumber: row.policyNumber, money: moneyOf(row) } : null;
   }
 
   /**
@@ -122,7 +120,7 @@ export class PaymentLedger {
         .orderBy(sql`${khqrIssuances.lastCheckedAt} IS NOT NULL`, asc(khqrIssuances.lastCheckedAt))
         .limit(limit),
     );
-    return rows.map((r) => ({ invoiceNumber: r.invoiceNumber, money: { minor: r.amountMinor, currency: r.currency } }));
+    return rows.map((r) => ({ invoiceNumber: r.invoiceNumber, money: moneyOf(r) }));
   }
 
   async markIssuanceChecked(invoiceNumber: string, now: Date): Promise<void> {
@@ -137,7 +135,7 @@ export class PaymentLedger {
     return {
       paymentId: row.paymentId,
       policyNumber: row.policyNumber,
-      money: { minor: row.amountMinor, currency: row.currency },
+      money: moneyOf(row),
       channel: row.channel,
       transactionId: row.transactionId,
       payer: row.payer ?? undefined,
@@ -173,6 +171,11 @@ export class PaymentLedger {
       throw storeUnavailable(error);
     }
   }
+}
+
+/** Money as the tables keep it: minor units beside the currency. */
+function moneyOf(row: { amountMinor: number; currency: Money["currency"] }): Money {
+  return { minor: row.amountMinor, currency: row.currency };
 }
 
 function isUniqueViolation(error: unknown): boolean {
