@@ -33,6 +33,11 @@ export const kafkaEntries = {
   KAFKA_TOPIC_PREFIX: v.optional(v.string(), "dev."),
 };
 
+/** How long either worker waits for AMK; one default for both. */
+export const amkTimeoutEntry = {
+  AMK_TIMEOUT_MS: positiveInteger("AMK_TIMEOUT_MS", 10_000),
+};
+
 type TokenSettings = v.InferOutput<v.ObjectSchema<typeof tokenEntries, undefined>>;
 type KafkaSettingsInput = v.InferOutput<v.ObjectSchema<typeof kafkaEntries, undefined>>;
 

@@ -2,6 +2,7 @@
 import * as v from "valibot";
 import type { ApiConfig } from "../../../shared/http/api-env.ts";
 import {
+  amkTimeoutEntry,
   configParser,
   httpUrl,
   kafkaCheck,
@@ -43,7 +44,7 @@ const GatewayEntries = v.object({
   AMK_STORE_ID: requiredText("AMK_STORE_ID"),
   AMK_TERMINAL_ID: requiredText("AMK_TERMINAL_ID"),
   AMK_SECRET_KEY: requiredText("AMK_SECRET_KEY"),
-  AMK_TIMEOUT_MS: positiveInteger("AMK_TIMEOUT_MS", 10_000),
+  ...amkTimeoutEntry,
 });
 
 const GatewayEnvSchema = v.pipe(

@@ -1,9 +1,9 @@
 // The KHQR worker's configuration (external-contracts §1), validated at the edge of every request.
 import * as v from "valibot";
 import {
+  amkTimeoutEntry,
   configParser,
   httpUrl,
-  positiveInteger,
   requiredText,
   tokenCheck,
   tokenEntries,
@@ -21,7 +21,7 @@ const KhqrEntries = v.object({
   AMK_BASE_URL: httpUrl("AMK_BASE_URL"),
   AMK_USERNAME: requiredText("AMK_USERNAME"),
   AMK_PASSWORD: requiredText("AMK_PASSWORD"),
-  AMK_TIMEOUT_MS: positiveInteger("AMK_TIMEOUT_MS", 10_000),
+  ...amkTimeoutEntry,
 });
 
 const KhqrEnvSchema = v.pipe(
