@@ -29,7 +29,3 @@ export async function callGateway(path: string, options: CallOptions = {}): Prom
   await waitOnExecutionContext(ctx);
   return response;
 }
-
-export async function jsonOf(response: Response): Promise<any> {
-  return response.json();
-}
