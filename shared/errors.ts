@@ -32,24 +32,14 @@ export class PaymentError extends Error {
   /** For the log only. */
   readonly reason?: string;
   readonly headers?: Record<string, string>;
-  /**
-   * The answer may change if the same request comes again (AMK still settling, an upstream
-   * down): never kept for idempotent replay. Every 5xx is retryable too.
-   */
-  readonly retryable: boolean;
 
-  constructor(
-    code: ErrorCode,
-    message: string,
-    options: { details?: string; reason?: string; headers?: Record<string, string>; retryable?: boolean } = {},
-  ) {
+  constructor(code: ErrorCode, message: string, options: { details?: string; reason?: string; headers?: Record<string, string> } = {}) {
     super(message);
     this.name = "PaymentError";
     this.code = code;
     this.details = options.details;
     this.reason = options.reason;
     this.headers = options.headers;
-    this.retryable = options.retryable ?? codeToStatus(code) >= 500;
   }
 
   get status(): ErrorStatus {

@@ -17,8 +17,7 @@ async function issuedQr(minutesAgo: number): Promise<TestPremium> {
   const premium = await seedPremium();
   await serve(premium);
   const reply = await (exports as any).GatewayEntrypoint.recordQrIssued({
-    invoiceNumber: String(premium.id),
-    premium,
+    paymentId: premium.id,
     bankCode: "AMK",
     qrString: "test",
   });

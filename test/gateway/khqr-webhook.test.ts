@@ -125,8 +125,7 @@ describe("POST /AMK/khqr: refusals", () => {
   it("matches the webhook against the QR issued, even when the premium changed after", async () => {
     const premium = await paidPremium();
     const issued = await (exports as any).GatewayEntrypoint.recordQrIssued({
-      invoiceNumber: String(premium.id),
-      premium: { ...premium },
+      paymentId: premium.id,
       bankCode: "AMK",
       qrString: "000201010212...test",
     });

@@ -13,8 +13,8 @@ import {
   tokenEntries,
   tokenVerification,
 } from "../../../shared/config/config-schema.ts";
-import type { KafkaSettings } from "../../../shared/events/event-publisher.ts";
-import type { IntegrationServiceSettings } from "./premium-source.ts";
+import type { KafkaSettings } from "./adapters/kafka-event-publisher.ts";
+import type { IntegrationServiceSettings } from "./adapters/integration-service.ts";
 
 export interface AmkVerifySettings {
   verifyUrl: string;

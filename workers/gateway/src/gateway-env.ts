@@ -1,8 +1,8 @@
 // The gateway's bindings (wrangler.toml) and its Hono environment.
-import type { RateLimiter } from "../../../shared/http/client-auth.ts";
 import type { ApiEnv } from "../../../shared/http/api-env.ts";
+import type { RateLimiter } from "../../../shared/http/client-auth.ts";
+import type { WebhookIdempotency } from "./adapters/durable-object-idempotency.ts";
 import type { GatewayConfig } from "./config.ts";
-import type { WebhookIdempotency } from "./webhook-idempotency.ts";
 
 export interface GatewayBindings {
   DB: D1Database;

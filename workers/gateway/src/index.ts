@@ -2,17 +2,16 @@
 // trigger drains the event outbox and reconciles unpaid KHQR codes.
 import { PaymentError } from "../../../shared/errors.ts";
 import { apiApp } from "../../../shared/http/api-app.ts";
+import { reconcileKhqrPayments } from "../../../shared/payments/reconcile-khqr.ts";
 import { gatewayConfig } from "./config.ts";
 import type { GatewayBindings } from "./gateway-env.ts";
-import { AmkPaymentVerifier } from "./amk-payment-verifier.ts";
-import { gatewayServices } from "./gateway-services.ts";
-import { reconcileKhqrPayments } from "./khqr-reconciliation.ts";
 import { registerBillConfirmation } from "./routes/bill-confirmation.ts";
 import { registerKhqrWebhook } from "./routes/khqr-webhook.ts";
 import { registerPremiumInquiry } from "./routes/premium-inquiry.ts";
+import { gatewayDeps } from "./wiring.ts";
 
-export { GatewayEntrypoint } from "./gateway-entrypoint.ts";
-export { WebhookIdempotency } from "./webhook-idempotency.ts";
+export { GatewayEntrypoint } from "./adapters/gateway-entrypoint.ts";
+export { WebhookIdempotency } from "./adapters/durable-object-idempotency.ts";
 
 export const app = apiApp<GatewayBindings, ReturnType<typeof gatewayConfig>>("gateway", gatewayConfig);
 registerPremiumInquiry(app);
@@ -26,11 +25,12 @@ export default {
     const logFailure = (task: string) => (error: unknown) =>
       console.log(JSON.stringify({ service: "gateway", cron: task, reason: error instanceof PaymentError ? error.reason : String(error) }));
     try {
-      const config = gatewayConfig(env);
-      const services = gatewayServices(env, config);
-      ctx.waitUntil(services.deliver().catch(logFailure("outbox-drain-failed")));
+      const deps = gatewayDeps(env);
+      ctx.waitUntil(deps.deliver());
       ctx.waitUntil(
-        reconcileKhqrPayments(services, new AmkPaymentVerifier(config.amk), new Date()).catch(logFailure("reconciliation-failed")),
+        reconcileKhqrPayments(deps)
+          .then((report) => deps.deliver(report.eventIds))
+          .catch(logFailure("reconciliation-failed")),
       );
     } catch (error) {
       logFailure("misconfigured")(error);

@@ -10,7 +10,7 @@ import {
   tokenVerification,
 } from "../../../shared/config/config-schema.ts";
 import type { ApiConfig } from "../../../shared/http/api-env.ts";
-import type { AmkPartnerSettings } from "./amk-partner-api.ts";
+import type { AmkPartnerSettings } from "./adapters/amk-partner-api.ts";
 
 export interface KhqrConfig extends ApiConfig {
   amk: AmkPartnerSettings;

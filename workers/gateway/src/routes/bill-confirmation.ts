@@ -3,14 +3,13 @@ import type { Hono } from "hono";
 import * as v from "valibot";
 import { parsePaidDate } from "../../../../shared/bank-time.ts";
 import { PaymentError } from "../../../../shared/errors.ts";
+import { bankAnswer } from "../../../../shared/http/bank-answer.ts";
 import { clientAuth } from "../../../../shared/http/client-auth.ts";
 import { limitBody, readJsonBody } from "../../../../shared/http/request-input.ts";
 import { amountProblem, CURRENCIES, toMoney } from "../../../../shared/money.ts";
-import { confirmBillPayment, type BillConfirmationResult } from "../bill-payment.ts";
+import { receiveBillConfirmation, type BillConfirmationResult } from "../../../../shared/payments/confirm-bill-payment.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
-import { gatewayServices } from "../gateway-services.ts";
-import { answerIdempotently } from "./idempotent-answer.ts";
-import { rateLimiter } from "./rate-limiter.ts";
+import { clientRateLimiter, gatewayDeps } from "../wiring.ts";
 
 /** AMK may report a payment a little ahead of our clock, never far ahead. */
 const CLOCK_SKEW_MS = 5 * 60_000;
@@ -56,29 +55,23 @@ export interface BillConfirmationResponse {
 }
 
 export function registerBillConfirmation(app: Hono<GatewayEnv>): void {
-  app.post("/AMK/payments", clientAuth("payments:confirm", rateLimiter), limitBody, async (c) => {
+  app.post("/AMK/payments", clientAuth<GatewayEnv>("payments:confirm", clientRateLimiter), limitBody, async (c) => {
     const body = await readJsonBody(c, BillConfirmationBody);
-    const now = new Date();
     const paidAt = parsePaidDate(body.paidDate) as string;
-    if (Date.parse(paidAt) > now.getTime() + CLOCK_SKEW_MS) {
+    if (Date.parse(paidAt) > Date.now() + CLOCK_SKEW_MS) {
       throw new PaymentError("BAD_REQUEST", "Invalid request parameters", { details: "paidDate: must not be in the future" });
     }
-    const services = gatewayServices(c.env, c.get("config"));
-    const { response, replayed } = await answerIdempotently(c, services, `bill:${body.bankTransactionId}`, body, () =>
-      confirmBillPayment(
-        services,
-        {
-          paymentId: body.id,
-          policyNumber: body.policyNumber,
-          money: toMoney(body.amount, body.currency),
-          bankTransactionId: body.bankTransactionId,
-          payer: body.payer,
-          paidAt,
-        },
-        now,
-      ),
-    );
-    c.set("logFields", { paymentId: body.id, bankTransactionId: body.bankTransactionId, replayed });
-    return response;
+    const deps = gatewayDeps(c.env, c.get("config"));
+    const confirmation = {
+      paymentId: body.id,
+      policyNumber: body.policyNumber,
+      money: toMoney(body.amount, body.currency),
+      bankTransactionId: body.bankTransactionId,
+      payer: body.payer,
+      paidAt,
+    };
+    const answered = await receiveBillConfirmation(deps, confirmation, { input: body, requestId: c.get("requestId") });
+    c.set("logFields", { paymentId: body.id, bankTransactionId: body.bankTransactionId, replayed: answered.replayed });
+    return bankAnswer(c, answered, deps.deliver);
   });
 }

@@ -4,22 +4,13 @@
 import type { Hono } from "hono";
 import * as v from "valibot";
 import { parseKhqrDatetime } from "../../../../shared/bank-time.ts";
-import { PaymentError, toPaymentError } from "../../../../shared/errors.ts";
+import { bankAnswer } from "../../../../shared/http/bank-answer.ts";
 import { clientAuth } from "../../../../shared/http/client-auth.ts";
 import { limitBody, readJsonBody } from "../../../../shared/http/request-input.ts";
 import { amountProblem, CURRENCIES, toMoney } from "../../../../shared/money.ts";
-import { AmkPaymentVerifier } from "../amk-payment-verifier.ts";
+import { receiveKhqrWebhook, type KhqrConfirmationResult } from "../../../../shared/payments/khqr-payment.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
-import { gatewayServices } from "../gateway-services.ts";
-import { answerIdempotently } from "./idempotent-answer.ts";
-import {
-  acknowledgeUnsuccessful,
-  confirmKhqrPayment,
-  issuedPremium,
-  type KhqrConfirmationResult,
-  type KhqrWebhook,
-} from "../khqr-payment.ts";
-import { rateLimiter } from "./rate-limiter.ts";
+import { clientRateLimiter, gatewayDeps } from "../wiring.ts";
 
 export const KhqrWebhookBody = v.pipe(
   v.object({
@@ -55,14 +46,13 @@ export interface KhqrWebhookResponse {
 }
 
 export function registerKhqrWebhook(app: Hono<GatewayEnv>): void {
-  app.post("/AMK/khqr", clientAuth("payments:confirm", rateLimiter), limitBody, async (c) => {
+  app.post("/AMK/khqr", clientAuth<GatewayEnv>("payments:confirm", clientRateLimiter), limitBody, async (c) => {
     const body = await readJsonBody(c, KhqrWebhookBody);
-    const config = c.get("config");
-    const services = gatewayServices(c.env, config);
-    const now = new Date();
-    const webhook: KhqrWebhook = {
+    const deps = gatewayDeps(c.env, c.get("config"));
+    const webhook = {
       invoiceNumber: body.invoice_number,
       status: body.status,
+      merchantNumber: body.merchant_number,
       money: toMoney(body.paid_amount, body.currency),
       paidAt: parseKhqrDatetime(body.paid_datetime) as string,
     };
@@ -73,36 +63,9 @@ export function registerKhqrWebhook(app: Hono<GatewayEnv>): void {
       paidAmount: body.paid_amount,
       currency: body.currency,
       paidDatetime: body.paid_datetime,
-      requestId: c.get("requestId"),
     };
-    // The audit trail must never turn an answer into an error; a failed write is logged.
-    const audit = (outcome: string) =>
-      services.webhookAudit
-        .record({ ...receipt, outcome }, now)
-        .catch((error) => console.log(JSON.stringify({ service: "gateway", audit: "webhook-receipt-failed", reason: String(error) })));
-
-    try {
-      if (body.merchant_number !== config.amk.merchantId) {
-        throw new PaymentError("MERCHANT_NOT_BIND", "The merchant number is not bound to this service", {
-          details: `merchant_number: ${body.merchant_number}`,
-        });
-      }
-      if (webhook.status !== "SUCCESS") {
-        // Nothing changes state, so this needs no idempotency: acknowledge, keep for audit, publish nothing.
-        await issuedPremium(services, webhook.invoiceNumber);
-        await audit("ACKNOWLEDGED");
-        return c.json({ success: true, data: acknowledgeUnsuccessful(webhook) } satisfies KhqrWebhookResponse);
-      }
-      const verifier = new AmkPaymentVerifier(config.amk);
-      const { response, replayed } = await answerIdempotently(c, services, `khqr:${body.invoice_number}`, body, () =>
-        confirmKhqrPayment(services, verifier, webhook, now),
-      );
-      await audit(replayed ? "REPLAYED" : "CONFIRMED");
-      c.set("logFields", { invoiceNumber: body.invoice_number, replayed });
-      return response;
-    } catch (error) {
-      await audit(toPaymentError(error).code);
-      throw error;
-    }
+    const answered = await receiveKhqrWebhook(deps, webhook, { input: body, requestId: c.get("requestId"), receipt });
+    c.set("logFields", { invoiceNumber: body.invoice_number, replayed: answered.replayed });
+    return bankAnswer(c, answered, deps.deliver);
   });
 }

@@ -4,10 +4,9 @@ import * as v from "valibot";
 import { clientAuth } from "../../../../shared/http/client-auth.ts";
 import { parseInput } from "../../../../shared/http/request-input.ts";
 import { premiumToDto, type PremiumDto } from "../../../../shared/premium.ts";
+import { inquirePremium } from "../../../../shared/payments/inquire-premium.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
-import { gatewayServices } from "../gateway-services.ts";
-import { inquirePremium } from "../premium-inquiry.ts";
-import { rateLimiter } from "./rate-limiter.ts";
+import { clientRateLimiter, gatewayDeps } from "../wiring.ts";
 
 export const PremiumInquiryQuery = v.object({
   query: v.pipe(
@@ -24,9 +23,9 @@ export interface PremiumInquiryResponse {
 }
 
 export function registerPremiumInquiry(app: Hono<GatewayEnv>): void {
-  app.get("/AMK/payments", clientAuth("payments:inquire", rateLimiter), async (c) => {
+  app.get("/AMK/payments", clientAuth<GatewayEnv>("payments:inquire", clientRateLimiter), async (c) => {
     const { query } = parseInput(PremiumInquiryQuery, { query: c.req.query("query") });
-    const premium = await inquirePremium(gatewayServices(c.env, c.get("config")), query, new Date());
+    const premium = await inquirePremium(gatewayDeps(c.env, c.get("config")), query);
     c.set("logFields", { paymentId: premium.id });
     return c.json({ success: true, data: premiumToDto(premium) } satisfies PremiumInquiryResponse);
   });

@@ -3,16 +3,9 @@
 // request's waitUntil and the cron drain) do not send the same row at the same time.
 import { and, asc, eq, gte, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
-import type { PaymentEvent } from "../../../../shared/events/payment-events.ts";
+import type { PaymentEvent } from "../../../../../shared/events/payment-events.ts";
+import type { EventOutbox, OutboxEntry } from "../../../../../shared/payments/ports.ts";
 import { eventOutbox } from "./schema.ts";
-
-export interface OutboxRow {
-  eventId: string;
-  type: string;
-  key: string;
-  value: Record<string, unknown>;
-  attempts: number;
-}
 
 const LEASE_MS = 60_000;
 /** After this many failed attempts a row is dead-lettered and waits for a manual replay. */
@@ -32,12 +25,38 @@ export function outboxInsert(db: DrizzleD1Database, events: PaymentEvent[], now:
   );
 }
 
-/**
- * Leases due, unpublished rows (only `eventIds` when given), oldest first. A row whose last
- * attempt never reported back (the invocation died mid-publish) and has no attempts left is
- * dead-lettered here instead.
- */
-export async function claimDue(db: DrizzleD1Database, now: Date, options: { eventIds?: string[]; limit: number }): Promise<OutboxRow[]> {
+export class D1EventOutbox implements EventOutbox {
+  constructor(private readonly db: DrizzleD1Database) {}
+
+  async claimDue(now: Date, options: { eventIds?: string[]; limit: number }): Promise<OutboxEntry[]> {
+    return claimDue(this.db, now, options);
+  }
+
+  async markPublished(eventIds: string[], now: Date): Promise<void> {
+    if (eventIds.length === 0) return;
+    await this.db
+      .update(eventOutbox)
+      .set({ publishedAt: now.toISOString(), leaseUntil: null, lastError: null })
+      .where(inArray(eventOutbox.eventId, eventIds));
+  }
+
+  async markFailed(entry: OutboxEntry, error: string, now: Date): Promise<void> {
+    const backoffMs = Math.min(60 * 60_000, 30_000 * 2 ** (entry.attempts - 1));
+    const dead = entry.attempts >= MAX_PUBLISH_ATTEMPTS;
+    await this.db
+      .update(eventOutbox)
+      .set({
+        leaseUntil: null,
+        lastError: error.slice(0, 500),
+        nextAttemptAt: new Date(now.getTime() + backoffMs).toISOString(),
+        deadAt: dead ? now.toISOString() : null,
+      })
+      .where(eq(eventOutbox.eventId, entry.eventId));
+  }
+}
+
+/** A row whose last attempt never reported back (the invocation died mid-publish) and has no attempts left is dead-lettered. */
+async function claimDue(db: DrizzleD1Database, now: Date, options: { eventIds?: string[]; limit: number }): Promise<OutboxEntry[]> {
   const at = now.toISOString();
   const leaseFree = or(isNull(eventOutbox.leaseUntil), lte(eventOutbox.leaseUntil, at));
   await db
@@ -67,27 +86,4 @@ export async function claimDue(db: DrizzleD1Database, now: Date, options: { even
   return rows
     .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
     .map((r) => ({ eventId: r.eventId, type: r.type, key: r.messageKey, value: JSON.parse(r.payload), attempts: r.attempts }));
-}
-
-export async function markPublished(db: DrizzleD1Database, eventIds: string[], now: Date): Promise<void> {
-  if (eventIds.length === 0) return;
-  await db
-    .update(eventOutbox)
-    .set({ publishedAt: now.toISOString(), leaseUntil: null, lastError: null })
-    .where(inArray(eventOutbox.eventId, eventIds));
-}
-
-/** Schedules a retry with exponential backoff (capped at an hour), or dead-letters the row. */
-export async function markFailed(db: DrizzleD1Database, row: OutboxRow, error: string, now: Date): Promise<void> {
-  const backoffMs = Math.min(60 * 60_000, 30_000 * 2 ** (row.attempts - 1));
-  const dead = row.attempts >= MAX_PUBLISH_ATTEMPTS;
-  await db
-    .update(eventOutbox)
-    .set({
-      leaseUntil: null,
-      lastError: error.slice(0, 500),
-      nextAttemptAt: new Date(now.getTime() + backoffMs).toISOString(),
-      deadAt: dead ? now.toISOString() : null,
-    })
-    .where(eq(eventOutbox.eventId, row.eventId));
 }

@@ -1,18 +1,8 @@
-// One Durable Object per idempotency key (a bill payment's bankTransactionId, a KHQR webhook's
-// invoice_number). Stripe's semantics: the first request marks the key in flight before any
-// work; a repeat with the same body gets the stored final answer, a repeat with another body or
-// while the first is still running gets a conflict. Only final (non-5xx) answers are kept, so the
-// bank's retry after an outage runs again.
+// Idempotency on Durable Objects: one object per key (a bill payment's bankTransactionId, a KHQR
+// webhook's invoice), single-threaded, so "in flight" is marked in storage before any work. Only
+// final answers are kept (the core decides which); the key is freed otherwise.
 import { DurableObject } from "cloudflare:workers";
-
-export interface StoredAnswer {
-  status: number;
-  /** The response body as sent, JSON text. */
-  body: string;
-}
-
-export type Admission =
-  { kind: "proceed"; lease: string } | { kind: "replay"; answer: StoredAnswer } | { kind: "conflict" } | { kind: "in-flight" };
+import type { Admission, IdempotencyKeeper, StoredAnswer } from "../../../../shared/payments/ports.ts";
 
 type Entry =
   | { state: "in-flight"; fingerprint: string; lease: string; startedAt: number }
@@ -36,7 +26,6 @@ export class WebhookIdempotency extends DurableObject {
     return { kind: "proceed", lease };
   }
 
-  /** Stores a final answer for replay, or frees the key when the answer must not be kept. */
   async settle(lease: string, answer: StoredAnswer | null, now: number): Promise<void> {
     const entry = await this.ctx.storage.get<Entry>(KEY);
     if (entry?.state !== "in-flight" || entry.lease !== lease) return;
@@ -45,5 +34,22 @@ export class WebhookIdempotency extends DurableObject {
     } else {
       await this.ctx.storage.delete(KEY);
     }
+  }
+}
+
+/** The core's IdempotencyKeeper, one WebhookIdempotency object per key. */
+export class DurableObjectIdempotency implements IdempotencyKeeper {
+  constructor(private readonly namespace: DurableObjectNamespace<WebhookIdempotency>) {}
+
+  admit(key: string, fingerprint: string, now: number): Promise<Admission> {
+    return this.stub(key).admit(fingerprint, now);
+  }
+
+  async settle(key: string, lease: string, answer: StoredAnswer | null, now: number): Promise<void> {
+    await this.stub(key).settle(lease, answer, now);
+  }
+
+  private stub(key: string) {
+    return this.namespace.get(this.namespace.idFromName(key));
   }
 }

@@ -1,6 +1,7 @@
 // Kafka over REST behind one small interface (external-contracts §6). Two adapters: the
 // `@upstash/kafka` produce protocol, and Confluent's v3 REST records API.
 import { Kafka } from "@upstash/kafka";
+import type { EventPublisher } from "../../../../shared/payments/ports.ts";
 
 export interface KafkaSettings {
   url: string;
@@ -9,19 +10,6 @@ export interface KafkaSettings {
   flavor: "upstash" | "confluent-v3";
   clusterId?: string;
   topicPrefix: string;
-}
-
-export interface OutgoingRecord {
-  /** Full topic name, prefix included. */
-  topic: string;
-  key: string;
-  value: Record<string, unknown>;
-  eventId: string;
-}
-
-export interface EventPublisher {
-  /** Resolves when the broker has taken every record; throws otherwise. */
-  publish(records: OutgoingRecord[]): Promise<void>;
 }
 
 export function eventPublisher(settings: KafkaSettings): EventPublisher {

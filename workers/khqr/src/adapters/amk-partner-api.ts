@@ -2,26 +2,15 @@
 // only module that knows these formats. The access token is reused across requests (memory) and
 // instances (KV) until a minute before it expires; a 401 forces one fresh sign-in and one retry.
 import * as v from "valibot";
-import { amkUnknown } from "../../../shared/amk/amk-errors.ts";
-import { fetchUpstream } from "../../../shared/upstream.ts";
+import { amkUnknown } from "../../../../shared/amk/amk-errors.ts";
+import type { GeneratedQr, QrGenerator, QrRequest } from "../../../../shared/payments/issue-khqr.ts";
+import { fetchUpstream } from "../../../../shared/upstream.ts";
 
 export interface AmkPartnerSettings {
   baseUrl: string;
   username: string;
   password: string;
   timeoutMs: number;
-}
-
-export interface QrRequest {
-  invoiceNumber: string;
-  billNumber: string;
-  amount: number;
-  currency: string;
-}
-
-export interface GeneratedQr {
-  qrImage: string;
-  qrString: string;
 }
 
 interface CachedToken {
@@ -39,7 +28,7 @@ const QrReply = v.object({
   data: v.nullish(v.object({ qrImage: v.pipe(v.string(), v.nonEmpty()), qrString: v.pipe(v.string(), v.nonEmpty()) })),
 });
 
-export class AmkPartnerApi {
+export class AmkPartnerApi implements QrGenerator {
   private readonly cacheKey: string;
 
   constructor(

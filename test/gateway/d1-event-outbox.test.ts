@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
-import { drizzle } from "drizzle-orm/d1";
 import { describe, expect, it } from "vitest";
-import { claimDue, markFailed, MAX_PUBLISH_ATTEMPTS } from "../../workers/gateway/src/records/event-outbox.ts";
+import { MAX_PUBLISH_ATTEMPTS } from "../../workers/gateway/src/adapters/d1/d1-event-outbox.ts";
+import { D1RecordStore } from "../../workers/gateway/src/adapters/d1/d1-record-store.ts";
 
 async function insertEvent(eventId: string, attempts: number) {
   const at = new Date(0).toISOString();
@@ -14,18 +14,18 @@ async function insertEvent(eventId: string, attempts: number) {
 
 describe("outbox retries", () => {
   it("backs off after a failed attempt and dead-letters after the last one", async () => {
-    const db = drizzle(env.DB);
+    const outbox = new D1RecordStore(env.DB).outbox;
     const now = new Date("2026-01-01T00:00:00Z");
     await insertEvent("retry-me", 0);
     await insertEvent("give-up", MAX_PUBLISH_ATTEMPTS - 1);
 
-    const claimed = await claimDue(db, now, { limit: 10 });
+    const claimed = await outbox.claimDue(now, { limit: 10 });
     expect(claimed.map((r) => [r.eventId, r.attempts])).toEqual([
       ["retry-me", 1],
       ["give-up", MAX_PUBLISH_ATTEMPTS],
     ]);
-    expect(await claimDue(db, now, { limit: 10 })).toEqual([]); // leased: not claimed twice
-    for (const row of claimed) await markFailed(db, row, "broker down", now);
+    expect(await outbox.claimDue(now, { limit: 10 })).toEqual([]); // leased: not claimed twice
+    for (const row of claimed) await outbox.markFailed(row, "broker down", now);
 
     const rows = await env.DB.prepare("SELECT event_id, next_attempt_at, dead_at, last_error FROM event_outbox ORDER BY event_id").all();
     expect(rows.results).toEqual([
@@ -33,15 +33,15 @@ describe("outbox retries", () => {
       { event_id: "retry-me", next_attempt_at: "2026-01-01T00:00:30.000Z", dead_at: null, last_error: "broker down" },
     ]);
     const later = new Date("2026-01-01T01:00:00Z");
-    expect((await claimDue(db, later, { limit: 10 })).map((r) => r.eventId)).toEqual(["retry-me"]);
+    expect((await outbox.claimDue(later, { limit: 10 })).map((r) => r.eventId)).toEqual(["retry-me"]);
   });
 });
 
 describe("outbox attempts that never reported back", () => {
   it("dead-letters a row whose last attempt died mid-publish, instead of claiming it again", async () => {
-    const db = drizzle(env.DB);
+    const outbox = new D1RecordStore(env.DB).outbox;
     await insertEvent("orphaned", MAX_PUBLISH_ATTEMPTS);
-    expect(await claimDue(db, new Date("2026-01-01T00:00:00Z"), { limit: 10 })).toEqual([]);
+    expect(await outbox.claimDue(new Date("2026-01-01T00:00:00Z"), { limit: 10 })).toEqual([]);
     const row = await env.DB.prepare("SELECT dead_at, last_error FROM event_outbox WHERE event_id = 'orphaned'").first();
     expect(row).toEqual({ dead_at: "2026-01-01T00:00:00.000Z", last_error: "no outcome reported for the last attempt" });
   });

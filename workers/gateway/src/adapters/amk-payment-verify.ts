@@ -1,24 +1,13 @@
 // AMK payment-verify (external-contracts §5): the webhook is only a hint, this is the truth.
 // The one module that knows AMK's verify format and codes; it maps every answer to our vocabulary.
 import * as v from "valibot";
-import { paymentVerifyHash } from "../../../shared/amk/payment-verify-hash.ts";
-import { amkUnknown } from "../../../shared/amk/amk-errors.ts";
-import { PaymentError } from "../../../shared/errors.ts";
-import { amountProblem, isCurrency, toMoney, type Money } from "../../../shared/money.ts";
-import { fetchUpstream } from "../../../shared/upstream.ts";
-import type { AmkVerifySettings } from "./config.ts";
-
-export interface VerifiedPayment {
-  txId: string;
-  money: Money;
-  /** AMK's own record of the payment time, as it sent it. */
-  paidAt?: string;
-}
-
-export interface PaymentVerifier {
-  /** The payment AMK holds as SUCCESS for `txId`; throws a PaymentError for anything else. */
-  verify(txId: string): Promise<VerifiedPayment>;
-}
+import { paymentVerifyHash } from "../../../../shared/amk/payment-verify-hash.ts";
+import { amkUnknown } from "../../../../shared/amk/amk-errors.ts";
+import { PaymentError } from "../../../../shared/errors.ts";
+import { amountProblem, isCurrency, toMoney } from "../../../../shared/money.ts";
+import type { PaymentVerifier, VerifiedPayment } from "../../../../shared/payments/ports.ts";
+import { fetchUpstream } from "../../../../shared/upstream.ts";
+import type { AmkVerifySettings } from "../config.ts";
 
 const VerifyReply = v.object({
   code: v.string(),
@@ -67,11 +56,7 @@ function interpret(txId: string, reply: v.InferOutput<typeof VerifyReply>): Veri
     case "404":
       throw notConfirmed("AMK does not know this transaction");
     case "403":
-      // Retryable: a binding fixed at AMK should let the bank's retry through.
-      throw new PaymentError("MERCHANT_NOT_BIND", "The merchant account is not bound at AMK", {
-        reason: "AMK verify answered 403",
-        retryable: true,
-      });
+      throw new PaymentError("MERCHANT_NOT_BIND", "The merchant account is not bound at AMK", { reason: "AMK verify answered 403" });
     default:
       throw amkUnknown(`AMK verify answered code ${reply.code}`);
   }
@@ -88,7 +73,6 @@ function verifiedPayment(txId: string, data: v.InferOutput<typeof VerifyReply>["
   return { txId, money: toMoney(data.amount, data.currency), paidAt: data.paidAt ?? undefined };
 }
 
-/** AMK's answer may still change (a payment settling, a retry): never kept for replay. */
 function notConfirmed(details: string): PaymentError {
-  return new PaymentError("TRANSACTION_VERIFY_FAILED", "AMK does not confirm this payment", { details, retryable: true });
+  return new PaymentError("TRANSACTION_VERIFY_FAILED", "AMK does not confirm this payment", { details });
 }

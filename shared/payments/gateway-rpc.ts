@@ -1,0 +1,48 @@
+// The private RPC contract between the two workers (a service binding, never public): the KHQR
+// worker asks the gateway for a premium, and tells it which QR it issued. Errors cross as plain
+// values in our vocabulary, since thrown classes do not survive the boundary.
+import { PaymentError, toPaymentError, type ErrorCode } from "../errors.ts";
+import type { PremiumDto } from "../premium.ts";
+
+export type RpcReply<T> = { ok: true; value: T } | { ok: false; error: { code: ErrorCode; message: string; details?: string } };
+
+/**
+ * What the KHQR worker reports of a QR it issued. It names the premium by payment id only: the
+ * gateway takes the premium's money and policy from its own records, never from the caller.
+ */
+export interface QrIssuedNotice {
+  paymentId: number;
+  bankCode: string;
+  qrString: string;
+  expiresAt?: string;
+}
+
+export interface GatewayRpc {
+  inquirePremium(query: string): Promise<RpcReply<PremiumDto>>;
+  recordQrIssued(notice: QrIssuedNotice): Promise<RpcReply<{ eventId: string }>>;
+}
+
+/** Runs `work`, turning what it throws into an error reply (5xx reasons go to the log). */
+export async function rpcReply<T>(work: () => Promise<T>): Promise<RpcReply<T>> {
+  try {
+    return { ok: true, value: await work() };
+  } catch (thrown) {
+    const error = toPaymentError(thrown);
+    if (error.status >= 500) console.log(JSON.stringify({ service: "gateway-rpc", code: error.code, reason: error.reason }));
+    return { ok: false, error: { code: error.code, message: error.message, details: error.details } };
+  }
+}
+
+/** The caller's side: a reply's value, or its error thrown again; an unreachable gateway is 503. */
+export async function rpcCall<T>(call: () => Promise<RpcReply<T>>): Promise<T> {
+  let reply: RpcReply<T>;
+  try {
+    reply = await call();
+  } catch (error) {
+    throw new PaymentError("SERVER_UNAVAILABLE", "The payment gateway is unavailable; retry later", {
+      reason: `gateway RPC: ${String(error)}`,
+    });
+  }
+  if (reply.ok) return reply.value;
+  throw new PaymentError(reply.error.code, reply.error.message, { details: reply.error.details });
+}

@@ -1,0 +1,54 @@
+// Issuing a KHQR code for the premium due on a policy: ask the gateway for the premium, have AMK
+// generate the QR, check AMK's QR against the premium before any customer sees it, then tell the
+// gateway which QR was issued (it records it with its event).
+import { amkUnknown } from "../amk/amk-errors.ts";
+import { bankFor } from "../khqr/banks.ts";
+import { checkIssuedKhqr } from "../khqr/issued-khqr.ts";
+import { toMoney } from "../money.ts";
+import type { PremiumDto } from "../premium.ts";
+import { rpcCall, type GatewayRpc } from "./gateway-rpc.ts";
+
+export interface QrRequest {
+  invoiceNumber: string;
+  billNumber: string;
+  amount: number;
+  currency: string;
+}
+
+export interface GeneratedQr {
+  /** Base64 PNG. */
+  qrImage: string;
+  qrString: string;
+}
+
+/** AMK's partner API for QR generation. */
+export interface QrGenerator {
+  generateQr(request: QrRequest): Promise<GeneratedQr>;
+}
+
+export interface IssuedKhqr {
+  premium: PremiumDto;
+  bankCode: string;
+  qr: GeneratedQr;
+  expiresAt?: string;
+}
+
+export async function issueKhqr(
+  deps: { gateway: GatewayRpc; qrGenerator: QrGenerator },
+  request: { bankCode: string | undefined; billNumber: string },
+): Promise<IssuedKhqr> {
+  const bank = bankFor(request.bankCode);
+  const premium = await rpcCall(() => deps.gateway.inquirePremium(request.billNumber));
+  const qr = await deps.qrGenerator.generateQr({
+    invoiceNumber: String(premium.id),
+    billNumber: premium.policyNumber,
+    amount: premium.amount,
+    currency: premium.currency,
+  });
+  const check = checkIssuedKhqr(qr.qrString, { money: toMoney(premium.amount, premium.currency), billNumber: premium.policyNumber });
+  if (!check.ok) throw amkUnknown(`qr/generator returned a KHQR that does not match the premium: ${check.problem}`);
+  await rpcCall(() =>
+    deps.gateway.recordQrIssued({ paymentId: premium.id, bankCode: bank.code, qrString: qr.qrString, expiresAt: check.expiresAt }),
+  );
+  return { premium, bankCode: bank.code, qr, expiresAt: check.expiresAt };
+}

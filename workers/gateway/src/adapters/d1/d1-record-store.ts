@@ -1,0 +1,165 @@
+// The record store on D1 (drizzle): the only code that touches the payment tables. A unit of work
+// is one D1 batch (atomic): a payment, its events and its receipt are written together or not at
+// all, and the primary key on payments.payment_id refuses a second payment of a premium.
+import { and, asc, eq, gte, isNull, lte, or, sql } from "drizzle-orm";
+import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
+import type { BatchItem } from "drizzle-orm/batch";
+import { PaymentError } from "../../../../../shared/errors.ts";
+import type { Money } from "../../../../../shared/money.ts";
+import type { CommitOutcome, PaymentRecord, QrIssuance, RecordStore, UnitOfWork } from "../../../../../shared/payments/ports.ts";
+import type { Premium } from "../../../../../shared/premium.ts";
+import { D1EventOutbox, outboxInsert } from "./d1-event-outbox.ts";
+import { khqrIssuances, payments, premiums, webhookReceipts } from "./schema.ts";
+
+export class D1RecordStore implements RecordStore {
+  private readonly db: DrizzleD1Database;
+  readonly outbox: D1EventOutbox;
+
+  constructor(d1: D1Database) {
+    this.db = drizzle(d1);
+    this.outbox = new D1EventOutbox(this.db);
+  }
+
+  async findPremium(paymentId: number): Promise<Premium | null> {
+    const [row] = await guarded(this.db.select().from(premiums).where(eq(premiums.paymentId, paymentId)).limit(1));
+    if (!row) return null;
+    return { id: row.paymentId, policyNumber: row.policyNumber, payer: row.payer, money: moneyOf(row), dueDate: row.dueDate };
+  }
+
+  async findIssuance(invoiceNumber: string): Promise<QrIssuance | null> {
+    const [row] = await guarded(this.db.select().from(khqrIssuances).where(eq(khqrIssuances.invoiceNumber, invoiceNumber)).limit(1));
+    return row ? issuanceOf(row) : null;
+  }
+
+  async findPayment(paymentId: number): Promise<PaymentRecord | null> {
+    const [row] = await guarded(this.db.select().from(payments).where(eq(payments.paymentId, paymentId)).limit(1));
+    if (!row) return null;
+    return {
+      paymentId: row.paymentId,
+      policyNumber: row.policyNumber,
+      money: moneyOf(row),
+      channel: row.channel,
+      transactionId: row.transactionId,
+      payer: row.payer ?? undefined,
+      paidAt: row.paidAt,
+      confirmedAt: row.confirmedAt,
+    };
+  }
+
+  async findUnpaidIssuances(window: { from: Date; to: Date }, recheckBefore: Date, limit: number): Promise<QrIssuance[]> {
+    const rows = await guarded(
+      this.db
+        .select({ issuance: khqrIssuances })
+        .from(khqrIssuances)
+        .leftJoin(payments, eq(payments.paymentId, khqrIssuances.paymentId))
+        .where(
+          and(
+            isNull(payments.paymentId),
+            gte(khqrIssuances.issuedAt, window.from.toISOString()),
+            lte(khqrIssuances.issuedAt, window.to.toISOString()),
+            or(isNull(khqrIssuances.lastCheckedAt), lte(khqrIssuances.lastCheckedAt, recheckBefore.toISOString())),
+          ),
+        )
+        .orderBy(sql`${khqrIssuances.lastCheckedAt} IS NOT NULL`, asc(khqrIssuances.lastCheckedAt))
+        .limit(limit),
+    );
+    return rows.map((r) => issuanceOf(r.issuance));
+  }
+
+  async markIssuanceChecked(invoiceNumber: string, now: Date): Promise<void> {
+    await guarded(
+      this.db.update(khqrIssuances).set({ lastCheckedAt: now.toISOString() }).where(eq(khqrIssuances.invoiceNumber, invoiceNumber)),
+    );
+  }
+
+  async commit(work: UnitOfWork, now: Date): Promise<CommitOutcome> {
+    const at = now.toISOString();
+    const writes: BatchItem<"sqlite">[] = [];
+    if (work.premium) writes.push(this.premiumUpsert(work.premium, at));
+    if (work.issuance) {
+      const { invoiceNumber, money, ...issuance } = work.issuance;
+      const row = { ...issuance, amountMinor: money.minor, currency: money.currency, expiresAt: issuance.expiresAt ?? null };
+      writes.push(
+        this.db
+          .insert(khqrIssuances)
+          .values({ invoiceNumber, ...row })
+          .onConflictDoUpdate({ target: khqrIssuances.invoiceNumber, set: row }),
+      );
+    }
+    if (work.payment) {
+      const { money, payer, ...payment } = work.payment;
+      writes.push(
+        this.db
+          .insert(payments)
+          .values({ ...payment, amountMinor: money.minor, currency: money.currency, payer: payer ?? null, confirmedAt: at }),
+      );
+    }
+    if (work.receipt) {
+      writes.push(this.db.insert(webhookReceipts).values({ ...work.receipt, paidAmount: String(work.receipt.paidAmount), receivedAt: at }));
+    }
+    if (work.events.length > 0) writes.push(outboxInsert(this.db, work.events, now));
+    const [first, ...rest] = writes;
+    if (!first) return "committed";
+    try {
+      await this.db.batch([first, ...rest]);
+      return "committed";
+    } catch (error) {
+      if (work.payment && isUniqueViolation(error)) return "payment-taken";
+      throw storeUnavailable(error);
+    }
+  }
+
+  private premiumUpsert(premium: Premium, at: string) {
+    const row = {
+      paymentId: premium.id,
+      policyNumber: premium.policyNumber,
+      payer: premium.payer,
+      amountMinor: premium.money.minor,
+      currency: premium.money.currency,
+      dueDate: premium.dueDate,
+    };
+    return this.db
+      .insert(premiums)
+      .values({ ...row, firstServedAt: at, lastServedAt: at })
+      .onConflictDoUpdate({ target: premiums.paymentId, set: { ...row, lastServedAt: at } });
+  }
+}
+
+/** Money as the tables keep it: minor units beside the currency. */
+function moneyOf(row: { amountMinor: number; currency: Money["currency"] }): Money {
+  return { minor: row.amountMinor, currency: row.currency };
+}
+
+function issuanceOf(row: typeof khqrIssuances.$inferSelect): QrIssuance {
+  return {
+    invoiceNumber: row.invoiceNumber,
+    paymentId: row.paymentId,
+    policyNumber: row.policyNumber,
+    money: moneyOf(row),
+    bankCode: row.bankCode,
+    qrString: row.qrString,
+    issuedAt: row.issuedAt,
+    expiresAt: row.expiresAt ?? undefined,
+  };
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    if (/UNIQUE constraint failed/i.test(e.message)) return true;
+  }
+  return false;
+}
+
+/** The record store failed (not our input): 503, so the bank retries, the cause in the log. */
+export function storeUnavailable(error: unknown): PaymentError {
+  return new PaymentError("SERVER_UNAVAILABLE", "The payment store is unavailable; retry later", { reason: `D1: ${String(error)}` });
+}
+
+/** Awaits a D1 query, turning a store failure into SERVER_UNAVAILABLE. */
+export async function guarded<T>(query: PromiseLike<T>): Promise<T> {
+  try {
+    return await query;
+  } catch (error) {
+    throw storeUnavailable(error);
+  }
+}

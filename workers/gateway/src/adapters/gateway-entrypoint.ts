@@ -1,0 +1,23 @@
+// The gateway's side of the private RPC contract with the KHQR worker (shared/payments/gateway-rpc.ts).
+import { WorkerEntrypoint } from "cloudflare:workers";
+import { rpcReply, type GatewayRpc, type QrIssuedNotice } from "../../../../shared/payments/gateway-rpc.ts";
+import { inquirePremium } from "../../../../shared/payments/inquire-premium.ts";
+import { recordQrIssuance } from "../../../../shared/payments/record-qr-issuance.ts";
+import { premiumToDto } from "../../../../shared/premium.ts";
+import type { GatewayBindings } from "../gateway-env.ts";
+import { gatewayDeps } from "../wiring.ts";
+
+export class GatewayEntrypoint extends WorkerEntrypoint<GatewayBindings> implements GatewayRpc {
+  inquirePremium(query: string) {
+    return rpcReply(async () => premiumToDto(await inquirePremium(gatewayDeps(this.env), query)));
+  }
+
+  recordQrIssued(notice: QrIssuedNotice) {
+    return rpcReply(async () => {
+      const deps = gatewayDeps(this.env);
+      const recorded = await recordQrIssuance(deps, notice);
+      this.ctx.waitUntil(deps.deliver([recorded.eventId]));
+      return recorded;
+    });
+  }
+}

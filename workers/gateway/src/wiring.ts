@@ -1,0 +1,53 @@
+// The one place the gateway's adapters are built from its bindings and configuration, and handed
+// to the payment core.
+import type { RateLimiter } from "../../../shared/http/client-auth.ts";
+import { deliverEvents } from "../../../shared/payments/deliver-events.ts";
+import {
+  systemClock,
+  type Clock,
+  type IdempotencyKeeper,
+  type PaymentVerifier,
+  type PremiumSource,
+  type RecordStore,
+} from "../../../shared/payments/ports.ts";
+import { AmkPaymentVerifier } from "./adapters/amk-payment-verify.ts";
+import { D1RecordStore } from "./adapters/d1/d1-record-store.ts";
+import { DurableObjectIdempotency } from "./adapters/durable-object-idempotency.ts";
+import { IntegrationServicePremiums } from "./adapters/integration-service.ts";
+import { eventPublisher } from "./adapters/kafka-event-publisher.ts";
+import { CachedPremiums } from "./adapters/kv-premium-cache.ts";
+import { gatewayConfig, type GatewayConfig } from "./config.ts";
+import type { GatewayBindings } from "./gateway-env.ts";
+
+export interface GatewayDeps {
+  config: GatewayConfig;
+  records: RecordStore;
+  premiums: PremiumSource;
+  idempotency: IdempotencyKeeper;
+  verifier: PaymentVerifier;
+  clock: Clock;
+  merchantId: string;
+  /** Publishes the given outbox events now (all that are due, without ids); failures stay for the next drain. */
+  deliver(eventIds?: string[]): Promise<unknown>;
+}
+
+export function gatewayDeps(env: GatewayBindings, config: GatewayConfig = gatewayConfig(env)): GatewayDeps {
+  const records = new D1RecordStore(env.DB);
+  const publisher = eventPublisher(config.kafka);
+  return {
+    config,
+    records,
+    premiums: new CachedPremiums(new IntegrationServicePremiums(config.integration), env.PREMIUM_CACHE, config.premiumCacheTtlSeconds),
+    idempotency: new DurableObjectIdempotency(env.WEBHOOK_IDEMPOTENCY),
+    verifier: new AmkPaymentVerifier(config.amk),
+    clock: systemClock,
+    merchantId: config.amk.merchantId,
+    deliver: (eventIds) =>
+      deliverEvents({ outbox: records.outbox, publisher, topicPrefix: config.kafka.topicPrefix }, eventIds).catch((error: unknown) =>
+        console.log(JSON.stringify({ service: "gateway", outbox: "delivery-failed", reason: String(error) })),
+      ),
+  };
+}
+
+/** The gateway's per-client limiter (wrangler.toml `[[ratelimits]]`). */
+export const clientRateLimiter = (env: GatewayBindings): RateLimiter | undefined => env.CLIENT_RATE_LIMIT;
