@@ -25,6 +25,8 @@ export default defineConfig({
     globalSetup: ["./test/setup/sandbox.ts"],
     reporters: ["default", "./test/setup/summary-reporter.ts"],
     include: ["test/**/*.test.ts"],
+    // test/core runs under Deno (npm run test:core): the payment core on its in-memory ports.
+    exclude: ["test/core/**"],
     setupFiles: ["./test/setup/migrations.ts"],
     // The structured request log is noise when a test passes, and evidence when it fails.
     silent: "passed-only",

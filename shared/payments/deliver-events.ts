@@ -1,7 +1,7 @@
 // Publishes outbox events to Kafka: right after a request (never awaited by the bank) and from
 // the cron for whatever is left. At-least-once: an event is marked published only after the
 // broker took it.
-import type { EventOutbox, EventPublisher } from "./ports.ts";
+import type { Clock, EventOutbox, EventPublisher } from "./ports.ts";
 
 /** Events per publish: one produce request to Kafka REST. */
 const BATCH = 100;
@@ -14,12 +14,12 @@ export interface DeliveryReport {
 }
 
 export async function deliverEvents(
-  deps: { outbox: EventOutbox; publisher: EventPublisher; topicPrefix: string },
+  deps: { outbox: EventOutbox; publisher: EventPublisher; topicPrefix: string; clock: Clock },
   eventIds?: string[],
 ): Promise<DeliveryReport> {
   const { outbox } = deps;
   if (eventIds?.length === 0) return { published: 0, failed: 0 };
-  const entries = await outbox.claimDue(new Date(), { eventIds, limit: BATCH });
+  const entries = await outbox.claimDue(deps.clock.now(), { eventIds, limit: BATCH });
   if (entries.length === 0) return { published: 0, failed: 0 };
   try {
     const publishing = deps.publisher.publish(
@@ -28,13 +28,13 @@ export async function deliverEvents(
     await Promise.race([publishing, rejectAfter(PUBLISH_TIMEOUT_MS)]);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    for (const entry of entries) await outbox.markFailed(entry, message, new Date());
+    for (const entry of entries) await outbox.markFailed(entry, message, deps.clock.now());
     console.log(JSON.stringify({ outbox: "publish-failed", events: entries.length, reason: message }));
     return { published: 0, failed: entries.length };
   }
   await outbox.markPublished(
     entries.map((e) => e.eventId),
-    new Date(),
+    deps.clock.now(),
   );
   return { published: entries.length, failed: 0 };
 }

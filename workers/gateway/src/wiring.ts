@@ -43,8 +43,8 @@ export function gatewayDeps(env: GatewayBindings, config: GatewayConfig = gatewa
     clock: systemClock,
     merchantId: config.amk.merchantId,
     deliver: (eventIds) =>
-      deliverEvents({ outbox: records.outbox, publisher, topicPrefix: config.kafka.topicPrefix }, eventIds).catch((error: unknown) =>
-        console.log(JSON.stringify({ service: "gateway", outbox: "delivery-failed", reason: String(error) })),
+      deliverEvents({ outbox: records.outbox, publisher, topicPrefix: config.kafka.topicPrefix, clock: systemClock }, eventIds).catch(
+        (error: unknown) => console.log(JSON.stringify({ service: "gateway", outbox: "delivery-failed", reason: String(error) })),
       ),
   };
 }

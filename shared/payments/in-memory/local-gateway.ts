@@ -1,0 +1,14 @@
+// The gateway's RPC contract served in-process by the core verbs: what the KHQR side talks to
+// when both run in one place (the core's tests), instead of over a service binding.
+import { premiumToDto } from "../../premium.ts";
+import { rpcReply, type GatewayRpc } from "../gateway-rpc.ts";
+import { inquirePremium } from "../inquire-premium.ts";
+import type { Clock, PremiumSource, RecordStore } from "../ports.ts";
+import { recordQrIssuance } from "../record-qr-issuance.ts";
+
+export function localGateway(deps: { premiums: PremiumSource; records: RecordStore; clock: Clock }): GatewayRpc {
+  return {
+    inquirePremium: (query) => rpcReply(async () => premiumToDto(await inquirePremium(deps, query))),
+    recordQrIssued: (notice) => rpcReply(() => recordQrIssuance(deps, notice)),
+  };
+}

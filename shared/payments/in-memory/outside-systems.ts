@@ -1,0 +1,54 @@
+// In-memory stand-ins for the systems around the core: the premium source, AMK's payment-verify,
+// Kafka and the clock. Each answers exactly as its port promises, and is told what to answer.
+import type { PaymentError } from "../../errors.ts";
+import type { Premium } from "../../premium.ts";
+import type { Clock, EventPublisher, OutgoingRecord, PaymentVerifier, PremiumSource, VerifiedPayment } from "../ports.ts";
+
+export class InMemoryPremiumSource implements PremiumSource {
+  readonly premiums = new Map<string, Premium>();
+  calls = 0;
+
+  async find(query: string): Promise<Premium | null> {
+    this.calls += 1;
+    return this.premiums.get(query) ?? null;
+  }
+}
+
+/** AMK's payment-verify: a verified payment, or the error AMK's answer maps to, per txId. */
+export class InMemoryPaymentVerifier implements PaymentVerifier {
+  readonly answers = new Map<string, VerifiedPayment | PaymentError>();
+  readonly asked: string[] = [];
+
+  async verify(txId: string): Promise<VerifiedPayment> {
+    this.asked.push(txId);
+    const answer = this.answers.get(txId);
+    if (!answer) throw new Error(`no verify answer set for ${txId}`);
+    if (answer instanceof Error) throw answer;
+    return answer;
+  }
+}
+
+/** Kafka: keeps what it took; refuses records whose key is in `refusedKeys`. */
+export class InMemoryEventPublisher implements EventPublisher {
+  readonly published: OutgoingRecord[] = [];
+  readonly refusedKeys = new Set<string>();
+
+  async publish(records: OutgoingRecord[]): Promise<void> {
+    const refused = records.find((r) => this.refusedKeys.has(r.key));
+    if (refused) throw new Error(`broker refused key ${refused.key}`);
+    this.published.push(...records);
+  }
+}
+
+/** A clock that moves only when told to. */
+export class ManualClock implements Clock {
+  constructor(private current: Date) {}
+
+  now(): Date {
+    return new Date(this.current.getTime());
+  }
+
+  advance(ms: number): void {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+}

@@ -1,0 +1,142 @@
+// The record store in memory: the same contract as the D1 and PostgreSQL stores (a unit of work
+// is all or nothing; one payment per premium; one use of a transaction id; leased outbox claims).
+import type { PaymentEvent } from "../../events/payment-events.ts";
+import type { Premium } from "../../premium.ts";
+import type {
+  CommitOutcome,
+  EventOutbox,
+  OutboxEntry,
+  PaymentRecord,
+  QrIssuance,
+  RecordStore,
+  UnitOfWork,
+  WebhookReceipt,
+} from "../ports.ts";
+
+const LEASE_MS = 60_000;
+export const MAX_PUBLISH_ATTEMPTS = 12;
+
+interface OutboxRow {
+  event: PaymentEvent;
+  createdAt: number;
+  attempts: number;
+  nextAttemptAt: number;
+  leaseUntil: number | null;
+  publishedAt: number | null;
+  deadAt: number | null;
+  lastError: string | null;
+}
+
+export class InMemoryRecordStore implements RecordStore {
+  readonly premiums = new Map<number, Premium>();
+  readonly issuances = new Map<string, QrIssuance & { lastCheckedAt?: string }>();
+  readonly payments = new Map<number, PaymentRecord>();
+  readonly receipts: WebhookReceipt[] = [];
+  readonly outboxRows = new Map<string, OutboxRow>();
+  readonly outbox: EventOutbox = new InMemoryOutbox(this.outboxRows);
+
+  async findPremium(paymentId: number) {
+    return this.premiums.get(paymentId) ?? null;
+  }
+
+  async findIssuance(invoiceNumber: string) {
+    const issuance = this.issuances.get(invoiceNumber);
+    if (!issuance) return null;
+    const { lastCheckedAt: _checked, ...rest } = issuance;
+    return rest;
+  }
+
+  async findPayment(paymentId: number) {
+    return this.payments.get(paymentId) ?? null;
+  }
+
+  async findUnpaidIssuances(window: { from: Date; to: Date }, recheckBefore: Date, limit: number) {
+    const from = window.from.toISOString();
+    const to = window.to.toISOString();
+    const recheck = recheckBefore.toISOString();
+    return [...this.issuances.values()]
+      .filter((i) => !this.payments.has(i.paymentId) && i.issuedAt >= from && i.issuedAt <= to)
+      .filter((i) => i.lastCheckedAt === undefined || i.lastCheckedAt <= recheck)
+      .sort((a, b) => (a.lastCheckedAt ?? "").localeCompare(b.lastCheckedAt ?? ""))
+      .slice(0, limit)
+      .map(({ lastCheckedAt: _checked, ...issuance }) => issuance);
+  }
+
+  async markIssuanceChecked(invoiceNumber: string, now: Date) {
+    const issuance = this.issuances.get(invoiceNumber);
+    if (issuance) issuance.lastCheckedAt = now.toISOString();
+  }
+
+  async commit(work: UnitOfWork, now: Date): Promise<CommitOutcome> {
+    // Check every constraint before the first write: a refused unit leaves nothing behind.
+    if (work.payment) {
+      const { paymentId, channel, transactionId } = work.payment;
+      const usedTransaction = [...this.payments.values()].some((p) => p.channel === channel && p.transactionId === transactionId);
+      if (this.payments.has(paymentId) || usedTransaction) return "payment-taken";
+    }
+    for (const event of work.events) {
+      if (this.outboxRows.has(event.eventId)) throw new Error(`outbox: duplicate event id ${event.eventId}`);
+    }
+    const at = now.toISOString();
+    if (work.premium) this.premiums.set(work.premium.id, work.premium);
+    if (work.issuance) this.issuances.set(work.issuance.invoiceNumber, { ...work.issuance });
+    if (work.payment) this.payments.set(work.payment.paymentId, { ...work.payment, confirmedAt: at });
+    if (work.receipt) this.receipts.push(work.receipt);
+    for (const event of work.events) {
+      this.outboxRows.set(event.eventId, {
+        event,
+        createdAt: now.getTime(),
+        attempts: 0,
+        nextAttemptAt: now.getTime(),
+        leaseUntil: null,
+        publishedAt: null,
+        deadAt: null,
+        lastError: null,
+      });
+    }
+    return "committed";
+  }
+}
+
+class InMemoryOutbox implements EventOutbox {
+  constructor(private readonly rows: Map<string, OutboxRow>) {}
+
+  async claimDue(now: Date, options: { eventIds?: string[]; limit: number }): Promise<OutboxEntry[]> {
+    const at = now.getTime();
+    const open = [...this.rows.values()].filter(
+      (r) => r.publishedAt === null && r.deadAt === null && (r.leaseUntil === null || r.leaseUntil <= at),
+    );
+    for (const row of open.filter((r) => r.attempts >= MAX_PUBLISH_ATTEMPTS)) {
+      row.deadAt = at;
+      row.lastError ??= "no outcome reported for the last attempt";
+    }
+    const due = open
+      .filter((r) => r.deadAt === null && r.nextAttemptAt <= at)
+      .filter((r) => !options.eventIds || options.eventIds.includes(r.event.eventId))
+      .sort((a, b) => a.createdAt - b.createdAt)
+      .slice(0, options.limit);
+    return due.map((row) => {
+      row.leaseUntil = at + LEASE_MS;
+      row.attempts += 1;
+      const { eventId, type, key, value } = row.event;
+      return { eventId, type, key, value, attempts: row.attempts };
+    });
+  }
+
+  async markPublished(eventIds: string[], now: Date): Promise<void> {
+    for (const id of eventIds) {
+      const row = this.rows.get(id);
+      if (row) Object.assign(row, { publishedAt: now.getTime(), leaseUntil: null, lastError: null });
+    }
+  }
+
+  async markFailed(entry: OutboxEntry, error: string, now: Date): Promise<void> {
+    const row = this.rows.get(entry.eventId);
+    if (!row) return;
+    const backoffMs = Math.min(60 * 60_000, 30_000 * 2 ** (entry.attempts - 1));
+    row.leaseUntil = null;
+    row.lastError = error.slice(0, 500);
+    row.nextAttemptAt = now.getTime() + backoffMs;
+    row.deadAt = entry.attempts >= MAX_PUBLISH_ATTEMPTS ? now.getTime() : null;
+  }
+}

@@ -1,0 +1,99 @@
+import { deepStrictEqual, equal, ok } from "node:assert/strict";
+import { toMoney } from "../../shared/money.ts";
+import { receiveBillConfirmation, type BillConfirmation } from "../../shared/payments/confirm-bill-payment.ts";
+import { inquirePremium } from "../../shared/payments/inquire-premium.ts";
+import type { Premium } from "../../shared/premium.ts";
+import { coreWorld, premiumDue, refusal, type CoreWorld } from "./world.ts";
+
+function confirmationOf(premium: Premium, overrides: Partial<BillConfirmation> = {}): BillConfirmation {
+  return {
+    paymentId: premium.id,
+    policyNumber: premium.policyNumber,
+    money: premium.money,
+    bankTransactionId: `AMK${premium.id}`,
+    payer: premium.payer,
+    paidAt: "2026-03-01T02:59:00.000Z",
+    ...overrides,
+  };
+}
+
+function confirm(world: CoreWorld, confirmation: BillConfirmation, requestId = "req-1") {
+  return receiveBillConfirmation(world, confirmation, { input: confirmation, requestId });
+}
+
+Deno.test("a bill payment that matches the premium is recorded once, with its confirmed and success events", async () => {
+  const world = coreWorld();
+  const premium = premiumDue(world);
+  await inquirePremium(world, premium.policyNumber);
+  const answered = await confirm(world, confirmationOf(premium));
+  equal(answered.answer.status, 200);
+  equal(answered.replayed, false);
+  deepStrictEqual(JSON.parse(answered.answer.body).data, {
+    transactionId: `AMK${premium.id}`,
+    paymentReferenceId: String(premium.id),
+    status: "CONFIRMED",
+    message: "Payment successfully processed",
+  });
+  equal(world.records.payments.get(premium.id)?.channel, "BILL");
+  const types = [...world.records.outboxRows.values()].map((r) => r.event.type).sort();
+  deepStrictEqual(types, ["gateway.payment.confirmed", "gateway.payment.success"]);
+  equal(answered.eventIds.length, 2);
+});
+
+Deno.test("the same confirmation again is replayed; other content under the same transaction id is a conflict", async () => {
+  const world = coreWorld();
+  const premium = premiumDue(world);
+  const first = await confirm(world, confirmationOf(premium));
+  const again = await confirm(world, confirmationOf(premium), "req-2");
+  equal(again.replayed, true);
+  equal(again.answer.body, first.answer.body);
+  deepStrictEqual(again.eventIds, []);
+  const conflict = await refusal(confirm(world, confirmationOf(premium, { payer: "Someone Else" })));
+  equal(conflict.code, "DUPLICATE_TRANSACTION");
+  equal(world.records.outboxRows.size, 2);
+});
+
+Deno.test("a mismatch with the premium is refused with the differing fields, and the refusal is kept", async () => {
+  const world = coreWorld();
+  const premium = premiumDue(world);
+  const wrong = confirmationOf(premium, { money: toMoney(89.49, "USD") });
+  const error = await refusal(confirm(world, wrong));
+  equal(error.code, "PAYMENT_VERIFICATION_DATA_MISMATCHED");
+  equal(error.details, "Differs in: amount");
+  const replay = await confirm(world, wrong, "req-2");
+  equal(replay.replayed, true);
+  equal(replay.answer.status, 422);
+  equal(world.records.payments.size, 0);
+});
+
+Deno.test("a second payment of a paid premium through another transaction is 409 and records nothing", async () => {
+  const world = coreWorld();
+  const premium = premiumDue(world);
+  await confirm(world, confirmationOf(premium));
+  const error = await refusal(confirm(world, confirmationOf(premium, { bankTransactionId: "AMK-OTHER" })));
+  equal(error.code, "DUPLICATE_TRANSACTION");
+  equal(world.records.outboxRows.size, 2);
+});
+
+Deno.test("an unknown premium is 404; an inquiry for a paid premium is 404 too", async () => {
+  const world = coreWorld();
+  const premium = premiumDue(world);
+  world.premiums.premiums.delete(premium.policyNumber);
+  equal((await refusal(confirm(world, confirmationOf(premium)))).code, "RESOURCE_NOT_FOUND");
+  const paid = premiumDue(world);
+  await confirm(world, confirmationOf(paid));
+  const inquiry = await refusal(inquirePremium(world, paid.policyNumber));
+  equal(inquiry.code, "RESOURCE_NOT_FOUND");
+  ok(inquiry.details?.includes("bill payment"));
+});
+
+Deno.test("a 5xx is never kept: the bank's retry succeeds once the store is back", async () => {
+  const world = coreWorld();
+  const premium = premiumDue(world);
+  const commit = world.records.commit.bind(world.records);
+  world.records.commit = () => Promise.reject(new Error("store down"));
+  const error = await refusal(confirm(world, confirmationOf(premium)));
+  equal(error.code, "INTERNAL_ERROR");
+  world.records.commit = commit;
+  equal((await confirm(world, confirmationOf(premium))).answer.status, 200);
+});

@@ -1,0 +1,102 @@
+import { deepStrictEqual, equal } from "node:assert/strict";
+import { PaymentError } from "../../shared/errors.ts";
+import { toMoney } from "../../shared/money.ts";
+import { inquirePremium } from "../../shared/payments/inquire-premium.ts";
+import { receiveKhqrWebhook, type KhqrWebhook } from "../../shared/payments/khqr-payment.ts";
+import { recordQrIssuance } from "../../shared/payments/record-qr-issuance.ts";
+import type { Premium } from "../../shared/premium.ts";
+import { amkSays, coreWorld, MERCHANT_ID, paidAtAmk, premiumDue, refusal, type CoreWorld } from "./world.ts";
+
+function webhookFor(premium: Premium, overrides: Partial<KhqrWebhook> = {}): KhqrWebhook {
+  return {
+    invoiceNumber: String(premium.id),
+    status: "SUCCESS",
+    merchantNumber: MERCHANT_ID,
+    money: premium.money,
+    paidAt: "2026-03-01T02:59:00.123Z",
+    ...overrides,
+  };
+}
+
+function send(world: CoreWorld, webhook: KhqrWebhook) {
+  const receipt = {
+    invoiceNumber: webhook.invoiceNumber,
+    status: webhook.status,
+    merchantNumber: webhook.merchantNumber,
+    paidAmount: 0,
+    currency: webhook.money.currency,
+    paidDatetime: "",
+  };
+  return receiveKhqrWebhook(world, webhook, { input: webhook, requestId: "req", receipt });
+}
+
+async function issued(world: CoreWorld, overrides: Partial<Premium> = {}) {
+  const premium = premiumDue(world, overrides);
+  await inquirePremium(world, premium.policyNumber);
+  await recordQrIssuance(world, { paymentId: premium.id, bankCode: "AMK", qrString: "000201010212" });
+  return premium;
+}
+
+Deno.test("a webhook AMK verifies is recorded once with its verified and success events and its receipt", async () => {
+  const world = coreWorld();
+  const premium = await issued(world);
+  paidAtAmk(world, premium);
+  const answered = await send(world, webhookFor(premium));
+  deepStrictEqual(JSON.parse(answered.answer.body).data, {
+    transactionId: `AMK_KHQR_${premium.id}`,
+    status: "CONFIRMED",
+    message: "KHQR payment successfully processed",
+  });
+  equal(world.records.payments.get(premium.id)?.channel, "KHQR");
+  deepStrictEqual(world.verifier.asked, [String(premium.id)]);
+  deepStrictEqual(
+    world.records.receipts.map((r) => r.outcome),
+    ["CONFIRMED"],
+  );
+  const again = await send(world, webhookFor(premium));
+  equal(again.replayed, true);
+  deepStrictEqual(world.verifier.asked, [String(premium.id)]);
+});
+
+Deno.test("AMK's 'not confirmed yet' is not kept: the retry confirms once AMK has settled", async () => {
+  const world = coreWorld();
+  const premium = await issued(world);
+  amkSays(world, premium, new PaymentError("TRANSACTION_VERIFY_FAILED", "AMK does not confirm this payment"));
+  equal((await refusal(send(world, webhookFor(premium)))).code, "TRANSACTION_VERIFY_FAILED");
+  paidAtAmk(world, premium);
+  equal((await send(world, webhookFor(premium))).replayed, false);
+  equal(world.records.payments.size, 1);
+});
+
+Deno.test("the webhook is judged against the QR issued, and AMK must verify the same money", async () => {
+  const world = coreWorld();
+  const premium = await issued(world);
+  paidAtAmk(world, premium, toMoney(89.4, "USD"));
+  const error = await refusal(send(world, webhookFor(premium)));
+  equal(error.code, "PAYMENT_VERIFICATION_DATA_MISMATCHED");
+  equal(error.details, "Differs in: amount");
+  equal(world.records.payments.size, 0);
+});
+
+Deno.test("a foreign merchant is MERCHANT_NOT_BIND without asking AMK; a non-SUCCESS status is acknowledged", async () => {
+  const world = coreWorld();
+  const premium = await issued(world);
+  equal((await refusal(send(world, webhookFor(premium, { merchantNumber: "1" })))).code, "MERCHANT_NOT_BIND");
+  const failed = await send(world, webhookFor(premium, { status: "FAILED" }));
+  equal(JSON.parse(failed.answer.body).data.status, "FAILED");
+  deepStrictEqual(world.verifier.asked, []);
+  deepStrictEqual(
+    world.records.receipts.map((r) => r.outcome),
+    ["MERCHANT_NOT_BIND", "ACKNOWLEDGED"],
+  );
+  equal(world.records.outboxRows.size, 1); // the khqr.generated-event only
+});
+
+Deno.test("an invoice never issued or served is 404; the gateway records a QR only for a premium it served", async () => {
+  const world = coreWorld();
+  const premium = premiumDue(world);
+  equal((await refusal(send(world, webhookFor(premium)))).code, "RESOURCE_NOT_FOUND");
+  const error = await refusal(recordQrIssuance(world, { paymentId: premium.id, bankCode: "AMK", qrString: "x" }));
+  equal(error.code, "RESOURCE_NOT_FOUND");
+  equal(world.records.issuances.size, 0);
+});
