@@ -1,30 +1,19 @@
-// Idempotency keys in memory, with the Durable Object's semantics (60 s in-flight lease).
+// Idempotency keys in memory, with the same transitions as the Durable Object.
+import { admit, settle, type IdempotencyEntry } from "../idempotency-entry.ts";
 import type { Admission, IdempotencyKeeper, StoredAnswer } from "../ports.ts";
 
-type Entry =
-  | { state: "in-flight"; fingerprint: string; lease: string; startedAt: number }
-  | { state: "done"; fingerprint: string; answer: StoredAnswer };
-
-const LEASE_MS = 60_000;
-
 export class InMemoryIdempotency implements IdempotencyKeeper {
-  readonly entries = new Map<string, Entry>();
+  readonly entries = new Map<string, IdempotencyEntry>();
 
   async admit(key: string, fingerprint: string, now: number): Promise<Admission> {
-    const entry = this.entries.get(key);
-    if (entry?.state === "done") return entry.fingerprint === fingerprint ? { kind: "replay", answer: entry.answer } : { kind: "conflict" };
-    if (entry?.state === "in-flight" && now - entry.startedAt < LEASE_MS) {
-      return entry.fingerprint === fingerprint ? { kind: "in-flight" } : { kind: "conflict" };
-    }
-    const lease = crypto.randomUUID();
-    this.entries.set(key, { state: "in-flight", fingerprint, lease, startedAt: now });
-    return { kind: "proceed", lease };
+    const { admission, store } = admit(this.entries.get(key), fingerprint, now);
+    if (store) this.entries.set(key, store);
+    return admission;
   }
 
-  async settle(key: string, lease: string, answer: StoredAnswer | null): Promise<void> {
-    const entry = this.entries.get(key);
-    if (entry?.state !== "in-flight" || entry.lease !== lease) return;
-    if (answer) this.entries.set(key, { state: "done", fingerprint: entry.fingerprint, answer });
-    else this.entries.delete(key);
+  async settle(key: string, lease: string, answer: StoredAnswer | null, now: number): Promise<void> {
+    const next = settle(this.entries.get(key), lease, answer, now);
+    if (next) this.entries.set(key, next);
+    else if (next === null) this.entries.delete(key);
   }
 }
