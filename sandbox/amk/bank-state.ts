@@ -1,5 +1,5 @@
 // What the sandbox bank remembers between requests: in memory, for one sandbox process.
-import type { Currency } from "../../shared/money.ts";
+import type { Currency } from "./amount.ts";
 
 export type AmkTransactionStatus = "SUCCESS" | "PENDING" | "FAILED";
 

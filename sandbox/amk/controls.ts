@@ -13,7 +13,7 @@
 //   GET    invoices/:invoiceNumber      the issued invoice: amount, currency, qrString, status, paidAt
 import { json, readJson } from "../http.ts";
 import type { AmkBankState, AmkTransactionStatus, ForcedReply } from "./bank-state.ts";
-import { formatCambodiaDateTime as cambodiaDateTime } from "../../shared/bank-time.ts";
+import { amkDateTime } from "./cambodia-time.ts";
 
 const PREFIX = "/__sandbox/amk/";
 const STATUSES: readonly AmkTransactionStatus[] = ["SUCCESS", "PENDING", "FAILED"];
@@ -91,8 +91,7 @@ function seedTransaction(body: unknown, state: AmkBankState): Response {
     if (seed.paidAt !== undefined && seed.paidAt !== null && typeof seed.paidAt !== "string")
       return json({ error: "paidAt must be a string or null" }, 400);
     const status = seed.status as AmkTransactionStatus;
-    const paidAt =
-      seed.paidAt === undefined ? (status === "PENDING" ? null : cambodiaDateTime(Date.now())) : (seed.paidAt as string | null);
+    const paidAt = seed.paidAt === undefined ? (status === "PENDING" ? null : amkDateTime(Date.now())) : (seed.paidAt as string | null);
     state.seededTransactions.set(txId, { txId, status, amount: seed.amount, currency: seed.currency, paidAt });
   }
   if (respond) state.forcedVerifyReplies.set(txId, respond);
