@@ -4,8 +4,9 @@ import { amkFailure, amkSuccess } from "./amk-reply.ts";
 import { amountProblem, isCurrency, type Currency } from "./amount.ts";
 import type { AmkBankOptions } from "./bank-options.ts";
 import type { AmkBankState, IssuedInvoice } from "./bank-state.ts";
-import { MAX_BILL_NUMBER_LENGTH, merchantQr, SANDBOX_MERCHANT } from "./merchant-qr.ts";
+import { MAX_BILL_NUMBER_LENGTH, SANDBOX_MERCHANT } from "./merchant-qr.ts";
 import { qrPng, toBase64 } from "./qr-png.ts";
+import { issueQr } from "./qr-tampering.ts";
 import { tokenOwner } from "./sign-in.ts";
 
 /** A dynamic KHQR must expire; 15 minutes is a usual window for a payment at the counter. */
@@ -30,31 +31,33 @@ export async function qrGenerator(req: Request, state: AmkBankState, options: Am
   const existing = state.invoices.get(parsed.invoiceNumber);
   if (existing?.status === "SUCCESS") return amkFailure("409", `Invoice ${parsed.invoiceNumber} is already paid`);
 
-  const createdAtMs = Date.now();
-  const expiresAtMs = createdAtMs + QR_LIFETIME_MS;
-  const qrString = merchantQr({
-    ...SANDBOX_MERCHANT,
-    merchantId: options.merchantId,
-    amount: parsed.amount,
-    currency: parsed.currency,
-    billNumber: parsed.billNumber,
-    storeLabel: options.storeId,
-    terminalLabel: options.terminalId,
-    createdAtMs,
-    expiresAtMs,
-  });
+  const now = Date.now();
+  const qr = issueQr(
+    {
+      ...SANDBOX_MERCHANT,
+      merchantId: options.merchantId,
+      amount: parsed.amount,
+      currency: parsed.currency,
+      billNumber: parsed.billNumber,
+      storeLabel: options.storeId,
+      terminalLabel: options.terminalId,
+      createdAtMs: now,
+      expiresAtMs: now + QR_LIFETIME_MS,
+    },
+    takeOne(state.qrTampering, parsed.billNumber)?.kind,
+  );
 
   const invoice: IssuedInvoice = {
     ...parsed,
-    qrString,
+    qrString: qr.qrString,
     status: "PENDING",
-    createdAtMs,
-    expiresAtMs,
+    createdAtMs: qr.createdAtMs,
+    expiresAtMs: qr.expiresAtMs,
     paidAt: null,
     paidDatetime: null,
   };
   state.invoices.set(parsed.invoiceNumber, invoice);
-  return amkSuccess({ qrImage: toBase64(qrPng(qrString)), qrString });
+  return amkSuccess({ qrImage: toBase64(qrPng(qr.imageString)), qrString: qr.qrString });
 }
 
 /** A test-set behaviour for this bill number, counting down the calls it was limited to. */
