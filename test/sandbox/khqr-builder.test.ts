@@ -7,7 +7,7 @@ import { merchantQr, SANDBOX_MERCHANT, type MerchantQrInput } from "../../sandbo
 import { crc16CcittFalse } from "../../sandbox/khqr/crc16.ts";
 import { tlv, withCrc } from "../../sandbox/khqr/tlv.ts";
 
-// From payments-practice notes: NBC's published examples (individual tag 29, merchant tag 30).
+// NBC's published examples (individual tag 29, merchant tag 30).
 const VECTOR_51CF =
   "00020101021229180014jonhsmith@nbcq52045999530384054031.05802KH5910Jonh Smith6010PHNOM PENH62210117INV-2021-07-65822991700131625713467827630451CF";
 const VECTOR_ED60 =
