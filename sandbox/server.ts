@@ -6,7 +6,7 @@ import { amkBank } from "./amk/index.ts";
 import { json, type SandboxRoute } from "./http.ts";
 import { identityProvider } from "./identity-provider.ts";
 import { integrationService } from "./integration-service.ts";
-import { kafkaRest } from "./kafka-rest.ts";
+import { kafkaRest } from "./kafka/index.ts";
 import { DEMO_PREMIUMS, localConfig, SANDBOX_TEST_PARTNER } from "./local-config.ts";
 
 export interface SandboxOptions {

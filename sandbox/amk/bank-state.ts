@@ -1,5 +1,6 @@
 // What the sandbox bank remembers between requests: in memory, for one sandbox process.
-import type { Currency } from "../../shared/money.ts";
+import type { Currency } from "./amount.ts";
+import type { QrDefect } from "./qr-tampering.ts";
 
 export type AmkTransactionStatus = "SUCCESS" | "PENDING" | "FAILED";
 
@@ -44,6 +45,12 @@ export interface QrFailure {
   remaining?: number;
 }
 
+export interface QrTampering {
+  kind: QrDefect;
+  /** How many more QR codes carry the defect; undefined: every one until cleared. */
+  remaining?: number;
+}
+
 export interface AmkBankState {
   tokens: Map<string, AccessToken>;
   signIns: Map<string, { attempts: number; accepted: number }>;
@@ -52,6 +59,8 @@ export interface AmkBankState {
   /** payment-verify replies forced per txId (after the merchant, hash and timestamp checks). */
   forcedVerifyReplies: Map<string, ForcedReply>;
   qrFailures: Map<string, QrFailure>;
+  /** Defective QR codes qr/generator issues, per bill number. */
+  qrTampering: Map<string, QrTampering>;
   verifications: Map<string, number>;
 }
 
@@ -63,6 +72,7 @@ export function createAmkBankState(): AmkBankState {
     seededTransactions: new Map(),
     forcedVerifyReplies: new Map(),
     qrFailures: new Map(),
+    qrTampering: new Map(),
     verifications: new Map(),
   };
 }

@@ -9,11 +9,20 @@
 //   POST   qr-failures {billNumber, code?, httpStatus?, times?}
 //                                       qr/generator fails for that bill number (every call, or `times` calls)
 //   DELETE qr-failures/:billNumber      stop failing
+//   POST   qr-tampering {billNumber, kind, times?}
+//                                       qr/generator answers "000" with a defective QR for that bill number
+//                                       (every call, or `times` calls); each kind keeps a valid CRC:
+//                                       "other-merchant" tag 30.01 is not AMK_MERCHANT_ID;
+//                                       "static" tag 01 is "11" (amount, bill number, expiry unchanged);
+//                                       "expired" tag 99.01 lies in the past;
+//                                       "png-mismatch" qrString is right, qrImage encodes another merchant's QR
+//   DELETE qr-tampering/:billNumber     issue sound QR codes again
 //   GET    verifications?txId=          {txId, count}: payment-verify calls naming txId (any outcome)
 //   GET    invoices/:invoiceNumber      the issued invoice: amount, currency, qrString, status, paidAt
 import { json, readJson } from "../http.ts";
 import type { AmkBankState, AmkTransactionStatus, ForcedReply } from "./bank-state.ts";
-import { formatCambodiaDateTime as cambodiaDateTime } from "../../shared/bank-time.ts";
+import { amkDateTime } from "./cambodia-time.ts";
+import { isQrDefect, QR_DEFECTS } from "./qr-tampering.ts";
 
 const PREFIX = "/__sandbox/amk/";
 const STATUSES: readonly AmkTransactionStatus[] = ["SUCCESS", "PENDING", "FAILED"];
@@ -55,6 +64,10 @@ export async function controls(req: Request, url: URL, state: AmkBankState): Pro
       return addQrFailure(await readJson(req), state);
     case "DELETE qr-failures/:id":
       return json({ billNumber: id, removed: state.qrFailures.delete(id!) });
+    case "POST qr-tampering":
+      return addQrTampering(await readJson(req), state);
+    case "DELETE qr-tampering/:id":
+      return json({ billNumber: id, removed: state.qrTampering.delete(id!) });
     case "GET verifications": {
       const txId = url.searchParams.get("txId") ?? "";
       return json({ txId, count: state.verifications.get(txId) ?? 0 });
@@ -91,8 +104,7 @@ function seedTransaction(body: unknown, state: AmkBankState): Response {
     if (seed.paidAt !== undefined && seed.paidAt !== null && typeof seed.paidAt !== "string")
       return json({ error: "paidAt must be a string or null" }, 400);
     const status = seed.status as AmkTransactionStatus;
-    const paidAt =
-      seed.paidAt === undefined ? (status === "PENDING" ? null : cambodiaDateTime(Date.now())) : (seed.paidAt as string | null);
+    const paidAt = seed.paidAt === undefined ? (status === "PENDING" ? null : amkDateTime(Date.now())) : (seed.paidAt as string | null);
     state.seededTransactions.set(txId, { txId, status, amount: seed.amount, currency: seed.currency, paidAt });
   }
   if (respond) state.forcedVerifyReplies.set(txId, respond);
@@ -112,4 +124,14 @@ function addQrFailure(body: unknown, state: AmkBankState): Response {
   const code = (failure.code as string | undefined) ?? String(httpStatus);
   state.qrFailures.set(failure.billNumber, { code, httpStatus: httpStatus as number, remaining: failure.times as number | undefined });
   return json({ billNumber: failure.billNumber, code, httpStatus, times: failure.times ?? null }, 201);
+}
+
+function addQrTampering(body: unknown, state: AmkBankState): Response {
+  const tampering = (body ?? {}) as Record<string, unknown>;
+  if (typeof tampering.billNumber !== "string" || tampering.billNumber === "") return json({ error: "billNumber is required" }, 400);
+  if (!isQrDefect(tampering.kind)) return json({ error: `kind must be one of ${QR_DEFECTS.join(", ")}` }, 400);
+  if (tampering.times !== undefined && (!Number.isInteger(tampering.times) || (tampering.times as number) < 1))
+    return json({ error: "times must be a positive integer" }, 400);
+  state.qrTampering.set(tampering.billNumber, { kind: tampering.kind, remaining: tampering.times as number | undefined });
+  return json({ billNumber: tampering.billNumber, kind: tampering.kind, times: tampering.times ?? null }, 201);
 }

@@ -4,7 +4,7 @@
 import { json, readJson } from "../http.ts";
 import type { AmkBankOptions } from "./bank-options.ts";
 import type { AmkBankState } from "./bank-state.ts";
-import { formatCambodiaDateTime as cambodiaDateTime, formatKhqrDatetime as cambodiaDateTimeMicros } from "../../shared/bank-time.ts";
+import { amkDateTime, amkDateTimeMicros } from "./cambodia-time.ts";
 import { sendKhqrWebhook } from "./webhook.ts";
 
 export async function pay(req: Request, state: AmkBankState, options: AmkBankOptions): Promise<Response> {
@@ -22,8 +22,8 @@ export async function pay(req: Request, state: AmkBankState, options: AmkBankOpt
   } else {
     if (now > invoice.expiresAtMs) return json({ error: `the QR of invoice ${invoiceNumber} expired`, invoice }, 409);
     invoice.status = status;
-    invoice.paidAt = cambodiaDateTime(now);
-    invoice.paidDatetime = cambodiaDateTimeMicros(now);
+    invoice.paidAt = amkDateTime(now);
+    invoice.paidDatetime = amkDateTimeMicros(now);
   }
 
   if (!options.gatewayUrl) {

@@ -1,10 +1,10 @@
 // POST /amk/amkpayway/v1/api/payment/payment-verify: what AMK knows about a transaction, after
 // the checks AMK makes (merchant binding, then hash and timestamp). Every answer is HTTP 200
 // with an AMK code, unless a test forced a bare HTTP status.
-import { paymentVerifyHash } from "../../shared/amk/payment-verify-hash.ts";
 import { amkFailure, amkSuccess, forcedReply } from "./amk-reply.ts";
 import type { AmkBankOptions } from "./bank-options.ts";
 import type { AmkBankState } from "./bank-state.ts";
+import { expectedVerifyHash } from "./verify-hash.ts";
 
 /** How far the request's timestamp may be from the bank's clock, either way. */
 export const TIMESTAMP_TOLERANCE_MS = 5 * 60 * 1000;
@@ -27,7 +27,7 @@ export async function paymentVerify(req: Request, state: AmkBankState, options: 
   if (form.merchantId !== options.merchantId || form.storeId !== options.storeId || form.terminalId !== options.terminalId) {
     return amkFailure("403", "Merchant is not bound to this store and terminal");
   }
-  const expected = await paymentVerifyHash(options.secretKey, form);
+  const expected = await expectedVerifyHash(options.secretKey, form);
   if (form.hash !== expected) return amkFailure("401", "Invalid hash");
   const timestamp = Number(form.timestamp);
   if (!/^\d{13}$/.test(form.timestamp) || Math.abs(Date.now() - timestamp) > TIMESTAMP_TOLERANCE_MS) {

@@ -1,29 +1,22 @@
 // POST /amk/qr/generator: a dynamic KHQR for one invoice, as its string and as a PNG.
-import { amountProblem, isCurrency } from "../../shared/money.ts";
-import { buildKhqr, KhqrError } from "../../shared/khqr/payload.ts";
 import { bearerToken, readJson } from "../http.ts";
 import { amkFailure, amkSuccess } from "./amk-reply.ts";
+import { amountProblem, isCurrency, type Currency } from "./amount.ts";
 import type { AmkBankOptions } from "./bank-options.ts";
 import type { AmkBankState, IssuedInvoice } from "./bank-state.ts";
+import { MAX_BILL_NUMBER_LENGTH, SANDBOX_MERCHANT } from "./merchant-qr.ts";
 import { qrPng, toBase64 } from "./qr-png.ts";
+import { issueQr } from "./qr-tampering.ts";
 import { tokenOwner } from "./sign-in.ts";
 
 /** A dynamic KHQR must expire; 15 minutes is a usual window for a payment at the counter. */
 export const QR_LIFETIME_MS = 15 * 60 * 1000;
 
-/** The parts of the merchant QR the configuration does not name; none is a real account. */
-const SANDBOX_MERCHANT = {
-  bakongAccountId: "dlc_sandbox@amkb",
-  acquiringBank: "AMK Bank",
-  merchantName: "Dai-ichi Life Cambodia",
-  merchantCity: "Phnom Penh",
-} as const;
-
 interface QrRequest {
   invoiceNumber: string;
   billNumber: string;
   amount: number;
-  currency: "USD" | "KHR";
+  currency: Currency;
 }
 
 export async function qrGenerator(req: Request, state: AmkBankState, options: AmkBankOptions): Promise<Response> {
@@ -32,20 +25,15 @@ export async function qrGenerator(req: Request, state: AmkBankState, options: Am
   const parsed = parseQrRequest(await readJson(req));
   if (typeof parsed === "string") return amkFailure("400", parsed, 400);
 
-  const failure = state.qrFailures.get(parsed.billNumber);
-  if (failure) {
-    if (failure.remaining !== undefined && --failure.remaining <= 0) state.qrFailures.delete(parsed.billNumber);
-    return amkFailure(failure.code, "Sandbox forced failure", failure.httpStatus);
-  }
+  const failure = takeOne(state.qrFailures, parsed.billNumber);
+  if (failure) return amkFailure(failure.code, "Sandbox forced failure", failure.httpStatus);
 
   const existing = state.invoices.get(parsed.invoiceNumber);
   if (existing?.status === "SUCCESS") return amkFailure("409", `Invoice ${parsed.invoiceNumber} is already paid`);
 
-  const createdAtMs = Date.now();
-  const expiresAtMs = createdAtMs + QR_LIFETIME_MS;
-  let qrString: string;
-  try {
-    qrString = buildKhqr({
+  const now = Date.now();
+  const qr = issueQr(
+    {
       ...SANDBOX_MERCHANT,
       merchantId: options.merchantId,
       amount: parsed.amount,
@@ -53,17 +41,30 @@ export async function qrGenerator(req: Request, state: AmkBankState, options: Am
       billNumber: parsed.billNumber,
       storeLabel: options.storeId,
       terminalLabel: options.terminalId,
-      createdAtMs,
-      expiresAtMs,
-    });
-  } catch (error) {
-    if (error instanceof KhqrError) return amkFailure("400", error.message, 400);
-    throw error;
-  }
+      createdAtMs: now,
+      expiresAtMs: now + QR_LIFETIME_MS,
+    },
+    takeOne(state.qrTampering, parsed.billNumber)?.kind,
+  );
 
-  const invoice: IssuedInvoice = { ...parsed, qrString, status: "PENDING", createdAtMs, expiresAtMs, paidAt: null, paidDatetime: null };
+  const invoice: IssuedInvoice = {
+    ...parsed,
+    qrString: qr.qrString,
+    status: "PENDING",
+    createdAtMs: qr.createdAtMs,
+    expiresAtMs: qr.expiresAtMs,
+    paidAt: null,
+    paidDatetime: null,
+  };
   state.invoices.set(parsed.invoiceNumber, invoice);
-  return amkSuccess({ qrImage: toBase64(qrPng(qrString)), qrString });
+  return amkSuccess({ qrImage: toBase64(qrPng(qr.imageString)), qrString: qr.qrString });
+}
+
+/** A test-set behaviour for this bill number, counting down the calls it was limited to. */
+function takeOne<T extends { remaining?: number }>(controls: Map<string, T>, billNumber: string): T | undefined {
+  const control = controls.get(billNumber);
+  if (control?.remaining !== undefined && --control.remaining <= 0) controls.delete(billNumber);
+  return control;
 }
 
 /** The request, or why it is not acceptable. */
@@ -74,6 +75,7 @@ function parseQrRequest(body: unknown): QrRequest | string {
     return "invoiceNumber must be a string of 1 to 32 letters, digits or dashes";
   }
   if (typeof billNumber !== "string" || billNumber.length === 0) return "billNumber is required";
+  if (Array.from(billNumber).length > MAX_BILL_NUMBER_LENGTH) return `billNumber must be at most ${MAX_BILL_NUMBER_LENGTH} characters`;
   if (!isCurrency(currency)) return "currency must be USD or KHR";
   if (typeof amount !== "number") return "amount must be a number";
   const problem = amountProblem(amount, currency);

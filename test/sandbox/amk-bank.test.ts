@@ -9,36 +9,9 @@ import { paymentVerifyHash } from "../../shared/amk/payment-verify-hash.ts";
 import { parseKhqr } from "../../shared/khqr/payload.ts";
 import { SANDBOX_TEST_PARTNER } from "../../sandbox/local-config.ts";
 import { decodeQrPng } from "../support/qr-image.ts";
+import { AMK, CONTROLS, generateQr, postJson, signIn, unique } from "./amk-client.ts";
 
-const AMK = `${env.SANDBOX_URL}/amk`;
-const CONTROLS = `${env.SANDBOX_URL}/__sandbox/amk`;
 const VERIFY_URL = `${AMK}/amkpayway/v1/api/payment/payment-verify`;
-
-const unique = () => String(Math.floor(Math.random() * 9e8) + 1e8);
-
-async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
-}
-
-async function signIn(): Promise<string> {
-  const response = await postJson(`${AMK}/auth/sign-in`, {
-    username: SANDBOX_TEST_PARTNER.username,
-    password: SANDBOX_TEST_PARTNER.password,
-  });
-  expect(response.status).toBe(200);
-  return ((await response.json()) as { access_token: string }).access_token;
-}
-
-interface QrReply {
-  code: string;
-  message: string;
-  data?: { qrImage: string; qrString: string };
-}
-
-async function generateQr(token: string, body: Record<string, unknown>): Promise<{ status: number; reply: QrReply }> {
-  const response = await postJson(`${AMK}/qr/generator`, body, { authorization: `Bearer ${token}` });
-  return { status: response.status, reply: (await response.json()) as QrReply };
-}
 
 async function issueInvoice(overrides: Record<string, unknown> = {}) {
   const invoiceNumber = unique();
