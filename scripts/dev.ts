@@ -2,15 +2,17 @@
 // Kafka stand-ins), applies the D1 migrations locally, and runs both workers with wrangler dev:
 // gateway on :8080, KHQR on :8081. Every variable of external-contracts §1 can be overridden from
 // the process environment or .dev.vars, e.g. `INTEGRATION_BASE_URL=http://host:port npm run dev`.
+// The gateway's cron runs every minute, as on Cloudflare (scripts/dev-cron.ts).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { mintDevToken } from "../sandbox/dev-token.ts";
 import { GATEWAY_PORT, KHQR_PORT, SANDBOX_PORT } from "../sandbox/local-config.ts";
 import { startSandbox } from "../sandbox/server.ts";
+import { fireCronEveryMinute } from "./dev-cron.ts";
 import { localSettings } from "./local-settings.ts";
-
-const quietWrangler = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" };
+import { readWranglerConfig } from "./wrangler-config.ts";
+import { quietWranglerEnv as quietWrangler } from "./wrangler.ts";
 
 function writeEnvFile(path: string, vars: Record<string, string>) {
   writeFileSync(
@@ -78,9 +80,11 @@ function wranglerDev(worker: string, configPath: string, port: number, inspector
 }
 
 let stopping = false;
+let stopCron = () => {};
 async function shutdown(code: number) {
   if (stopping) return;
   stopping = true;
+  stopCron();
   for (const child of children) child.kill("SIGINT");
   await sandbox.close();
   process.exit(code);
@@ -104,6 +108,8 @@ async function ready(port: number): Promise<void> {
   throw new Error(`nothing answers on port ${port} after two minutes`);
 }
 await Promise.all([ready(GATEWAY_PORT), ready(KHQR_PORT)]);
+const [gatewayCron] = readWranglerConfig("wrangler.toml").triggers.crons ?? [];
+if (gatewayCron) stopCron = fireCronEveryMinute(GATEWAY_PORT, gatewayCron);
 
 const token = config.JWT_SECRET
   ? await mintDevToken({
@@ -123,6 +129,7 @@ console.log(`
   events    ${sandbox.url}/kafka/records
   demo premiums: P123456789 (150.00 USD), P987654321 (89.50 USD), A000000123 (400000 KHR)
   pay a generated QR at the sandbox bank:  npm run pay -- <paymentId>
+  cron      the gateway's scheduled handler runs at every minute${gatewayCron ? "" : " (no cron in wrangler.toml: off)"}
 
   dev token (all scopes, 24 h):
   export TOKEN=${token}
