@@ -1,8 +1,8 @@
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
-import { toMoney } from "../../shared/money.ts";
-import { receiveBillConfirmation, type BillConfirmation } from "../../shared/payments/confirm-bill-payment.ts";
-import { inquirePremium } from "../../shared/payments/inquire-premium.ts";
-import type { Premium } from "../../shared/premium.ts";
+import { toMoney } from "#shared/money.ts";
+import { receiveBillConfirmation, type BillConfirmation } from "#shared/payments/confirm-bill-payment.ts";
+import { inquirePremium } from "#shared/payments/inquire-premium.ts";
+import type { Premium } from "#shared/premium.ts";
 import { coreWorld, premiumDue, refusal, type CoreWorld } from "./world.ts";
 
 function confirmationOf(premium: Premium, overrides: Partial<BillConfirmation> = {}): BillConfirmation {

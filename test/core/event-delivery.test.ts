@@ -1,6 +1,6 @@
 import { deepStrictEqual, equal } from "node:assert/strict";
-import { toMoney } from "../../shared/money.ts";
-import { paymentEvents } from "../../shared/events/payment-events.ts";
+import { toMoney } from "#shared/money.ts";
+import { paymentEvents } from "#shared/events/payment-events.ts";
 import { coreWorld } from "./world.ts";
 
 function payment(policyNumber: string, paymentId: number) {

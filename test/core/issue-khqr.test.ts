@@ -1,7 +1,7 @@
 import { equal, ok } from "node:assert/strict";
-import { buildKhqr } from "../../shared/khqr/payload.ts";
-import { localGateway } from "../../shared/payments/in-memory/local-gateway.ts";
-import { issueKhqr, type QrGenerator, type QrRequest } from "../../shared/payments/issue-khqr.ts";
+import { buildKhqr } from "#shared/khqr/payload.ts";
+import { localGateway } from "#shared/payments/in-memory/local-gateway.ts";
+import { issueKhqr, type QrGenerator, type QrRequest } from "#shared/payments/issue-khqr.ts";
 import { coreWorld, MERCHANT_ID, premiumDue, refusal } from "./world.ts";
 
 /** AMK's qr/generator, answering with a KHQR for `amountOf(request)` (the request's own amount unless told otherwise). */

@@ -1,10 +1,10 @@
 import { deepStrictEqual, equal } from "node:assert/strict";
-import { PaymentError } from "../../shared/errors.ts";
-import { toMoney } from "../../shared/money.ts";
-import { inquirePremium } from "../../shared/payments/inquire-premium.ts";
-import { receiveKhqrWebhook, type KhqrWebhook } from "../../shared/payments/khqr-payment.ts";
-import { recordQrIssuance } from "../../shared/payments/record-qr-issuance.ts";
-import type { Premium } from "../../shared/premium.ts";
+import { PaymentError } from "#shared/errors.ts";
+import { toMoney } from "#shared/money.ts";
+import { inquirePremium } from "#shared/payments/inquire-premium.ts";
+import { receiveKhqrWebhook, type KhqrWebhook } from "#shared/payments/khqr-payment.ts";
+import { recordQrIssuance } from "#shared/payments/record-qr-issuance.ts";
+import type { Premium } from "#shared/premium.ts";
 import { amkSays, coreWorld, MERCHANT_ID, paidAtAmk, premiumDue, refusal, type CoreWorld } from "./world.ts";
 
 function webhookFor(premium: Premium, overrides: Partial<KhqrWebhook> = {}): KhqrWebhook {

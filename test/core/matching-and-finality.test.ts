@@ -1,8 +1,8 @@
 import { deepStrictEqual, equal } from "node:assert/strict";
-import { PaymentError, type ErrorCode } from "../../shared/errors.ts";
-import { toMoney } from "../../shared/money.ts";
-import { isFinalRefusal } from "../../shared/payments/finality.ts";
-import { termDifferences } from "../../shared/payments/matching.ts";
+import { PaymentError, type ErrorCode } from "#shared/errors.ts";
+import { toMoney } from "#shared/money.ts";
+import { isFinalRefusal } from "#shared/payments/finality.ts";
+import { termDifferences } from "#shared/payments/matching.ts";
 
 const due = { paymentId: 1, policyNumber: "P123456789", money: toMoney(150, "USD") };
 

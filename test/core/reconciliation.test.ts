@@ -1,8 +1,8 @@
 import { deepStrictEqual, equal } from "node:assert/strict";
-import { PaymentError } from "../../shared/errors.ts";
-import { inquirePremium } from "../../shared/payments/inquire-premium.ts";
-import { reconcileKhqrPayments } from "../../shared/payments/reconcile-khqr.ts";
-import { recordQrIssuance } from "../../shared/payments/record-qr-issuance.ts";
+import { PaymentError } from "#shared/errors.ts";
+import { inquirePremium } from "#shared/payments/inquire-premium.ts";
+import { reconcileKhqrPayments } from "#shared/payments/reconcile-khqr.ts";
+import { recordQrIssuance } from "#shared/payments/record-qr-issuance.ts";
 import { amkSays, coreWorld, paidAtAmk, premiumDue } from "./world.ts";
 
 const MINUTE = 60_000;

@@ -1,16 +1,16 @@
 // A payment core wired to its in-memory ports: what the Deno tests run the verbs against.
-import { PaymentError } from "../../shared/errors.ts";
-import { toMoney } from "../../shared/money.ts";
-import { deliverEvents } from "../../shared/payments/deliver-events.ts";
-import { InMemoryIdempotency } from "../../shared/payments/in-memory/idempotency.ts";
-import { InMemoryRecordStore } from "../../shared/payments/in-memory/record-store.ts";
+import { PaymentError } from "#shared/errors.ts";
+import { toMoney } from "#shared/money.ts";
+import { deliverEvents } from "#shared/payments/deliver-events.ts";
+import { InMemoryIdempotency } from "#shared/payments/in-memory/idempotency.ts";
+import { InMemoryRecordStore } from "#shared/payments/in-memory/record-store.ts";
 import {
   InMemoryEventPublisher,
   InMemoryPaymentVerifier,
   InMemoryPremiumSource,
   ManualClock,
-} from "../../shared/payments/in-memory/outside-systems.ts";
-import type { Premium } from "../../shared/premium.ts";
+} from "#shared/payments/in-memory/outside-systems.ts";
+import type { Premium } from "#shared/premium.ts";
 
 export const MERCHANT_ID = "900000000290002";
 

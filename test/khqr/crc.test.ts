@@ -1,7 +1,7 @@
 // CRC-16/CCITT-FALSE as KHQR tag 63 uses it. Expected values were computed independently
 // (Python binascii.crc_hqx with init 0xFFFF) and from NBC's published vectors.
 import { describe, expect, it } from "vitest";
-import { crc16CcittFalse } from "../../shared/khqr/crc.ts";
+import { crc16CcittFalse } from "#shared/khqr/crc.ts";
 
 const VECTOR_51CF =
   "00020101021229180014jonhsmith@nbcq52045999530384054031.05802KH5910Jonh Smith6010PHNOM PENH62210117INV-2021-07-65822991700131625713467827630451CF";

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { parseKhqr } from "../../shared/khqr/payload.ts";
+import { parseKhqr } from "#shared/khqr/payload.ts";
 import { eventually, failQr, payAtBank, revokeTokens, signIns, verifications } from "../support/amk.ts";
 import { callGateway } from "../support/gateway.ts";
 import { AMK_BANK, callKhqr } from "../support/khqr.ts";

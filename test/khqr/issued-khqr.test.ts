@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { checkIssuedKhqr } from "../../shared/khqr/issued-khqr.ts";
-import { buildKhqr } from "../../shared/khqr/payload.ts";
+import { checkIssuedKhqr } from "#shared/khqr/issued-khqr.ts";
+import { buildKhqr } from "#shared/khqr/payload.ts";
 
 const base = {
   bakongAccountId: "dlc_test@amkb",

@@ -2,7 +2,7 @@
 // binascii.crc_hqx, and the whole strings with NBC's bakong-khqr 1.0.20 `BakongKHQR.verify`
 // (its clock set inside the validity window, since it rejects expired dynamic codes).
 import { describe, expect, it } from "vitest";
-import { buildKhqr, KhqrError, parseKhqr, type KhqrMerchantInput } from "../../shared/khqr/payload.ts";
+import { buildKhqr, KhqrError, parseKhqr, type KhqrMerchantInput } from "#shared/khqr/payload.ts";
 
 const VECTOR_51CF =
   "00020101021229180014jonhsmith@nbcq52045999530384054031.05802KH5910Jonh Smith6010PHNOM PENH62210117INV-2021-07-65822991700131625713467827630451CF";

@@ -5,8 +5,8 @@
 import { env } from "cloudflare:workers";
 import { jwtVerify } from "jose";
 import { describe, expect, it } from "vitest";
-import { paymentVerifyHash } from "../../shared/amk/payment-verify-hash.ts";
-import { parseKhqr } from "../../shared/khqr/payload.ts";
+import { paymentVerifyHash } from "#shared/amk/payment-verify-hash.ts";
+import { parseKhqr } from "#shared/khqr/payload.ts";
 import { SANDBOX_TEST_PARTNER } from "../../sandbox/local-config.ts";
 import { decodeQrPng } from "../support/qr-image.ts";
 import { AMK, CONTROLS, generateQr, postJson, signIn, unique } from "./amk-client.ts";

@@ -1,9 +1,9 @@
 // The sandbox's own payment-verify hash, GMT+7 time strings and amount rules, checked against the
 // workers' versions: two independent readings of the contract must agree.
 import { describe, expect, it } from "vitest";
-import { paymentVerifyHash } from "../../shared/amk/payment-verify-hash.ts";
-import { parseCambodiaDateTime, parseKhqrDatetime } from "../../shared/bank-time.ts";
-import { amountProblem as productionAmountProblem } from "../../shared/money.ts";
+import { paymentVerifyHash } from "#shared/amk/payment-verify-hash.ts";
+import { parseCambodiaDateTime, parseKhqrDatetime } from "#shared/bank-time.ts";
+import { amountProblem as productionAmountProblem } from "#shared/money.ts";
 import { amountProblem, khqrAmount } from "../../sandbox/amk/amount.ts";
 import { amkDateTime, amkDateTimeMicros } from "../../sandbox/amk/cambodia-time.ts";
 import { expectedVerifyHash } from "../../sandbox/amk/verify-hash.ts";

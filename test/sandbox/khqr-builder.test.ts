@@ -1,8 +1,8 @@
 // The sandbox writes its KHQR strings with its own TLV writer and CRC, not the workers' code. These
 // tests pin it to NBC's public test vectors and check that the workers' parser reads what it writes.
 import { describe, expect, it } from "vitest";
-import { crc16CcittFalse as productionCrc } from "../../shared/khqr/crc.ts";
-import { parseKhqr } from "../../shared/khqr/payload.ts";
+import { crc16CcittFalse as productionCrc } from "#shared/khqr/crc.ts";
+import { parseKhqr } from "#shared/khqr/payload.ts";
 import { merchantQr, SANDBOX_MERCHANT, type MerchantQrInput } from "../../sandbox/amk/merchant-qr.ts";
 import { crc16CcittFalse } from "../../sandbox/khqr/crc16.ts";
 import { tlv, withCrc } from "../../sandbox/khqr/tlv.ts";

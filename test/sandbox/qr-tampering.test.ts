@@ -2,7 +2,7 @@
 // KHQR worker must catch (external-contracts §11), with a valid CRC so only that check can refuse it.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { parseKhqr, type ParsedKhqr } from "../../shared/khqr/payload.ts";
+import { parseKhqr, type ParsedKhqr } from "#shared/khqr/payload.ts";
 import { decodeQrPng } from "../support/qr-image.ts";
 import { CONTROLS, generateQr, postJson, signIn, unique } from "./amk-client.ts";
 

@@ -1,6 +1,6 @@
 // The gateway's configuration (external-contracts §1), validated at the edge of every request.
 import * as v from "valibot";
-import type { ApiConfig } from "../../../shared/http/api-env.ts";
+import type { ApiConfig } from "#shared/http/api-env.ts";
 import {
   amkTimeoutEntry,
   configParser,
@@ -12,7 +12,7 @@ import {
   tokenCheck,
   tokenEntries,
   tokenVerification,
-} from "../../../shared/config/config-schema.ts";
+} from "#shared/config/config-schema.ts";
 import type { KafkaSettings } from "./adapters/kafka-event-publisher.ts";
 import type { IntegrationServiceSettings } from "./adapters/integration-service.ts";
 

@@ -1,6 +1,6 @@
 // The gateway's bindings (wrangler.toml) and its Hono environment.
-import type { ApiEnv } from "../../../shared/http/api-env.ts";
-import type { RateLimiter } from "../../../shared/http/client-auth.ts";
+import type { ApiEnv } from "#shared/http/api-env.ts";
+import type { RateLimiter } from "#shared/http/client-auth.ts";
 import type { WebhookIdempotency } from "./adapters/durable-object-idempotency.ts";
 import type { GatewayConfig } from "./config.ts";
 

@@ -1,8 +1,8 @@
 // The gateway worker: premium inquiry, bill-payment confirmation, the KHQR webhook; the cron
 // trigger drains the event outbox and reconciles unpaid KHQR codes.
-import { PaymentError } from "../../../shared/errors.ts";
-import { apiApp } from "../../../shared/http/api-app.ts";
-import { reconcileKhqrPayments } from "../../../shared/payments/reconcile-khqr.ts";
+import { PaymentError } from "#shared/errors.ts";
+import { apiApp } from "#shared/http/api-app.ts";
+import { reconcileKhqrPayments } from "#shared/payments/reconcile-khqr.ts";
 import { gatewayConfig } from "./config.ts";
 import type { GatewayBindings } from "./gateway-env.ts";
 import { registerBillConfirmation } from "./routes/bill-confirmation.ts";

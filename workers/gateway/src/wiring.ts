@@ -1,7 +1,7 @@
 // The one place the gateway's adapters are built from its bindings and configuration, and handed
 // to the payment core.
-import type { RateLimiter } from "../../../shared/http/client-auth.ts";
-import { deliverEvents } from "../../../shared/payments/deliver-events.ts";
+import type { RateLimiter } from "#shared/http/client-auth.ts";
+import { deliverEvents } from "#shared/payments/deliver-events.ts";
 import {
   systemClock,
   type Clock,
@@ -9,7 +9,7 @@ import {
   type PaymentVerifier,
   type PremiumSource,
   type RecordStore,
-} from "../../../shared/payments/ports.ts";
+} from "#shared/payments/ports.ts";
 import { AmkPaymentVerifier } from "./adapters/amk-payment-verify.ts";
 import { D1RecordStore } from "./adapters/d1/d1-record-store.ts";
 import { DurableObjectIdempotency } from "./adapters/durable-object-idempotency.ts";

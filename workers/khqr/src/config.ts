@@ -8,8 +8,8 @@ import {
   tokenCheck,
   tokenEntries,
   tokenVerification,
-} from "../../../shared/config/config-schema.ts";
-import type { ApiConfig } from "../../../shared/http/api-env.ts";
+} from "#shared/config/config-schema.ts";
+import type { ApiConfig } from "#shared/http/api-env.ts";
 import type { AmkPartnerSettings } from "./adapters/amk-partner-api.ts";
 
 export interface KhqrConfig extends ApiConfig {

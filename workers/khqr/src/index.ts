@@ -1,5 +1,5 @@
 // The KHQR worker: QR generation for premium payments through AMK.
-import { apiApp } from "../../../shared/http/api-app.ts";
+import { apiApp } from "#shared/http/api-app.ts";
 import { khqrConfig } from "./config.ts";
 import type { KhqrBindings } from "./khqr-env.ts";
 import { registerGenerateKhqr } from "./routes/generate-khqr.ts";

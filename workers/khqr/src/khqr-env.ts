@@ -1,7 +1,7 @@
 // The KHQR worker's bindings (workers/khqr/wrangler.toml) and its Hono environment.
-import type { ApiEnv } from "../../../shared/http/api-env.ts";
-import type { RateLimiter } from "../../../shared/http/client-auth.ts";
-import type { GatewayRpc } from "../../../shared/payments/gateway-rpc.ts";
+import type { ApiEnv } from "#shared/http/api-env.ts";
+import type { RateLimiter } from "#shared/http/client-auth.ts";
+import type { GatewayRpc } from "#shared/payments/gateway-rpc.ts";
 import type { KhqrConfig } from "./config.ts";
 
 export interface KhqrBindings {

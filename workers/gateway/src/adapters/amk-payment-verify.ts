@@ -1,12 +1,12 @@
 // AMK payment-verify (external-contracts §5): the webhook is only a hint, this is the truth.
 // The one module that knows AMK's verify format and codes; it maps every answer to our vocabulary.
 import * as v from "valibot";
-import { paymentVerifyHash } from "../../../../shared/amk/payment-verify-hash.ts";
-import { amkUnknown } from "../../../../shared/amk/amk-errors.ts";
-import { PaymentError } from "../../../../shared/errors.ts";
-import { amountProblem, isCurrency, toMoney } from "../../../../shared/money.ts";
-import type { PaymentVerifier, VerifiedPayment } from "../../../../shared/payments/ports.ts";
-import { fetchUpstream } from "../../../../shared/upstream.ts";
+import { paymentVerifyHash } from "#shared/amk/payment-verify-hash.ts";
+import { amkUnknown } from "#shared/amk/amk-errors.ts";
+import { PaymentError } from "#shared/errors.ts";
+import { amountProblem, isCurrency, toMoney } from "#shared/money.ts";
+import type { PaymentVerifier, VerifiedPayment } from "#shared/payments/ports.ts";
+import { fetchUpstream } from "#shared/upstream.ts";
 import type { AmkVerifySettings } from "../config.ts";
 
 const VerifyReply = v.object({

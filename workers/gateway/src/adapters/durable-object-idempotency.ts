@@ -2,8 +2,8 @@
 // webhook's invoice), single-threaded, so "in flight" is marked in storage before any work. The
 // transitions are the core's (idempotency-entry.ts); which answers are kept is the core's too.
 import { DurableObject } from "cloudflare:workers";
-import { admit, settle, type IdempotencyEntry } from "../../../../shared/payments/idempotency-entry.ts";
-import type { Admission, IdempotencyKeeper, StoredAnswer } from "../../../../shared/payments/ports.ts";
+import { admit, settle, type IdempotencyEntry } from "#shared/payments/idempotency-entry.ts";
+import type { Admission, IdempotencyKeeper, StoredAnswer } from "#shared/payments/ports.ts";
 
 const KEY = "entry";
 

@@ -1,9 +1,9 @@
 // The gateway's side of the private RPC contract with the KHQR worker (shared/payments/gateway-rpc.ts).
 import { WorkerEntrypoint } from "cloudflare:workers";
-import { rpcReply, type GatewayRpc, type QrIssuedNotice } from "../../../../shared/payments/gateway-rpc.ts";
-import { inquirePremium } from "../../../../shared/payments/inquire-premium.ts";
-import { recordQrIssuance } from "../../../../shared/payments/record-qr-issuance.ts";
-import { premiumToDto } from "../../../../shared/premium.ts";
+import { rpcReply, type GatewayRpc, type QrIssuedNotice } from "#shared/payments/gateway-rpc.ts";
+import { inquirePremium } from "#shared/payments/inquire-premium.ts";
+import { recordQrIssuance } from "#shared/payments/record-qr-issuance.ts";
+import { premiumToDto } from "#shared/premium.ts";
 import type { GatewayBindings } from "../gateway-env.ts";
 import { gatewayDeps } from "../wiring.ts";
 

@@ -1,9 +1,9 @@
 // Where premiums come from: the insurer's Integration Service (external-contracts §4).
 import * as v from "valibot";
-import { PaymentError } from "../../../../shared/errors.ts";
-import type { PremiumSource } from "../../../../shared/payments/ports.ts";
-import { premiumFromDto, PremiumDtoSchema, type Premium } from "../../../../shared/premium.ts";
-import { fetchUpstream } from "../../../../shared/upstream.ts";
+import { PaymentError } from "#shared/errors.ts";
+import type { PremiumSource } from "#shared/payments/ports.ts";
+import { premiumFromDto, PremiumDtoSchema, type Premium } from "#shared/premium.ts";
+import { fetchUpstream } from "#shared/upstream.ts";
 
 export interface IntegrationServiceSettings {
   baseUrl: string;

@@ -1,7 +1,7 @@
 // Kafka over REST behind one small interface (external-contracts §6). Two adapters: the
 // `@upstash/kafka` produce protocol, and Confluent's v3 REST records API.
 import { Kafka } from "@upstash/kafka";
-import type { EventPublisher } from "../../../../shared/payments/ports.ts";
+import type { EventPublisher } from "#shared/payments/ports.ts";
 
 export interface KafkaSettings {
   url: string;

@@ -1,7 +1,7 @@
 // The premium cache in front of the Integration Service: KV, the spec's 15 minutes (configurable).
 import * as v from "valibot";
-import type { PremiumSource } from "../../../../shared/payments/ports.ts";
-import { premiumFromDto, PremiumDtoSchema, premiumToDto, type Premium } from "../../../../shared/premium.ts";
+import type { PremiumSource } from "#shared/payments/ports.ts";
+import { premiumFromDto, PremiumDtoSchema, premiumToDto, type Premium } from "#shared/premium.ts";
 
 /** Caches found premiums in KV; misses and failures always go to the source. */
 export class CachedPremiums implements PremiumSource {

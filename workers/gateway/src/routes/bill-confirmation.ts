@@ -1,13 +1,13 @@
 // POST /AMK/payments — AMK confirms a bill payment (the spec's AmkPaymentConfirmationReqDto).
 import type { Hono } from "hono";
 import * as v from "valibot";
-import { parsePaidDate } from "../../../../shared/bank-time.ts";
-import { PaymentError } from "../../../../shared/errors.ts";
-import { bankAnswer } from "../../../../shared/http/bank-answer.ts";
-import { clientAuth } from "../../../../shared/http/client-auth.ts";
-import { limitBody, readJsonBody } from "../../../../shared/http/request-input.ts";
-import { amountProblem, CURRENCIES, toMoney } from "../../../../shared/money.ts";
-import { receiveBillConfirmation, type BillConfirmationResult } from "../../../../shared/payments/confirm-bill-payment.ts";
+import { parsePaidDate } from "#shared/bank-time.ts";
+import { PaymentError } from "#shared/errors.ts";
+import { bankAnswer } from "#shared/http/bank-answer.ts";
+import { clientAuth } from "#shared/http/client-auth.ts";
+import { limitBody, readJsonBody } from "#shared/http/request-input.ts";
+import { amountProblem, CURRENCIES, toMoney } from "#shared/money.ts";
+import { receiveBillConfirmation, type BillConfirmationResult } from "#shared/payments/confirm-bill-payment.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
 import { clientRateLimiter, gatewayDeps } from "../wiring.ts";
 

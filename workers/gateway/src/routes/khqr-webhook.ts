@@ -3,12 +3,12 @@
 // then the business checks and AMK's own verification.
 import type { Hono } from "hono";
 import * as v from "valibot";
-import { parseKhqrDatetime } from "../../../../shared/bank-time.ts";
-import { bankAnswer } from "../../../../shared/http/bank-answer.ts";
-import { clientAuth } from "../../../../shared/http/client-auth.ts";
-import { limitBody, readJsonBody } from "../../../../shared/http/request-input.ts";
-import { amountProblem, CURRENCIES, toMoney } from "../../../../shared/money.ts";
-import { receiveKhqrWebhook, type KhqrConfirmationResult } from "../../../../shared/payments/khqr-payment.ts";
+import { parseKhqrDatetime } from "#shared/bank-time.ts";
+import { bankAnswer } from "#shared/http/bank-answer.ts";
+import { clientAuth } from "#shared/http/client-auth.ts";
+import { limitBody, readJsonBody } from "#shared/http/request-input.ts";
+import { amountProblem, CURRENCIES, toMoney } from "#shared/money.ts";
+import { receiveKhqrWebhook, type KhqrConfirmationResult } from "#shared/payments/khqr-payment.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
 import { clientRateLimiter, gatewayDeps } from "../wiring.ts";
 

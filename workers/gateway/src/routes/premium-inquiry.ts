@@ -1,10 +1,10 @@
 // GET /AMK/payments?query=P123456789 — the premium due for a policy or application number.
 import type { Hono } from "hono";
 import * as v from "valibot";
-import { clientAuth } from "../../../../shared/http/client-auth.ts";
-import { parseInput } from "../../../../shared/http/request-input.ts";
-import { premiumToDto, type PremiumDto } from "../../../../shared/premium.ts";
-import { inquirePremium } from "../../../../shared/payments/inquire-premium.ts";
+import { clientAuth } from "#shared/http/client-auth.ts";
+import { parseInput } from "#shared/http/request-input.ts";
+import { premiumToDto, type PremiumDto } from "#shared/premium.ts";
+import { inquirePremium } from "#shared/payments/inquire-premium.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
 import { clientRateLimiter, gatewayDeps } from "../wiring.ts";
 

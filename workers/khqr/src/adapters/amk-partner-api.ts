@@ -2,9 +2,9 @@
 // only module that knows these formats. The access token is reused across requests (memory) and
 // instances (KV) until a minute before it expires; a 401 forces one fresh sign-in and one retry.
 import * as v from "valibot";
-import { amkUnknown } from "../../../../shared/amk/amk-errors.ts";
-import type { GeneratedQr, QrGenerator, QrRequest } from "../../../../shared/payments/issue-khqr.ts";
-import { fetchUpstream } from "../../../../shared/upstream.ts";
+import { amkUnknown } from "#shared/amk/amk-errors.ts";
+import type { GeneratedQr, QrGenerator, QrRequest } from "#shared/payments/issue-khqr.ts";
+import { fetchUpstream } from "#shared/upstream.ts";
 
 export interface AmkPartnerSettings {
   baseUrl: string;

@@ -1,9 +1,9 @@
 // GET /khqr?bankCode=...&billNumber=... — a KHQR code for the premium due on a policy.
 import type { Hono } from "hono";
 import * as v from "valibot";
-import { clientAuth } from "../../../../shared/http/client-auth.ts";
-import { parseInput } from "../../../../shared/http/request-input.ts";
-import { issueKhqr } from "../../../../shared/payments/issue-khqr.ts";
+import { clientAuth } from "#shared/http/client-auth.ts";
+import { parseInput } from "#shared/http/request-input.ts";
+import { issueKhqr } from "#shared/payments/issue-khqr.ts";
 import { AmkPartnerApi } from "../adapters/amk-partner-api.ts";
 import type { KhqrEnv } from "../khqr-env.ts";
 

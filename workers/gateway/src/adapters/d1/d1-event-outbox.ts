@@ -3,8 +3,8 @@
 // request's waitUntil and the cron drain) do not send the same row at the same time.
 import { and, asc, eq, gte, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
-import type { PaymentEvent } from "../../../../../shared/events/payment-events.ts";
-import type { EventOutbox, OutboxEntry } from "../../../../../shared/payments/ports.ts";
+import type { PaymentEvent } from "#shared/events/payment-events.ts";
+import type { EventOutbox, OutboxEntry } from "#shared/payments/ports.ts";
 import { eventOutbox } from "./schema.ts";
 
 const LEASE_MS = 60_000;

@@ -4,10 +4,10 @@
 import { and, asc, eq, gte, isNull, lte, or, sql } from "drizzle-orm";
 import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
 import type { BatchItem } from "drizzle-orm/batch";
-import { PaymentError } from "../../../../../shared/errors.ts";
-import type { Money } from "../../../../../shared/money.ts";
-import type { CommitOutcome, PaymentRecord, QrIssuance, RecordStore, UnitOfWork } from "../../../../../shared/payments/ports.ts";
-import type { Premium } from "../../../../../shared/premium.ts";
+import { PaymentError } from "#shared/errors.ts";
+import type { Money } from "#shared/money.ts";
+import type { CommitOutcome, PaymentRecord, QrIssuance, RecordStore, UnitOfWork } from "#shared/payments/ports.ts";
+import type { Premium } from "#shared/premium.ts";
 import { D1EventOutbox, outboxInsert } from "./d1-event-outbox.ts";
 import { khqrIssuances, payments, premiums, webhookReceipts } from "./schema.ts";
 
