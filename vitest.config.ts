@@ -12,6 +12,8 @@ export default defineConfig({
         miniflare: {
           // The KHQR worker's token cache: its handler runs in the same test isolate (test/support/khqr.ts).
           kvNamespaces: ["AMK_SESSION"],
+          // The bank's limit made small (1,200 in wrangler.toml), so a test can reach it; still above the app's 100.
+          ratelimits: { BANK_RATE_LIMIT: { namespace_id: "1003", simple: { limit: 120, period: 60 } } },
           bindings: {
             ...localConfig(sandboxUrl),
             SANDBOX_URL: sandboxUrl,

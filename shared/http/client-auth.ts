@@ -10,7 +10,13 @@ export interface RateLimiter {
   limit(options: { key: string }): Promise<{ success: boolean }>;
 }
 
+/** Both limits count per wall-clock minute (the binding's period of 60 s). */
 const RATE_LIMIT_PERIOD_SECONDS = 60;
+
+/** Seconds until the current window reopens: the next period boundary, at least 1. */
+export function retryAfterSeconds(nowMs: number, periodSeconds = RATE_LIMIT_PERIOD_SECONDS): number {
+  return Math.max(1, periodSeconds - (Math.floor(nowMs / 1000) % periodSeconds));
+}
 
 export function clientAuth<E extends AnyApiEnv>(
   scope: Scope,
@@ -24,7 +30,7 @@ export function clientAuth<E extends AnyApiEnv>(
     if (limiter && !(await limiter.limit({ key: client.id })).success) {
       throw new PaymentError("RATE_LIMITED", "Too many requests; retry later", {
         reason: `client ${client.id} over its limit`,
-        headers: { "retry-after": String(RATE_LIMIT_PERIOD_SECONDS) },
+        headers: { "retry-after": String(retryAfterSeconds(Date.now())) },
       });
     }
     await next();

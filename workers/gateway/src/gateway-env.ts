@@ -9,6 +9,7 @@ export interface GatewayBindings {
   PREMIUM_CACHE: KVNamespace;
   WEBHOOK_IDEMPOTENCY: DurableObjectNamespace<WebhookIdempotency>;
   CLIENT_RATE_LIMIT?: RateLimiter;
+  BANK_RATE_LIMIT?: RateLimiter;
   [variable: string]: unknown;
 }
 

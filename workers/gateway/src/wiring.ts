@@ -49,5 +49,8 @@ export function gatewayDeps(env: GatewayBindings, config: GatewayConfig = gatewa
   };
 }
 
-/** The gateway's per-client limiter (wrangler.toml `[[ratelimits]]`). */
+/** The app routes' per-client limiter (wrangler.toml `CLIENT_RATE_LIMIT`, 100 a minute). */
 export const clientRateLimiter = (env: GatewayBindings): RateLimiter | undefined => env.CLIENT_RATE_LIMIT;
+
+/** The bank routes' own limiter (`BANK_RATE_LIMIT`, 1,200 a minute), so apps never use up the bank's share. */
+export const bankRateLimiter = (env: GatewayBindings): RateLimiter | undefined => env.BANK_RATE_LIMIT;

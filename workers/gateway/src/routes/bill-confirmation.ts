@@ -9,7 +9,7 @@ import { limitBody, readJsonBody } from "#shared/http/request-input.ts";
 import { amountProblem, CURRENCIES, toMoney } from "#shared/money.ts";
 import { receiveBillConfirmation, type BillConfirmationResult } from "#shared/payments/confirm-bill-payment.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
-import { clientRateLimiter, gatewayDeps } from "../wiring.ts";
+import { bankRateLimiter, gatewayDeps } from "../wiring.ts";
 
 /** AMK may report a payment a little ahead of our clock, never far ahead. */
 const CLOCK_SKEW_MS = 5 * 60_000;
@@ -55,7 +55,7 @@ export interface BillConfirmationResponse {
 }
 
 export function registerBillConfirmation(app: Hono<GatewayEnv>): void {
-  app.post("/AMK/payments", clientAuth<GatewayEnv>("payments:confirm", clientRateLimiter), limitBody, async (c) => {
+  app.post("/AMK/payments", clientAuth<GatewayEnv>("payments:confirm", bankRateLimiter), limitBody, async (c) => {
     const body = await readJsonBody(c, BillConfirmationBody);
     const paidAt = parsePaidDate(body.paidDate) as string;
     if (Date.parse(paidAt) > Date.now() + CLOCK_SKEW_MS) {

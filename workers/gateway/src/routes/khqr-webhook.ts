@@ -10,7 +10,7 @@ import { limitBody, readJsonBody } from "#shared/http/request-input.ts";
 import { amountProblem, CURRENCIES, toMoney } from "#shared/money.ts";
 import { receiveKhqrWebhook, type KhqrConfirmationResult } from "#shared/payments/khqr-payment.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
-import { clientRateLimiter, gatewayDeps } from "../wiring.ts";
+import { bankRateLimiter, gatewayDeps } from "../wiring.ts";
 
 export const KhqrWebhookBody = v.pipe(
   v.object({
@@ -46,7 +46,7 @@ export interface KhqrWebhookResponse {
 }
 
 export function registerKhqrWebhook(app: Hono<GatewayEnv>): void {
-  app.post("/AMK/khqr", clientAuth<GatewayEnv>("payments:confirm", clientRateLimiter), limitBody, async (c) => {
+  app.post("/AMK/khqr", clientAuth<GatewayEnv>("payments:confirm", bankRateLimiter), limitBody, async (c) => {
     const body = await readJsonBody(c, KhqrWebhookBody);
     const deps = gatewayDeps(c.env, c.get("config"));
     const webhook = {
