@@ -2,7 +2,12 @@
 // (written once to the outbox with its record) so consumers can drop redelivered copies.
 import { toAmount, type Money } from "../money.ts";
 
-export type EventType = "gateway.payment.confirmed" | "gateway.payment.verified" | "gateway.payment.success" | "khqr.generated-event";
+export type EventType =
+  | "gateway.payment.confirmed"
+  | "gateway.payment.verified"
+  | "gateway.payment.success"
+  | "gateway.payment.exception"
+  | "khqr.generated-event";
 
 export interface PaymentEvent {
   eventId: string;
@@ -21,6 +26,21 @@ export interface ConfirmedPayment {
   payer?: string;
   /** ISO-8601 UTC instant the customer paid. */
   paidAt: string;
+}
+
+/**
+ * Money the bank reported that could not become the premium's payment, flagged for a person:
+ * a second payment of a paid premium, or a KHQR payment AMK verified with other money than asked.
+ */
+export interface PaymentException {
+  exceptionId: string;
+  kind: "DUPLICATE_PAYMENT" | "AMOUNT_MISMATCH";
+  paymentId: number;
+  policyNumber: string;
+  channel: ConfirmedPayment["channel"];
+  transactionId: string;
+  /** What the bank reported or AMK verified. */
+  money: Money;
 }
 
 function event(type: EventType, key: string, occurredAt: string, fields: Record<string, unknown>): PaymentEvent {
@@ -65,5 +85,17 @@ export function qrGeneratedEvent(
     policyNumber: issued.policyNumber,
     ...moneyFields(issued.money),
     bankCode: issued.bankCode,
+  });
+}
+
+/** `gateway.payment.exception`, keyed by policy number: the amount and currency the bank reported or verified. */
+export function exceptionEvent(exception: PaymentException, occurredAt: string): PaymentEvent {
+  return event("gateway.payment.exception", exception.policyNumber, occurredAt, {
+    kind: exception.kind,
+    paymentId: exception.paymentId,
+    policyNumber: exception.policyNumber,
+    channel: exception.channel,
+    transactionId: exception.transactionId,
+    ...moneyFields(exception.money),
   });
 }

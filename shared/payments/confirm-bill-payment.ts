@@ -5,9 +5,9 @@ import { PaymentError } from "../errors.ts";
 import type { Money } from "../money.ts";
 import type { Premium } from "../premium.ts";
 import { answerIdempotently, type AnsweredRequest } from "./idempotent-answer.ts";
-import { requireMatch } from "./matching.ts";
+import { requireMatch, termDifferences, type PaymentTerms } from "./matching.ts";
 import type { Clock, IdempotencyKeeper, PremiumSource, RecordStore } from "./ports.ts";
-import { confirmedPayment, recordPaymentOnce } from "./record-payment.ts";
+import { bookPayment, confirmedPayment } from "./record-payment.ts";
 
 export interface BillConfirmation {
   paymentId: number;
@@ -41,14 +41,13 @@ export function receiveBillConfirmation(
 
 export async function confirmBillPayment(deps: BillPaymentDeps, confirmation: BillConfirmation) {
   const premium = await premiumFor(deps, confirmation);
-  requireMatch({ paymentId: premium.id, policyNumber: premium.policyNumber, money: premium.money }, [confirmation]);
   const payment = confirmedPayment(premium, {
     channel: "BILL",
     transactionId: confirmation.bankTransactionId,
     payer: confirmation.payer,
     paidAt: confirmation.paidAt,
   });
-  const eventIds = await recordPaymentOnce(deps.records, payment, deps.clock.now());
+  const eventIds = await bookPayment(deps, payment, deps.clock.now());
   const data: BillConfirmationResult = {
     transactionId: confirmation.bankTransactionId,
     paymentReferenceId: String(confirmation.paymentId),
@@ -58,12 +57,22 @@ export async function confirmBillPayment(deps: BillPaymentDeps, confirmation: Bi
   return { data, eventIds };
 }
 
+/**
+ * The premium the confirmation pays: the one we offered (or the cached copy) when it matches;
+ * otherwise the Integration Service's own, asked afresh, since a copy may be stale. Only a
+ * mismatch with the source of truth is refused (and that refusal is final).
+ */
 async function premiumFor(deps: BillPaymentDeps, confirmation: BillConfirmation): Promise<Premium> {
-  const offered = await deps.records.findPremium(confirmation.paymentId);
-  if (offered) return offered;
-  const due = await deps.premiums.find(confirmation.policyNumber);
+  const known = (await deps.records.findPremium(confirmation.paymentId)) ?? (await deps.premiums.find(confirmation.policyNumber));
+  if (known && termDifferences(termsOf(known), confirmation).length === 0) return known;
+  const due = (await deps.premiums.find(confirmation.policyNumber, { fresh: true })) ?? known;
   if (!due) {
     throw new PaymentError("RESOURCE_NOT_FOUND", "Policy not found", { details: `Query: ${confirmation.policyNumber}` });
   }
+  requireMatch(termsOf(due), [confirmation]);
   return due;
+}
+
+function termsOf(premium: Premium): PaymentTerms {
+  return { paymentId: premium.id, policyNumber: premium.policyNumber, money: premium.money };
 }

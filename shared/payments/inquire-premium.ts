@@ -7,11 +7,16 @@ export async function inquirePremium(
   deps: { premiums: PremiumSource; records: RecordStore; clock: Clock },
   query: string,
 ): Promise<Premium> {
-  const premium = await deps.premiums.find(query);
+  let premium = await deps.premiums.find(query);
+  let payment = premium && (await deps.records.findPayment(premium.id));
+  if (payment) {
+    // A cached copy of a premium since paid: the policy's next premium may be due already.
+    premium = await deps.premiums.find(query, { fresh: true });
+    payment = premium && (await deps.records.findPayment(premium.id));
+  }
   if (!premium) {
     throw new PaymentError("RESOURCE_NOT_FOUND", "Policy not found", { details: `Query: ${query}` });
   }
-  const payment = await deps.records.findPayment(premium.id);
   if (payment) {
     throw new PaymentError("RESOURCE_NOT_FOUND", "This premium is already paid", {
       details: `Query: ${query}; payment ${premium.id} was paid by ${payment.channel === "BILL" ? "bill payment" : "KHQR"}`,

@@ -1,22 +1,24 @@
-// KHQR payment confirmation. AMK's webhook says an invoice was paid; we believe it only after AMK's
-// payment-verify confirms the same amount and currency as the QR we issued. Reconciliation reaches
-// the same settlement by asking AMK itself (reconcile-khqr.ts).
+// KHQR payment confirmation. A KHQR payment is reported by AMK's webhook, or found by our own
+// reconciliation check; either way we believe it only after AMK's payment-verify confirms it, and
+// judge it the same way: against the QR we issued, under the same idempotency, with the same audit.
 import { parseCambodiaDateTime } from "../bank-time.ts";
 import { PaymentError, toPaymentError } from "../errors.ts";
 import type { Money } from "../money.ts";
 import type { Premium } from "../premium.ts";
-import { answerIdempotently, type AnsweredRequest } from "./idempotent-answer.ts";
-import { requireMatch } from "./matching.ts";
-import type { Clock, IdempotencyKeeper, PaymentVerifier, RecordStore, VerifiedPayment, WebhookReceipt } from "./ports.ts";
-import { confirmedPayment, recordPaymentOnce } from "./record-payment.ts";
+import { answerIdempotently, fingerprint, type AnsweredRequest } from "./idempotent-answer.ts";
+import { requireMatch, termDifferences } from "./matching.ts";
+import type { Clock, IdempotencyKeeper, PaymentVerifier, PremiumSource, RecordStore, WebhookReceipt } from "./ports.ts";
+import { bookPayment, confirmedPayment, flagException, type ReportAudit } from "./record-payment.ts";
 
-export interface KhqrWebhook {
+/** A KHQR payment as reported: by AMK's webhook, or by our reconciliation pass asking AMK. */
+export interface KhqrReport {
+  source: WebhookReceipt["source"];
   invoiceNumber: string;
   status: string;
   merchantNumber: string;
   money: Money;
-  /** ISO-8601 UTC. */
-  paidAt: string;
+  /** ISO-8601 UTC, as the webhook reported it (reconciliation has none). */
+  paidAt?: string;
 }
 
 export interface KhqrConfirmationResult {
@@ -25,83 +27,90 @@ export interface KhqrConfirmationResult {
   message: string;
 }
 
-export type KhqrPaymentDeps = { records: RecordStore; verifier: PaymentVerifier; idempotency: IdempotencyKeeper; clock: Clock };
+export type KhqrPaymentDeps = {
+  records: RecordStore;
+  premiums: PremiumSource;
+  verifier: PaymentVerifier;
+  idempotency: IdempotencyKeeper;
+  clock: Clock;
+  merchantId: string;
+};
 
 export const khqrTransactionId = (invoiceNumber: string) => `AMK_KHQR_${invoiceNumber}`;
 
 /**
- * Judges AMK's webhook in the contract's order (merchant binding, idempotency, business checks)
- * and keeps a receipt of it, whatever the outcome. `receipt` is the webhook as received.
+ * Judges a KHQR report in the contract's order (merchant binding, idempotency, business checks)
+ * and keeps a receipt of it with AMK's verify reply, whatever the outcome. A report's identity is
+ * its invoice with its content: a refused report never blocks a later, different one for the same
+ * invoice; one payment per premium holds through the records.
  */
-export async function receiveKhqrWebhook(
-  deps: KhqrPaymentDeps & { merchantId: string },
-  webhook: KhqrWebhook,
-  request: { input: unknown; requestId: string; receipt: Omit<WebhookReceipt, "outcome" | "requestId"> },
+export async function receiveKhqrReport(
+  deps: KhqrPaymentDeps,
+  report: KhqrReport,
+  request: { input: unknown; requestId: string; receipt: Omit<WebhookReceipt, "outcome" | "requestId" | "source" | "verifyReply"> },
 ): Promise<AnsweredRequest> {
-  const receipt = (outcome: string): WebhookReceipt => ({ ...request.receipt, outcome, requestId: request.requestId });
-  // The audit trail must never turn an answer into an error; a failed write is logged.
-  const audit = (outcome: string) =>
-    deps.records
-      .commit({ receipt: receipt(outcome), events: [] }, deps.clock.now())
-      .catch((error) => console.log(JSON.stringify({ audit: "webhook-receipt-failed", reason: String(error) })));
+  const audit = reportAudit(report, request);
   try {
-    if (webhook.merchantNumber !== deps.merchantId) {
+    if (report.merchantNumber !== deps.merchantId) {
       throw new PaymentError("MERCHANT_NOT_BIND", "The merchant number is not bound to this service", {
-        details: `merchant_number: ${webhook.merchantNumber}`,
+        details: `merchant_number: ${report.merchantNumber}`,
       });
     }
-    if (webhook.status !== "SUCCESS") {
+    if (report.status !== "SUCCESS") {
       // Nothing changes state, so this needs no idempotency: acknowledge, keep for audit, publish nothing.
-      await expectedPayment(deps.records, webhook.invoiceNumber);
-      await audit("ACKNOWLEDGED");
-      return {
-        answer: { status: 200, body: JSON.stringify({ success: true, data: acknowledged(webhook) }) },
-        replayed: false,
-        eventIds: [],
-      };
+      await expectedPayment(deps.records, report.invoiceNumber);
+      await audit.commit(deps, "ACKNOWLEDGED");
+      const data = acknowledged(report);
+      return { answer: { status: 200, body: JSON.stringify({ success: true, data }) }, replayed: false, eventIds: [] };
     }
-    const answered = await answerIdempotently(
-      deps,
-      { key: `khqr:${webhook.invoiceNumber}`, input: request.input, requestId: request.requestId },
-      () => confirmKhqrPayment(deps, webhook, receipt("CONFIRMED")),
+    const key = `khqr:${report.invoiceNumber}:${await fingerprint(request.input)}`;
+    const answered = await answerIdempotently(deps, { key, input: request.input, requestId: request.requestId }, () =>
+      confirmKhqrPayment(deps, report, audit),
     );
-    if (answered.replayed) await audit("REPLAYED");
+    if (answered.replayed) await audit.commit(deps, "REPLAYED");
     return answered;
   } catch (error) {
-    await audit(toPaymentError(error).code);
+    await audit.commit(deps, toPaymentError(error).code);
     throw error;
   }
 }
 
-async function confirmKhqrPayment(deps: KhqrPaymentDeps, webhook: KhqrWebhook, receipt: WebhookReceipt) {
-  const premium = await expectedPayment(deps.records, webhook.invoiceNumber);
-  const verified = await deps.verifier.verify(webhook.invoiceNumber);
-  requireMatch(premium, [verified, webhook]);
-  return settleVerifiedKhqrPayment(deps, premium, verified, webhook.paidAt, receipt);
-}
-
-/**
- * Records a KHQR payment AMK verified, for the premium it was issued for. The payment time is
- * the webhook's when there is one, else AMK's, else now.
- */
-export async function settleVerifiedKhqrPayment(
-  deps: { records: RecordStore; clock: Clock },
-  premium: Premium,
-  verified: VerifiedPayment,
-  reportedPaidAt: string | undefined,
-  receipt?: WebhookReceipt,
-): Promise<{ data: KhqrConfirmationResult; eventIds: string[] }> {
+async function confirmKhqrPayment(deps: KhqrPaymentDeps, report: KhqrReport, audit: ReportAuditTrail) {
+  const premium = await expectedPayment(deps.records, report.invoiceNumber);
+  const verification = await deps.verifier.verify(report.invoiceNumber);
+  audit.verifyReply = verification.reply;
+  if ("refusal" in verification) throw verification.refusal;
+  const { verified } = verification;
   const now = deps.clock.now();
-  const transactionId = khqrTransactionId(verified.txId);
+  const transactionId = khqrTransactionId(report.invoiceNumber);
+  if (termDifferences(premium, verified).length > 0) {
+    // AMK says money moved, but not what the QR asked for: flag it with AMK's amount for a person.
+    await flagException(
+      deps.records,
+      {
+        kind: "AMOUNT_MISMATCH",
+        paymentId: premium.id,
+        policyNumber: premium.policyNumber,
+        channel: "KHQR",
+        transactionId,
+        money: verified.money,
+      },
+      now,
+      { audit, outcome: "PAYMENT_VERIFICATION_DATA_MISMATCHED", resolveIssuance: report.invoiceNumber },
+    );
+  }
+  requireMatch(premium, [verified, report]);
   const amkPaidAt = verified.paidAt ? parseCambodiaDateTime(verified.paidAt) : null;
   const payment = confirmedPayment(premium, {
     channel: "KHQR",
     transactionId,
     payer: premium.payer,
-    paidAt: reportedPaidAt ?? amkPaidAt ?? now.toISOString(),
+    // AMK's verified time is the truth; the webhook's is a hint.
+    paidAt: amkPaidAt ?? report.paidAt ?? now.toISOString(),
   });
-  const eventIds = await recordPaymentOnce(deps.records, payment, now, receipt);
-  return { data: { transactionId, status: "CONFIRMED", message: "KHQR payment successfully processed" }, eventIds };
+  const eventIds = await bookPayment(deps, payment, now, { audit, resolveIssuance: report.invoiceNumber });
+  const data: KhqrConfirmationResult = { transactionId, status: "CONFIRMED", message: "KHQR payment successfully processed" };
+  return { data, eventIds };
 }
 
 /**
@@ -116,11 +125,46 @@ export async function expectedPayment(records: RecordStore, invoiceNumber: strin
   return issued ? { ...served, policyNumber: issued.policyNumber, money: issued.money } : served;
 }
 
-/** A webhook whose status is not SUCCESS confirms nothing; it is acknowledged as received. */
-function acknowledged(webhook: KhqrWebhook): KhqrConfirmationResult {
+/** A report whose status is not SUCCESS confirms nothing; it is acknowledged as received. */
+function acknowledged(report: KhqrReport): KhqrConfirmationResult {
   return {
-    transactionId: khqrTransactionId(webhook.invoiceNumber),
-    status: webhook.status,
+    transactionId: khqrTransactionId(report.invoiceNumber),
+    status: report.status,
     message: "KHQR payment notification received; nothing was confirmed",
   };
+}
+
+interface ReportAuditTrail extends ReportAudit {
+  verifyReply?: string;
+  /** Writes the receipt alone, unless a unit of work already carried it. The audit never turns an answer into an error. */
+  commit(deps: { records: RecordStore; clock: Clock }, outcome: string): Promise<void>;
+}
+
+function reportAudit(
+  report: KhqrReport,
+  request: { requestId: string; receipt: Omit<WebhookReceipt, "outcome" | "requestId" | "source" | "verifyReply"> },
+): ReportAuditTrail {
+  let written = false;
+  const trail: ReportAuditTrail = {
+    receipt: (outcome) => ({
+      ...request.receipt,
+      source: report.source,
+      outcome,
+      requestId: request.requestId,
+      verifyReply: trail.verifyReply,
+    }),
+    written: () => {
+      written = true;
+    },
+    async commit(deps, outcome) {
+      if (written) return;
+      // Reconciliation asks about every open QR every few minutes: only what it found is kept.
+      if (report.source === "RECONCILIATION" && outcome === "TRANSACTION_VERIFY_FAILED") return;
+      await deps.records
+        .commit({ receipt: trail.receipt(outcome), events: [] }, deps.clock.now())
+        .then(() => trail.written())
+        .catch((error) => console.log(JSON.stringify({ audit: "webhook-receipt-failed", reason: String(error) })));
+    },
+  };
+  return trail;
 }

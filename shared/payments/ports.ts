@@ -1,7 +1,8 @@
 // The payment core's view of the outside world: each system it needs is one small interface here.
 // The workers fill them with adapters (D1, Durable Objects, KV, AMK, Kafka); `in-memory/` fills
 // them with plain objects so the core runs anywhere, Deno included.
-import type { ConfirmedPayment, PaymentEvent } from "../events/payment-events.ts";
+import type { PaymentError } from "../errors.ts";
+import type { ConfirmedPayment, PaymentEvent, PaymentException } from "../events/payment-events.ts";
 import type { Money } from "../money.ts";
 import type { Premium } from "../premium.ts";
 
@@ -13,8 +14,10 @@ export const systemClock: Clock = { now: () => new Date() };
 
 /** The insurer's premiums due (the Integration Service, usually behind a cache). */
 export interface PremiumSource {
-  /** The premium due for a policy or application number, or null when none is due. */
-  find(query: string): Promise<Premium | null>;
+  /** The premium due for a policy or application number, or null when none is due; `fresh` skips any cache. */
+  find(query: string, options?: { fresh?: boolean }): Promise<Premium | null>;
+  /** Drops what a cache holds for this policy (its premium was just paid). */
+  forget(policyNumber: string): Promise<void>;
 }
 
 /** A payment AMK's payment-verify reports as SUCCESS. */
@@ -25,9 +28,12 @@ export interface VerifiedPayment {
   paidAt?: string;
 }
 
+/** What AMK answered about a transaction: the payment it holds as SUCCESS, or our refusal; and the reply itself, for the audit trail. */
+export type Verification = { reply: string } & ({ verified: VerifiedPayment } | { refusal: PaymentError });
+
 export interface PaymentVerifier {
-  /** The payment AMK holds as SUCCESS for `txId`; throws a PaymentError for anything else. */
-  verify(txId: string): Promise<VerifiedPayment>;
+  /** Asks AMK about `txId`. AMK unreachable (network, timeout, 5xx, circuit open) throws SERVER_UNAVAILABLE. */
+  verify(txId: string): Promise<Verification>;
 }
 
 /** One record for Kafka: the full topic name (prefix included), the key, the value. */
@@ -66,6 +72,10 @@ export interface PaymentRecord extends ConfirmedPayment {
   confirmedAt: string;
 }
 
+export interface RecordedException extends PaymentException {
+  recordedAt: string;
+}
+
 /** A KHQR code issued for a premium: what its webhook must match. */
 export interface QrIssuance {
   invoiceNumber: string;
@@ -79,8 +89,9 @@ export interface QrIssuance {
   expiresAt?: string;
 }
 
-/** A KHQR webhook as received, and what became of it (the audit trail). */
+/** A KHQR payment report (AMK's webhook, or our own reconciliation check) and what became of it: the audit trail. */
 export interface WebhookReceipt {
+  source: "WEBHOOK" | "RECONCILIATION";
   invoiceNumber: string;
   status: string;
   merchantNumber: string;
@@ -90,6 +101,8 @@ export interface WebhookReceipt {
   /** CONFIRMED, REPLAYED, ACKNOWLEDGED (not a success status), or the error code answered. */
   outcome: string;
   requestId: string;
+  /** AMK's payment-verify reply to this report, as received. */
+  verifyReply?: string;
 }
 
 /**
@@ -100,12 +113,18 @@ export interface UnitOfWork {
   premium?: Premium;
   issuance?: QrIssuance;
   payment?: ConfirmedPayment;
+  exception?: PaymentException;
   receipt?: WebhookReceipt;
+  /** The invoice whose QR is settled: reconciliation stops asking about it. */
+  resolveIssuance?: string;
   events: PaymentEvent[];
 }
 
-/** "payment-taken": the premium already has a payment, or the transaction id was already used; nothing was written. */
-export type CommitOutcome = "committed" | "payment-taken";
+/**
+ * Nothing was written unless "committed". "payment-taken": the premium already has a payment, or
+ * the transaction id was already used. "already-flagged": this bank transaction already has an exception.
+ */
+export type CommitOutcome = "committed" | "payment-taken" | "already-flagged";
 
 /** An outbox row claimed for publishing. */
 export interface OutboxEntry {
@@ -127,17 +146,31 @@ export interface EventOutbox {
   markFailed(entry: OutboxEntry, error: string, now: Date): Promise<void>;
 }
 
+/** Which QRs reconciliation asks AMK about now. */
+export interface OpenIssuanceQuery {
+  /** Issued after this (older ones are settled by hand). */
+  issuedAfter: Date;
+  /** Issued before this (the webhook's head start). */
+  issuedBefore: Date;
+  /** Not expired before this (an expired QR is asked about for a grace period, then no more). */
+  expiredAfter: Date;
+  /** Not asked about since this. */
+  checkedBefore: Date;
+  limit: number;
+}
+
 /** The payment records: the only way the core reads or writes them. Store failures are SERVER_UNAVAILABLE. */
 export interface RecordStore {
   findPremium(paymentId: number): Promise<Premium | null>;
   findIssuance(invoiceNumber: string): Promise<QrIssuance | null>;
   findPayment(paymentId: number): Promise<PaymentRecord | null>;
   /**
-   * QRs issued within `window` that have no payment and were not asked about since
-   * `recheckBefore`, least recently checked first.
+   * Claims the open (unresolved) QRs the query selects, least recently checked first, marking
+   * them checked now in the same statement: two overlapping runs never claim the same QR.
    */
-  findUnpaidIssuances(window: { from: Date; to: Date }, recheckBefore: Date, limit: number): Promise<QrIssuance[]>;
-  markIssuanceChecked(invoiceNumber: string, now: Date): Promise<void>;
+  claimOpenIssuances(query: OpenIssuanceQuery, now: Date): Promise<QrIssuance[]>;
+  /** Payment exceptions, newest first. */
+  listExceptions(limit: number): Promise<RecordedException[]>;
   commit(work: UnitOfWork, now: Date): Promise<CommitOutcome>;
   readonly outbox: EventOutbox;
 }

@@ -1,15 +1,17 @@
-// The reconciliation pass (cron): webhooks get lost, so QRs issued but still unpaid are checked
-// with AMK's payment-verify. A payment AMK confirms is recorded exactly as its webhook would have
-// been; the webhook arriving later gets the same success.
+// The reconciliation pass (cron): webhooks get lost, so open QRs are checked with AMK's
+// payment-verify. What AMK confirms goes through exactly the path a webhook takes (the same
+// checks, idempotency and audit): booked when the premium is unpaid, flagged when the premium was
+// paid meanwhile (by bill, say) or AMK verified other money.
 import { toPaymentError } from "../errors.ts";
-import { expectedPayment, settleVerifiedKhqrPayment } from "./khqr-payment.ts";
-import { requireMatch } from "./matching.ts";
-import type { Clock, PaymentVerifier, RecordStore } from "./ports.ts";
+import { toAmount } from "../money.ts";
+import { receiveKhqrReport, type KhqrPaymentDeps } from "./khqr-payment.ts";
 
 const MINUTE = 60_000;
 /** Give the webhook a head start before asking AMK ourselves. */
 const GRACE_MS = 2 * MINUTE;
-/** Long after a QR's 15-minute life; beyond this a payment is settled by hand. */
+/** A QR that expired unpaid is asked about this much longer (late settlement), then no more. */
+const EXPIRED_GRACE_MS = 60 * MINUTE;
+/** Beyond this a payment is settled by hand. */
 const LOOKBACK_MS = 24 * 60 * MINUTE;
 const RECHECK_MS = 5 * MINUTE;
 const BATCH = 20;
@@ -17,32 +19,51 @@ const BATCH = 20;
 export interface ReconciliationReport {
   checked: number;
   confirmed: number;
-  /** Events recorded, to publish. */
+  /** Events recorded (payments and exceptions), to publish. */
   eventIds: string[];
 }
 
-export async function reconcileKhqrPayments(deps: {
-  records: RecordStore;
-  verifier: PaymentVerifier;
-  clock: Clock;
-}): Promise<ReconciliationReport> {
+export async function reconcileKhqrPayments(deps: KhqrPaymentDeps): Promise<ReconciliationReport> {
   const now = deps.clock.now();
-  const open = await deps.records.findUnpaidIssuances(
-    { from: new Date(now.getTime() - LOOKBACK_MS), to: new Date(now.getTime() - GRACE_MS) },
-    new Date(now.getTime() - RECHECK_MS),
-    BATCH,
+  const at = (msAgo: number) => new Date(now.getTime() - msAgo);
+  const open = await deps.records.claimOpenIssuances(
+    {
+      issuedAfter: at(LOOKBACK_MS),
+      issuedBefore: at(GRACE_MS),
+      expiredAfter: at(EXPIRED_GRACE_MS),
+      checkedBefore: at(RECHECK_MS),
+      limit: BATCH,
+    },
+    now,
   );
-  const report: ReconciliationReport = { checked: 0, confirmed: 0, eventIds: [] };
+  const result: ReconciliationReport = { checked: 0, confirmed: 0, eventIds: [] };
   for (const issuance of open) {
-    await deps.records.markIssuanceChecked(issuance.invoiceNumber, now);
-    report.checked += 1;
+    result.checked += 1;
+    const report = {
+      source: "RECONCILIATION" as const,
+      invoiceNumber: issuance.invoiceNumber,
+      status: "SUCCESS",
+      merchantNumber: deps.merchantId,
+      money: issuance.money,
+    };
+    const input = {
+      source: report.source,
+      invoiceNumber: report.invoiceNumber,
+      minor: report.money.minor,
+      currency: report.money.currency,
+    };
+    const receipt = {
+      invoiceNumber: issuance.invoiceNumber,
+      status: "SUCCESS",
+      merchantNumber: deps.merchantId,
+      paidAmount: toAmount(issuance.money),
+      currency: issuance.money.currency,
+      paidDatetime: "",
+    };
     try {
-      const premium = await expectedPayment(deps.records, issuance.invoiceNumber);
-      const verified = await deps.verifier.verify(issuance.invoiceNumber);
-      requireMatch(premium, [verified]);
-      const { eventIds } = await settleVerifiedKhqrPayment(deps, premium, verified, undefined);
-      if (eventIds.length > 0) report.confirmed += 1;
-      report.eventIds.push(...eventIds);
+      const answered = await receiveKhqrReport(deps, report, { input, requestId: `reconciliation-${now.toISOString()}`, receipt });
+      if (answered.eventIds.length > 0) result.confirmed += 1;
+      result.eventIds.push(...answered.eventIds);
     } catch (thrown) {
       const error = toPaymentError(thrown);
       if (error.code === "TRANSACTION_VERIFY_FAILED") continue; // not paid (yet): asked again later
@@ -50,5 +71,5 @@ export async function reconcileKhqrPayments(deps: {
       if (error.code === "SERVER_UNAVAILABLE") break; // AMK is down: the next run tries again
     }
   }
-  return report;
+  return result;
 }

@@ -1,8 +1,9 @@
-// Recording a confirmed payment exactly once per premium, whichever channel it came through.
+// Booking a confirmed payment exactly once per premium, whichever channel it came through; and
+// flagging, never dropping, money the bank reports that cannot be booked.
 import { PaymentError } from "../errors.ts";
-import { paymentEvents, type ConfirmedPayment } from "../events/payment-events.ts";
+import { exceptionEvent, paymentEvents, type ConfirmedPayment, type PaymentException } from "../events/payment-events.ts";
 import type { Premium } from "../premium.ts";
-import type { RecordStore, WebhookReceipt } from "./ports.ts";
+import type { PremiumSource, RecordStore, UnitOfWork, WebhookReceipt } from "./ports.ts";
 
 /** The payment of `premium` the bank reported through `channel`: always the premium's own money and policy. */
 export function confirmedPayment(
@@ -13,23 +14,42 @@ export function confirmedPayment(
 }
 
 /**
- * Writes the payment with its events (and the webhook's receipt, when given) in one unit of work
- * and returns the new events' ids. The same payment already recorded (its idempotency answer was
- * lost) returns no ids; any other payment of the premium, or a transaction id already used, is a
- * 409 DUPLICATE_TRANSACTION.
+ * The audit receipt of the report being judged (KHQR only): each unit of work that settles the
+ * report carries it, so the receipt and the outcome are written together, exactly once.
  */
-export async function recordPaymentOnce(
-  records: RecordStore,
+export interface ReportAudit {
+  receipt(outcome: string): WebhookReceipt;
+  /** The receipt was committed with a unit of work. */
+  written(): void;
+}
+
+type BookingDeps = { records: RecordStore; premiums: PremiumSource };
+
+/**
+ * Writes the payment with its events in one unit of work and returns the new events' ids. The
+ * same payment already recorded (its idempotency answer was lost) returns no ids. A premium
+ * already paid otherwise is 409 DUPLICATE_TRANSACTION with a DUPLICATE_PAYMENT exception flagged in
+ * the same write; a transaction id already used for another premium is 409 (that money is booked).
+ */
+export async function bookPayment(
+  deps: BookingDeps,
   payment: ConfirmedPayment,
   now: Date,
-  receipt?: WebhookReceipt,
+  options: { audit?: ReportAudit; resolveIssuance?: string } = {},
 ): Promise<string[]> {
+  const { audit, resolveIssuance } = options;
   const events = paymentEvents(payment, now.toISOString());
-  if ((await records.commit({ payment, receipt, events }, now)) === "committed") return events.map((e) => e.eventId);
+  const unit: UnitOfWork = { payment, receipt: audit?.receipt("CONFIRMED"), resolveIssuance, events };
+  if ((await deps.records.commit(unit, now)) === "committed") {
+    audit?.written();
+    // The next premium of the policy is offered at once, not after the cache's lifetime.
+    await deps.premiums.forget(payment.policyNumber).catch((error: unknown) => logCacheFailure(error));
+    return events.map((e) => e.eventId);
+  }
 
-  const existing = await records.findPayment(payment.paymentId);
+  const existing = await deps.records.findPayment(payment.paymentId);
   if (existing?.channel === payment.channel && existing.transactionId === payment.transactionId) {
-    if (receipt) await records.commit({ receipt, events: [] }, now);
+    await commitAudit(deps.records, audit, "CONFIRMED", now, resolveIssuance);
     return [];
   }
   if (!existing) {
@@ -37,8 +57,56 @@ export async function recordPaymentOnce(
       details: payment.transactionId,
     });
   }
+  const { paymentId, policyNumber, channel, transactionId, money } = payment;
+  await flagException(deps.records, { kind: "DUPLICATE_PAYMENT", paymentId, policyNumber, channel, transactionId, money }, now, {
+    audit,
+    outcome: "DUPLICATE_TRANSACTION",
+    resolveIssuance,
+  });
   throw new PaymentError("DUPLICATE_TRANSACTION", "This premium is already paid", {
     details: `Payment ${payment.paymentId} already has a confirmed payment`,
-    reason: `premium ${payment.paymentId} paid by ${existing.channel} ${existing.transactionId}`,
+    reason: `premium ${payment.paymentId} paid by ${existing.channel} ${existing.transactionId}; flagged ${payment.channel} ${payment.transactionId}`,
   });
+}
+
+/**
+ * Records a payment exception and its `gateway.payment.exception` event (with the audit receipt,
+ * when judging a report) in one unit of work; one per bank transaction, so a retry adds none.
+ */
+export async function flagException(
+  records: RecordStore,
+  flagged: Omit<PaymentException, "exceptionId">,
+  now: Date,
+  options: { audit?: ReportAudit; outcome: string; resolveIssuance?: string },
+): Promise<void> {
+  const exception: PaymentException = { exceptionId: crypto.randomUUID(), ...flagged };
+  const unit: UnitOfWork = {
+    exception,
+    receipt: options.audit?.receipt(options.outcome),
+    resolveIssuance: options.resolveIssuance,
+    events: [exceptionEvent(exception, now.toISOString())],
+  };
+  if ((await records.commit(unit, now)) === "committed") {
+    options.audit?.written();
+    console.log(
+      JSON.stringify({
+        alert: "payment-exception",
+        kind: exception.kind,
+        paymentId: exception.paymentId,
+        transactionId: exception.transactionId,
+      }),
+    );
+    return;
+  }
+  await commitAudit(records, options.audit, options.outcome, now, options.resolveIssuance);
+}
+
+async function commitAudit(records: RecordStore, audit: ReportAudit | undefined, outcome: string, now: Date, resolveIssuance?: string) {
+  if (!audit && !resolveIssuance) return;
+  await records.commit({ receipt: audit?.receipt(outcome), resolveIssuance, events: [] }, now);
+  audit?.written();
+}
+
+function logCacheFailure(error: unknown) {
+  console.log(JSON.stringify({ cache: "premium-forget-failed", reason: String(error) }));
 }

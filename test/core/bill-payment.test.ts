@@ -66,13 +66,24 @@ Deno.test("a mismatch with the premium is refused with the differing fields, and
   equal(world.records.payments.size, 0);
 });
 
-Deno.test("a second payment of a paid premium through another transaction is 409 and records nothing", async () => {
+Deno.test("a second payment of a paid premium is 409, flagged once as a DUPLICATE_PAYMENT exception with its event", async () => {
   const world = coreWorld();
   const premium = premiumDue(world);
   await confirm(world, confirmationOf(premium));
-  const error = await refusal(confirm(world, confirmationOf(premium, { bankTransactionId: "AMK-OTHER" })));
+  const second = confirmationOf(premium, { bankTransactionId: "AMK-OTHER" });
+  const error = await refusal(confirm(world, second));
   equal(error.code, "DUPLICATE_TRANSACTION");
-  equal(world.records.outboxRows.size, 2);
+  equal(world.records.payments.size, 1);
+  deepStrictEqual(
+    world.records.exceptions.map((e) => [e.kind, e.channel, e.transactionId, e.money.minor]),
+    [["DUPLICATE_PAYMENT", "BILL", "AMK-OTHER", 8950]],
+  );
+  const types = [...world.records.outboxRows.values()].map((r) => r.event.type);
+  equal(types.filter((t) => t === "gateway.payment.exception").length, 1);
+  // The bank's retry of the refused payment: replayed, nothing added.
+  equal((await confirm(world, second, "req-3")).replayed, true);
+  equal(world.records.exceptions.length, 1);
+  equal(world.records.outboxRows.size, 3);
 });
 
 Deno.test("an unknown premium is 404; an inquiry for a paid premium is 404 too", async () => {

@@ -1,7 +1,8 @@
 import { equal } from "node:assert/strict";
 import { paymentEvents } from "#shared/events/payment-events.ts";
 import { toMoney } from "#shared/money.ts";
-import { InMemoryRecordStore, MAX_PUBLISH_ATTEMPTS } from "#shared/payments/in-memory/record-store.ts";
+import { MAX_PUBLISH_ATTEMPTS } from "#shared/payments/deliver-events.ts";
+import { InMemoryRecordStore } from "#shared/payments/in-memory/record-store.ts";
 
 const now = new Date("2026-03-01T00:00:00.000Z");
 const payment = (paymentId: number, transactionId: string) => ({

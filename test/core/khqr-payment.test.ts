@@ -2,13 +2,14 @@ import { deepStrictEqual, equal } from "node:assert/strict";
 import { PaymentError } from "#shared/errors.ts";
 import { toMoney } from "#shared/money.ts";
 import { inquirePremium } from "#shared/payments/inquire-premium.ts";
-import { receiveKhqrWebhook, type KhqrWebhook } from "#shared/payments/khqr-payment.ts";
+import { receiveKhqrReport, type KhqrReport } from "#shared/payments/khqr-payment.ts";
 import { recordQrIssuance } from "#shared/payments/record-qr-issuance.ts";
 import type { Premium } from "#shared/premium.ts";
 import { amkSays, coreWorld, MERCHANT_ID, paidAtAmk, premiumDue, refusal, type CoreWorld } from "./world.ts";
 
-function webhookFor(premium: Premium, overrides: Partial<KhqrWebhook> = {}): KhqrWebhook {
+export function webhookFor(premium: Premium, overrides: Partial<KhqrReport> = {}): KhqrReport {
   return {
+    source: "WEBHOOK",
     invoiceNumber: String(premium.id),
     status: "SUCCESS",
     merchantNumber: MERCHANT_ID,
@@ -18,7 +19,7 @@ function webhookFor(premium: Premium, overrides: Partial<KhqrWebhook> = {}): Khq
   };
 }
 
-function send(world: CoreWorld, webhook: KhqrWebhook) {
+export function send(world: CoreWorld, webhook: KhqrReport) {
   const receipt = {
     invoiceNumber: webhook.invoiceNumber,
     status: webhook.status,
@@ -27,10 +28,10 @@ function send(world: CoreWorld, webhook: KhqrWebhook) {
     currency: webhook.money.currency,
     paidDatetime: "",
   };
-  return receiveKhqrWebhook(world, webhook, { input: webhook, requestId: "req", receipt });
+  return receiveKhqrReport(world, webhook, { input: webhook, requestId: "req", receipt });
 }
 
-async function issued(world: CoreWorld, overrides: Partial<Premium> = {}) {
+export async function issued(world: CoreWorld, overrides: Partial<Premium> = {}) {
   const premium = premiumDue(world, overrides);
   await inquirePremium(world, premium.policyNumber);
   await recordQrIssuance(world, { paymentId: premium.id, bankCode: "AMK", qrString: "000201010212" });

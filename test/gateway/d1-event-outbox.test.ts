@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { MAX_PUBLISH_ATTEMPTS } from "../../workers/gateway/src/adapters/d1/d1-event-outbox.ts";
+import { MAX_PUBLISH_ATTEMPTS } from "#shared/payments/deliver-events.ts";
 import { D1RecordStore } from "../../workers/gateway/src/adapters/d1/d1-record-store.ts";
 
 async function insertEvent(eventId: string, attempts: number) {

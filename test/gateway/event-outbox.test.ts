@@ -34,11 +34,15 @@ describe("event outbox", () => {
       expect(answeredInMs).toBeLessThan(3_000);
       await waitOnExecutionContext(ctx);
       expect(await kafkaRecords(premium.policyNumber)).toEqual([]);
-      const pending = await env.DB.prepare("SELECT attempts, last_error, published_at FROM event_outbox WHERE message_key = ?")
+      const pending = await env.DB.prepare(
+        "SELECT type, attempts, last_error, published_at FROM event_outbox WHERE message_key = ? ORDER BY type",
+      )
         .bind(premium.policyNumber)
-        .all<{ attempts: number; last_error: string; published_at: string | null }>();
-      expect(pending.results).toHaveLength(2);
-      expect(pending.results.every((r) => r.published_at === null && r.attempts === 1 && r.last_error)).toBe(true);
+        .all<{ type: string; attempts: number; last_error: string | null; published_at: string | null }>();
+      expect(pending.results).toEqual([
+        { type: "gateway.payment.confirmed", attempts: 1, last_error: "broker unavailable", published_at: null },
+        { type: "gateway.payment.success", attempts: 1, last_error: "broker unavailable", published_at: null },
+      ]);
 
       await refuseKafka(premium.policyNumber, false);
       // Make the retry due now instead of after its backoff.

@@ -6,7 +6,7 @@ import { callGateway } from "../support/gateway.ts";
 import { khqrWebhookFor, paidPremium, sendWebhook, serve } from "../support/khqr-webhook.ts";
 import { kafkaRecords, seedPremium } from "../support/sandbox.ts";
 
-describe("POST /AMK/khqr: idempotency per invoice_number", () => {
+describe("POST /AMK/khqr: idempotency per invoice and content", () => {
   it("replays the stored answer for the same webhook without asking AMK again", async () => {
     const premium = await paidPremium();
     const first = await sendWebhook(khqrWebhookFor(premium));
@@ -18,12 +18,27 @@ describe("POST /AMK/khqr: idempotency per invoice_number", () => {
     expect(await verifications(String(premium.id))).toBe(1);
   });
 
-  it("answers 409 DUPLICATE_TRANSACTION for the same invoice with a different body", async () => {
+  it("answers a different webhook for an invoice already paid with the same success, adding nothing", async () => {
     const premium = await paidPremium();
     expect((await sendWebhook(khqrWebhookFor(premium))).status).toBe(200);
-    const conflicting = await sendWebhook(khqrWebhookFor(premium, { paid_datetime: "2025-10-07 12:00:01.000000" }));
-    expect(conflicting.status).toBe(409);
-    expect((await conflicting.json<any>()).error.code).toBe("DUPLICATE_TRANSACTION");
+    const other = await sendWebhook(khqrWebhookFor(premium, { paid_datetime: "2025-10-07 12:00:01.000000" }));
+    expect(other.status).toBe(200);
+    expect(other.headers.get("idempotent-replayed")).toBeNull();
+    expect((await other.json<any>()).data.status).toBe("CONFIRMED");
+    const records = await kafkaRecords(premium.policyNumber);
+    expect(records.filter((r) => r.topic === "dev.gateway.payment.success")).toHaveLength(1);
+  });
+
+  it("never lets a refused webhook block a later, correct one for the same invoice", async () => {
+    const premium = await paidPremium();
+    const wrong = await sendWebhook(khqrWebhookFor(premium, { paid_amount: premium.amount + 1 }));
+    expect(wrong.status).toBe(422);
+    expect((await sendWebhook(khqrWebhookFor(premium, { paid_amount: premium.amount + 1 }))).headers.get("idempotent-replayed")).toBe(
+      "true",
+    );
+    const right = await sendWebhook(khqrWebhookFor(premium));
+    expect(right.status).toBe(200);
+    expect((await right.json<any>()).data.status).toBe("CONFIRMED");
   });
 
   it("turns 20 concurrent duplicate webhooks into one confirmation and one event of each type", async () => {

@@ -14,7 +14,13 @@ async function control(method: string, path: string, body?: unknown): Promise<an
 /** What AMK's payment-verify will report for `txId`, or a forced reply ({code} or {httpStatus}). */
 export function seedVerify(
   txId: string,
-  seed: { status?: string; amount?: number; currency?: string; respond?: { code: string } | { httpStatus: number } },
+  seed: {
+    status?: string;
+    amount?: number;
+    currency?: string;
+    paidAt?: string | null;
+    respond?: { code: string } | { httpStatus: number };
+  },
 ) {
   return control("POST", "transactions", { txId, ...seed });
 }

@@ -26,10 +26,13 @@ export async function serve(premium: TestPremium) {
   if (response.status !== 200) throw new Error(`inquiry failed: ${response.status}`);
 }
 
+/** When AMK's payment-verify says the premium was paid (GMT+7): 2025-10-07T05:00:05Z. */
+export const AMK_PAID_AT = "2025-10-07 12:00:05";
+
 /** A premium the gateway served, which AMK's payment-verify reports as paid in full. */
 export async function paidPremium(overrides: Partial<TestPremium> = {}) {
   const premium = await seedPremium(overrides);
   await serve(premium);
-  await seedVerify(String(premium.id), { status: "SUCCESS", amount: premium.amount, currency: premium.currency });
+  await seedVerify(String(premium.id), { status: "SUCCESS", amount: premium.amount, currency: premium.currency, paidAt: AMK_PAID_AT });
   return premium;
 }

@@ -2,15 +2,25 @@
 // Kafka and the clock. Each answers exactly as its port promises, and is told what to answer.
 import type { PaymentError } from "../../errors.ts";
 import type { Premium } from "../../premium.ts";
-import type { Clock, EventPublisher, OutgoingRecord, PaymentVerifier, PremiumSource, VerifiedPayment } from "../ports.ts";
+import type { Clock, EventPublisher, OutgoingRecord, PaymentVerifier, PremiumSource, Verification, VerifiedPayment } from "../ports.ts";
 
+/** The Integration Service with a cache in front: `premiums` is the truth, `cached` what a stale cache may still hold. */
 export class InMemoryPremiumSource implements PremiumSource {
   readonly premiums = new Map<string, Premium>();
+  readonly cached = new Map<string, Premium>();
   calls = 0;
 
-  async find(query: string): Promise<Premium | null> {
+  async find(query: string, options: { fresh?: boolean } = {}): Promise<Premium | null> {
+    const cached = options.fresh ? undefined : this.cached.get(query);
+    if (cached) return cached;
     this.calls += 1;
-    return this.premiums.get(query) ?? null;
+    const premium = this.premiums.get(query) ?? null;
+    if (premium) this.cached.set(query, premium);
+    return premium;
+  }
+
+  async forget(policyNumber: string): Promise<void> {
+    this.cached.delete(policyNumber);
   }
 }
 
@@ -19,12 +29,12 @@ export class InMemoryPaymentVerifier implements PaymentVerifier {
   readonly answers = new Map<string, VerifiedPayment | PaymentError>();
   readonly asked: string[] = [];
 
-  async verify(txId: string): Promise<VerifiedPayment> {
+  async verify(txId: string): Promise<Verification> {
     this.asked.push(txId);
     const answer = this.answers.get(txId);
     if (!answer) throw new Error(`no verify answer set for ${txId}`);
-    if (answer instanceof Error) throw answer;
-    return answer;
+    if (answer instanceof Error) return { reply: JSON.stringify({ refused: answer.code }), refusal: answer };
+    return { reply: JSON.stringify(answer), verified: answer };
   }
 }
 

@@ -1,20 +1,22 @@
 // The record store in memory: the same contract as the D1 and PostgreSQL stores (a unit of work
 // is all or nothing; one payment per premium; one use of a transaction id; leased outbox claims).
-import type { PaymentEvent } from "../../events/payment-events.ts";
+import type { PaymentEvent, PaymentException } from "../../events/payment-events.ts";
+import { MAX_PUBLISH_ATTEMPTS } from "../deliver-events.ts";
 import type { Premium } from "../../premium.ts";
 import type {
   CommitOutcome,
   EventOutbox,
+  OpenIssuanceQuery,
   OutboxEntry,
   PaymentRecord,
   QrIssuance,
+  RecordedException,
   RecordStore,
   UnitOfWork,
   WebhookReceipt,
 } from "../ports.ts";
 
 const LEASE_MS = 60_000;
-export const MAX_PUBLISH_ATTEMPTS = 12;
 
 interface OutboxRow {
   event: PaymentEvent;
@@ -29,9 +31,10 @@ interface OutboxRow {
 
 export class InMemoryRecordStore implements RecordStore {
   readonly premiums = new Map<number, Premium>();
-  readonly issuances = new Map<string, QrIssuance & { lastCheckedAt?: string }>();
+  readonly issuances = new Map<string, QrIssuance & { lastCheckedAt?: string; resolvedAt?: string }>();
   readonly payments = new Map<number, PaymentRecord>();
   readonly receipts: WebhookReceipt[] = [];
+  readonly exceptions: RecordedException[] = [];
   readonly outboxRows = new Map<string, OutboxRow>();
   readonly outbox: EventOutbox = new InMemoryOutbox(this.outboxRows);
 
@@ -42,29 +45,27 @@ export class InMemoryRecordStore implements RecordStore {
   async findIssuance(invoiceNumber: string) {
     const issuance = this.issuances.get(invoiceNumber);
     if (!issuance) return null;
-    const { lastCheckedAt: _checked, ...rest } = issuance;
-    return rest;
+    return withoutMarks(issuance);
   }
 
   async findPayment(paymentId: number) {
     return this.payments.get(paymentId) ?? null;
   }
 
-  async findUnpaidIssuances(window: { from: Date; to: Date }, recheckBefore: Date, limit: number) {
-    const from = window.from.toISOString();
-    const to = window.to.toISOString();
-    const recheck = recheckBefore.toISOString();
-    return [...this.issuances.values()]
-      .filter((i) => !this.payments.has(i.paymentId) && i.issuedAt >= from && i.issuedAt <= to)
-      .filter((i) => i.lastCheckedAt === undefined || i.lastCheckedAt <= recheck)
+  async claimOpenIssuances(query: OpenIssuanceQuery, now: Date) {
+    const iso = (d: Date) => d.toISOString();
+    const claimed = [...this.issuances.values()]
+      .filter((i) => i.resolvedAt === undefined && i.issuedAt >= iso(query.issuedAfter) && i.issuedAt <= iso(query.issuedBefore))
+      .filter((i) => i.expiresAt === undefined || i.expiresAt >= iso(query.expiredAfter))
+      .filter((i) => i.lastCheckedAt === undefined || i.lastCheckedAt <= iso(query.checkedBefore))
       .sort((a, b) => (a.lastCheckedAt ?? "").localeCompare(b.lastCheckedAt ?? ""))
-      .slice(0, limit)
-      .map(({ lastCheckedAt: _checked, ...issuance }) => issuance);
+      .slice(0, query.limit);
+    for (const issuance of claimed) issuance.lastCheckedAt = now.toISOString();
+    return claimed.map(withoutMarks);
   }
 
-  async markIssuanceChecked(invoiceNumber: string, now: Date) {
-    const issuance = this.issuances.get(invoiceNumber);
-    if (issuance) issuance.lastCheckedAt = now.toISOString();
+  async listExceptions(limit: number) {
+    return [...this.exceptions].sort((a, b) => b.recordedAt.localeCompare(a.recordedAt)).slice(0, limit);
   }
 
   async commit(work: UnitOfWork, now: Date): Promise<CommitOutcome> {
@@ -74,6 +75,7 @@ export class InMemoryRecordStore implements RecordStore {
       const usedTransaction = [...this.payments.values()].some((p) => p.channel === channel && p.transactionId === transactionId);
       if (this.payments.has(paymentId) || usedTransaction) return "payment-taken";
     }
+    if (work.exception && this.flagged(work.exception)) return "already-flagged";
     for (const event of work.events) {
       if (this.outboxRows.has(event.eventId)) throw new Error(`outbox: duplicate event id ${event.eventId}`);
     }
@@ -81,7 +83,10 @@ export class InMemoryRecordStore implements RecordStore {
     if (work.premium) this.premiums.set(work.premium.id, work.premium);
     if (work.issuance) this.issuances.set(work.issuance.invoiceNumber, { ...work.issuance });
     if (work.payment) this.payments.set(work.payment.paymentId, { ...work.payment, confirmedAt: at });
+    if (work.exception) this.exceptions.push({ ...work.exception, recordedAt: at });
     if (work.receipt) this.receipts.push(work.receipt);
+    const resolved = work.resolveIssuance ? this.issuances.get(work.resolveIssuance) : undefined;
+    if (resolved) resolved.resolvedAt ??= at;
     for (const event of work.events) {
       this.outboxRows.set(event.eventId, {
         event,
@@ -96,6 +101,18 @@ export class InMemoryRecordStore implements RecordStore {
     }
     return "committed";
   }
+
+  private flagged(exception: PaymentException): boolean {
+    return this.exceptions.some((e) => e.channel === exception.channel && e.transactionId === exception.transactionId);
+  }
+}
+
+function withoutMarks({
+  lastCheckedAt: _checked,
+  resolvedAt: _resolved,
+  ...issuance
+}: QrIssuance & { lastCheckedAt?: string; resolvedAt?: string }): QrIssuance {
+  return issuance;
 }
 
 class InMemoryOutbox implements EventOutbox {

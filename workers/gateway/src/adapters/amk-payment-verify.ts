@@ -5,7 +5,7 @@ import { paymentVerifyHash } from "#shared/amk/payment-verify-hash.ts";
 import { amkUnknown } from "#shared/amk/amk-errors.ts";
 import { PaymentError } from "#shared/errors.ts";
 import { amountProblem, isCurrency, toMoney } from "#shared/money.ts";
-import type { PaymentVerifier, VerifiedPayment } from "#shared/payments/ports.ts";
+import type { PaymentVerifier, Verification, VerifiedPayment } from "#shared/payments/ports.ts";
 import { fetchUpstream } from "#shared/upstream.ts";
 import type { AmkVerifySettings } from "../config.ts";
 
@@ -29,7 +29,7 @@ export class AmkPaymentVerifier implements PaymentVerifier {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async verify(txId: string): Promise<VerifiedPayment> {
+  async verify(txId: string): Promise<Verification> {
     const fields = {
       merchantId: this.settings.merchantId,
       storeId: this.settings.storeId,
@@ -43,9 +43,17 @@ export class AmkPaymentVerifier implements PaymentVerifier {
       headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
       body: form.toString(),
     });
-    const parsed = v.safeParse(VerifyReply, await response.json().catch(() => undefined));
-    if (!parsed.success) throw amkUnknown(`unreadable verify reply (HTTP ${response.status})`);
-    return interpret(txId, parsed.output);
+    const text = await response.text().catch(() => "");
+    // Kept with the webhook it answered; bounded, since AMK's body is not ours to size.
+    const reply = `HTTP ${response.status} ${text.slice(0, 2_000)}`;
+    const parsed = v.safeParse(VerifyReply, parseJson(text));
+    try {
+      if (!parsed.success) throw amkUnknown(`unreadable verify reply (HTTP ${response.status})`);
+      return { reply, verified: interpret(txId, parsed.output) };
+    } catch (error) {
+      if (error instanceof PaymentError) return { reply, refusal: error };
+      throw error;
+    }
   }
 }
 
@@ -75,4 +83,12 @@ function verifiedPayment(txId: string, data: v.InferOutput<typeof VerifyReply>["
 
 function notConfirmed(details: string): PaymentError {
   return new PaymentError("TRANSACTION_VERIFY_FAILED", "AMK does not confirm this payment", { details });
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }

@@ -8,7 +8,7 @@ import { bankAnswer } from "#shared/http/bank-answer.ts";
 import { clientAuth } from "#shared/http/client-auth.ts";
 import { limitBody, readJsonBody } from "#shared/http/request-input.ts";
 import { amountProblem, CURRENCIES, toMoney } from "#shared/money.ts";
-import { receiveKhqrWebhook, type KhqrConfirmationResult } from "#shared/payments/khqr-payment.ts";
+import { receiveKhqrReport, type KhqrConfirmationResult } from "#shared/payments/khqr-payment.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
 import { bankRateLimiter, gatewayDeps } from "../wiring.ts";
 
@@ -49,7 +49,8 @@ export function registerKhqrWebhook(app: Hono<GatewayEnv>): void {
   app.post("/AMK/khqr", clientAuth<GatewayEnv>("payments:confirm", bankRateLimiter), limitBody, async (c) => {
     const body = await readJsonBody(c, KhqrWebhookBody);
     const deps = gatewayDeps(c.env, c.get("config"));
-    const webhook = {
+    const report = {
+      source: "WEBHOOK" as const,
       invoiceNumber: body.invoice_number,
       status: body.status,
       merchantNumber: body.merchant_number,
@@ -64,7 +65,7 @@ export function registerKhqrWebhook(app: Hono<GatewayEnv>): void {
       currency: body.currency,
       paidDatetime: body.paid_datetime,
     };
-    const answered = await receiveKhqrWebhook(deps, webhook, { input: body, requestId: c.get("requestId"), receipt });
+    const answered = await receiveKhqrReport(deps, report, { input: body, requestId: c.get("requestId"), receipt });
     c.set("logFields", { invoiceNumber: body.invoice_number, replayed: answered.replayed });
     return bankAnswer(c, answered, deps.deliver);
   });

@@ -4,12 +4,11 @@
 import { and, asc, eq, gte, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import type { PaymentEvent } from "#shared/events/payment-events.ts";
+import { MAX_PUBLISH_ATTEMPTS } from "#shared/payments/deliver-events.ts";
 import type { EventOutbox, OutboxEntry } from "#shared/payments/ports.ts";
 import { eventOutbox } from "./schema.ts";
 
 const LEASE_MS = 60_000;
-/** After this many failed attempts a row is dead-lettered and waits for a manual replay. */
-export const MAX_PUBLISH_ATTEMPTS = 12;
 
 export function outboxInsert(db: DrizzleD1Database, events: PaymentEvent[], now: Date) {
   const at = now.toISOString();

@@ -1,15 +1,23 @@
 // The record store on D1 (drizzle): the only code that touches the payment tables. A unit of work
 // is one D1 batch (atomic): a payment, its events and its receipt are written together or not at
 // all, and the primary key on payments.payment_id refuses a second payment of a premium.
-import { and, asc, eq, gte, isNull, lte, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, isNull, lte, or, sql } from "drizzle-orm";
 import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
 import type { BatchItem } from "drizzle-orm/batch";
 import { PaymentError } from "#shared/errors.ts";
 import type { Money } from "#shared/money.ts";
-import type { CommitOutcome, PaymentRecord, QrIssuance, RecordStore, UnitOfWork } from "#shared/payments/ports.ts";
+import type {
+  CommitOutcome,
+  OpenIssuanceQuery,
+  PaymentRecord,
+  QrIssuance,
+  RecordedException,
+  RecordStore,
+  UnitOfWork,
+} from "#shared/payments/ports.ts";
 import type { Premium } from "#shared/premium.ts";
 import { D1EventOutbox, outboxInsert } from "./d1-event-outbox.ts";
-import { khqrIssuances, payments, premiums, webhookReceipts } from "./schema.ts";
+import { khqrIssuances, paymentExceptions, payments, premiums, webhookReceipts } from "./schema.ts";
 
 export class D1RecordStore implements RecordStore {
   private readonly db: DrizzleD1Database;
@@ -46,30 +54,35 @@ export class D1RecordStore implements RecordStore {
     };
   }
 
-  async findUnpaidIssuances(window: { from: Date; to: Date }, recheckBefore: Date, limit: number): Promise<QrIssuance[]> {
+  async claimOpenIssuances(query: OpenIssuanceQuery, now: Date): Promise<QrIssuance[]> {
+    const open = this.db
+      .select({ invoiceNumber: khqrIssuances.invoiceNumber })
+      .from(khqrIssuances)
+      .where(
+        and(
+          isNull(khqrIssuances.resolvedAt),
+          gte(khqrIssuances.issuedAt, query.issuedAfter.toISOString()),
+          lte(khqrIssuances.issuedAt, query.issuedBefore.toISOString()),
+          or(isNull(khqrIssuances.expiresAt), gte(khqrIssuances.expiresAt, query.expiredAfter.toISOString())),
+          checkDue(query.checkedBefore),
+        ),
+      )
+      .orderBy(sql`${khqrIssuances.lastCheckedAt} IS NOT NULL`, asc(khqrIssuances.lastCheckedAt))
+      .limit(query.limit);
+    // One statement claims and marks: a second run at the same moment finds them checked.
     const rows = await guarded(
       this.db
-        .select({ issuance: khqrIssuances })
-        .from(khqrIssuances)
-        .leftJoin(payments, eq(payments.paymentId, khqrIssuances.paymentId))
-        .where(
-          and(
-            isNull(payments.paymentId),
-            gte(khqrIssuances.issuedAt, window.from.toISOString()),
-            lte(khqrIssuances.issuedAt, window.to.toISOString()),
-            or(isNull(khqrIssuances.lastCheckedAt), lte(khqrIssuances.lastCheckedAt, recheckBefore.toISOString())),
-          ),
-        )
-        .orderBy(sql`${khqrIssuances.lastCheckedAt} IS NOT NULL`, asc(khqrIssuances.lastCheckedAt))
-        .limit(limit),
+        .update(khqrIssuances)
+        .set({ lastCheckedAt: now.toISOString() })
+        .where(and(inArray(khqrIssuances.invoiceNumber, open), checkDue(query.checkedBefore)))
+        .returning(),
     );
-    return rows.map((r) => issuanceOf(r.issuance));
+    return rows.map(issuanceOf);
   }
 
-  async markIssuanceChecked(invoiceNumber: string, now: Date): Promise<void> {
-    await guarded(
-      this.db.update(khqrIssuances).set({ lastCheckedAt: now.toISOString() }).where(eq(khqrIssuances.invoiceNumber, invoiceNumber)),
-    );
+  async listExceptions(limit: number): Promise<RecordedException[]> {
+    const rows = await guarded(this.db.select().from(paymentExceptions).orderBy(desc(paymentExceptions.recordedAt)).limit(limit));
+    return rows.map(({ amountMinor, currency, ...row }) => ({ ...row, money: { minor: amountMinor, currency } }));
   }
 
   async commit(work: UnitOfWork, now: Date): Promise<CommitOutcome> {
@@ -94,6 +107,20 @@ export class D1RecordStore implements RecordStore {
           .values({ ...payment, amountMinor: money.minor, currency: money.currency, payer: payer ?? null, confirmedAt: at }),
       );
     }
+    if (work.exception) {
+      const { money, ...exception } = work.exception;
+      writes.push(
+        this.db.insert(paymentExceptions).values({ ...exception, amountMinor: money.minor, currency: money.currency, recordedAt: at }),
+      );
+    }
+    if (work.resolveIssuance) {
+      writes.push(
+        this.db
+          .update(khqrIssuances)
+          .set({ resolvedAt: at })
+          .where(and(eq(khqrIssuances.invoiceNumber, work.resolveIssuance), isNull(khqrIssuances.resolvedAt))),
+      );
+    }
     if (work.receipt) {
       writes.push(this.db.insert(webhookReceipts).values({ ...work.receipt, paidAmount: String(work.receipt.paidAmount), receivedAt: at }));
     }
@@ -105,6 +132,7 @@ export class D1RecordStore implements RecordStore {
       return "committed";
     } catch (error) {
       if (work.payment && isUniqueViolation(error)) return "payment-taken";
+      if (work.exception && isUniqueViolation(error)) return "already-flagged";
       throw storeUnavailable(error);
     }
   }
@@ -123,6 +151,10 @@ export class D1RecordStore implements RecordStore {
       .values({ ...row, firstServedAt: at, lastServedAt: at })
       .onConflictDoUpdate({ target: premiums.paymentId, set: { ...row, lastServedAt: at } });
   }
+}
+
+function checkDue(checkedBefore: Date) {
+  return or(isNull(khqrIssuances.lastCheckedAt), lte(khqrIssuances.lastCheckedAt, checkedBefore.toISOString()));
 }
 
 /** Money as the tables keep it: minor units beside the currency. */

@@ -49,6 +49,7 @@ export const khqrIssuances = sqliteTable("khqr_issuances", {
   issuedAt: text("issued_at").notNull(),
   expiresAt: text("expires_at"),
   lastCheckedAt: text("last_checked_at"),
+  resolvedAt: text("resolved_at"),
 });
 
 export const webhookReceipts = sqliteTable("webhook_receipts", {
@@ -62,4 +63,18 @@ export const webhookReceipts = sqliteTable("webhook_receipts", {
   receivedAt: text("received_at").notNull(),
   outcome: text("outcome").notNull(),
   requestId: text("request_id").notNull(),
+  source: text("source", { enum: ["WEBHOOK", "RECONCILIATION"] }).notNull(),
+  verifyReply: text("verify_reply"),
+});
+
+export const paymentExceptions = sqliteTable("payment_exceptions", {
+  exceptionId: text("exception_id").primaryKey(),
+  kind: text("kind", { enum: ["DUPLICATE_PAYMENT", "AMOUNT_MISMATCH"] }).notNull(),
+  paymentId: integer("payment_id").notNull(),
+  policyNumber: text("policy_number").notNull(),
+  channel: text("channel", { enum: ["BILL", "KHQR"] }).notNull(),
+  transactionId: text("transaction_id").notNull(),
+  amountMinor: integer("amount_minor").notNull(),
+  currency: text("currency", { enum: ["USD", "KHR"] }).notNull(),
+  recordedAt: text("recorded_at").notNull(),
 });
