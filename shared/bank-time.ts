@@ -40,6 +40,14 @@ export function parseCambodiaDateTime(text: string): string | null {
   return m ? cambodiaToIso(m.slice(1, 7).map(Number), 0) : null;
 }
 
+/** AMK may report a payment a little ahead of our clock, never far ahead. */
+export const BANK_CLOCK_SKEW_MS = 5 * 60_000;
+
+/** Whether a reported payment time (ISO-8601 UTC) lies further in the future than clock skew explains. */
+export function isInTheFuture(paidAtIso: string, nowMs: number): boolean {
+  return Date.parse(paidAtIso) > nowMs + BANK_CLOCK_SKEW_MS;
+}
+
 /** `yyyy-MM-dd` that names a real calendar day. */
 export function isCalendarDate(text: string): boolean {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);

@@ -12,27 +12,29 @@ export const DEFAULT_CIRCUIT: CircuitSettings = { threshold: 5, openMs: 30_000 }
 export class CircuitBreaker {
   private failures = 0;
   private openedAt: number | null = null;
-  private probing = false;
+  /** When the half-open probe went out; a probe that never reports back stops counting after openMs. */
+  private probeStartedAt: number | null = null;
 
   constructor(private readonly settings: CircuitSettings = DEFAULT_CIRCUIT) {}
 
   /** Whether a call may go out now. In the half-open state only one probe at a time. */
   allows(now: number): boolean {
     if (this.openedAt === null) return true;
-    if (now - this.openedAt < this.settings.openMs || this.probing) return false;
-    this.probing = true;
+    if (now - this.openedAt < this.settings.openMs) return false;
+    if (this.probeStartedAt !== null && now - this.probeStartedAt < this.settings.openMs) return false;
+    this.probeStartedAt = now;
     return true;
   }
 
   succeeded(): void {
     this.failures = 0;
     this.openedAt = null;
-    this.probing = false;
+    this.probeStartedAt = null;
   }
 
   failed(now: number): void {
     this.failures += 1;
-    this.probing = false;
+    this.probeStartedAt = null;
     if (this.failures >= this.settings.threshold) this.openedAt = now;
   }
 }

@@ -4,7 +4,7 @@
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from "jose";
 import { PaymentError } from "../errors.ts";
 
-export const SCOPES = ["payments:inquire", "payments:confirm", "khqr:generate"] as const;
+export const SCOPES = ["payments:inquire", "payments:confirm", "khqr:generate", "payments:operate"] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export interface TokenVerification {

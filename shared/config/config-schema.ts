@@ -33,6 +33,26 @@ export const kafkaEntries = {
   KAFKA_TOPIC_PREFIX: v.optional(v.string(), "dev."),
 };
 
+/** Where the worker runs; production refuses unsafe settings (productionCheck). */
+export const environmentEntry = {
+  ENVIRONMENT: v.optional(
+    v.picklist(["development", "uat", "production"], "ENVIRONMENT must be development, uat or production"),
+    "development",
+  ),
+};
+
+/**
+ * With ENVIRONMENT=production the worker does not serve on a shared HS256 secret (tokens come
+ * from the identity provider's JWKS) nor talk to any upstream over plain http.
+ */
+export function productionCheck<T extends { ENVIRONMENT: string; JWT_JWKS_URL?: string }>() {
+  return v.check((s: T) => {
+    if (s.ENVIRONMENT !== "production") return true;
+    const urls = Object.entries(s).filter(([name, value]) => name.endsWith("_URL") && typeof value === "string");
+    return Boolean(s.JWT_JWKS_URL) && urls.every(([, url]) => String(url).startsWith("https://"));
+  }, "ENVIRONMENT=production requires JWT_JWKS_URL (not JWT_SECRET alone) and https:// for every *_URL");
+}
+
 /** How long either worker waits for AMK; one default for both. */
 export const amkTimeoutEntry = {
   AMK_TIMEOUT_MS: positiveInteger("AMK_TIMEOUT_MS", 10_000),

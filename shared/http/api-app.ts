@@ -1,14 +1,21 @@
 // The skeleton both workers' Hono apps share: request id, one log line, configuration parsed at
 // the edge, one error envelope. Routes are registered on top by each worker.
 import { Hono } from "hono";
-import { requestId } from "hono/request-id";
 import type { ApiConfig, ApiEnv } from "./api-env.ts";
 import { notFound, onError } from "./error-response.ts";
 import { requestLog } from "./request-log.ts";
 
 export function apiApp<Bindings extends object, Config extends ApiConfig>(service: string, parseConfig: (env: Bindings) => Config) {
   const app = new Hono<ApiEnv<Bindings, Config>>();
-  app.use(requestId({ limitLength: 64 }));
+  // Our own id for every request: a client's X-Request-Id is only logged beside it, never trusted
+  // into the records (the audit trail names requests by ids we made).
+  app.use(async (c, next) => {
+    const id = crypto.randomUUID();
+    c.set("requestId", id);
+    c.header("x-request-id", id);
+    c.set("clientRequestId", c.req.header("x-request-id")?.slice(0, 64));
+    await next();
+  });
   app.use(requestLog(service));
   app.use(async (c, next) => {
     c.set("config", parseConfig(c.env));

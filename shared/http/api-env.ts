@@ -9,6 +9,8 @@ export interface ApiConfig {
 
 export interface RequestVariables {
   requestId: string;
+  /** The caller's own X-Request-Id, for the log only. */
+  clientRequestId?: string;
   client?: Client;
   /** The outcome for the log line: the error's code and internal reason. */
   error?: { code: ErrorCode; reason?: string };

@@ -12,6 +12,7 @@ export function requestLog<E extends AnyApiEnv>(service: string): MiddlewareHand
       JSON.stringify({
         service,
         requestId: c.get("requestId"),
+        clientRequestId: c.get("clientRequestId"),
         method: c.req.method,
         path: c.req.path,
         status: c.res.status,

@@ -44,7 +44,9 @@ export async function answerIdempotently(
         reason: `idempotency key ${key}`,
       });
     case "in-flight":
+      // Machine-readable "retry": the details and Retry-After tell it from a final conflict.
       throw new PaymentError("DUPLICATE_TRANSACTION", "This transaction is already being processed; retry shortly", {
+        details: "IN_FLIGHT",
         reason: `idempotency key ${key} in flight`,
         headers: { "retry-after": "1" },
       });

@@ -32,4 +32,14 @@ describe("CircuitBreaker", () => {
     expect(breaker.allows(30_001)).toBe(false);
     expect(breaker.allows(60_000)).toBe(true);
   });
+
+  it("lets a new probe through when the last one never reported back (its request was cancelled)", () => {
+    const breaker = new CircuitBreaker(settings);
+    for (let i = 0; i < 5; i++) breaker.failed(0);
+    expect(breaker.allows(30_000)).toBe(true); // the probe goes out and is never heard of again
+    expect(breaker.allows(45_000)).toBe(false);
+    expect(breaker.allows(60_000)).toBe(true);
+    breaker.succeeded();
+    expect(breaker.allows(60_001)).toBe(true);
+  });
 });

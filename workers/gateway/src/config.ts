@@ -1,13 +1,16 @@
 // The gateway's configuration (external-contracts §1), validated at the edge of every request.
 import * as v from "valibot";
 import type { ApiConfig } from "#shared/http/api-env.ts";
+import type { BankClientPolicy } from "#shared/http/bank-client.ts";
 import {
   amkTimeoutEntry,
   configParser,
+  environmentEntry,
   httpUrl,
   kafkaCheck,
   kafkaEntries,
   positiveInteger,
+  productionCheck,
   requiredText,
   tokenCheck,
   tokenEntries,
@@ -30,6 +33,8 @@ export interface GatewayConfig extends ApiConfig {
   premiumCacheTtlSeconds: number;
   amk: AmkVerifySettings;
   kafka: KafkaSettings;
+  /** Who may call the bank routes, beyond the scope: token subjects, and a pinned client certificate. */
+  bankClients: BankClientPolicy;
 }
 
 const GatewayEntries = v.object({
@@ -45,12 +50,33 @@ const GatewayEntries = v.object({
   AMK_TERMINAL_ID: requiredText("AMK_TERMINAL_ID"),
   AMK_SECRET_KEY: requiredText("AMK_SECRET_KEY"),
   ...amkTimeoutEntry,
+  ...environmentEntry,
+  AMK_CLIENT_SUBJECTS: v.optional(
+    v.pipe(
+      v.string(),
+      v.transform((list) =>
+        list
+          .split(",")
+          .map((sub) => sub.trim())
+          .filter(Boolean),
+      ),
+      v.minLength(1, "AMK_CLIENT_SUBJECTS must name at least one token sub"),
+    ),
+  ),
+  AMK_CLIENT_CERT_SHA256: v.optional(
+    v.pipe(
+      v.string(),
+      v.transform((hex) => hex.replaceAll(":", "").trim().toLowerCase()),
+      v.regex(/^[0-9a-f]{64}$/, "AMK_CLIENT_CERT_SHA256 must be a SHA-256 fingerprint (64 hex digits)"),
+    ),
+  ),
 });
 
 const GatewayEnvSchema = v.pipe(
   GatewayEntries,
   tokenCheck<v.InferOutput<typeof GatewayEntries>>(),
   kafkaCheck<v.InferOutput<typeof GatewayEntries>>(),
+  productionCheck<v.InferOutput<typeof GatewayEntries>>(),
   v.transform((env): GatewayConfig => ({
     tokens: tokenVerification(env),
     integration: { baseUrl: env.INTEGRATION_BASE_URL, token: env.INTEGRATION_TOKEN, timeoutMs: env.INTEGRATION_TIMEOUT_MS },
@@ -70,6 +96,10 @@ const GatewayEnvSchema = v.pipe(
       flavor: env.KAFKA_REST_FLAVOR,
       clusterId: env.KAFKA_CLUSTER_ID,
       topicPrefix: env.KAFKA_TOPIC_PREFIX,
+    },
+    bankClients: {
+      subjects: env.AMK_CLIENT_SUBJECTS && new Set(env.AMK_CLIENT_SUBJECTS),
+      certSha256: env.AMK_CLIENT_CERT_SHA256,
     },
   })),
 );

@@ -7,6 +7,7 @@ import { gatewayConfig } from "./config.ts";
 import type { GatewayBindings } from "./gateway-env.ts";
 import { registerBillConfirmation } from "./routes/bill-confirmation.ts";
 import { registerKhqrWebhook } from "./routes/khqr-webhook.ts";
+import { registerOpsExceptions } from "./routes/ops-exceptions.ts";
 import { registerPremiumInquiry } from "./routes/premium-inquiry.ts";
 import { gatewayDeps } from "./wiring.ts";
 
@@ -17,6 +18,7 @@ export const app = apiApp<GatewayBindings, ReturnType<typeof gatewayConfig>>("ga
 registerPremiumInquiry(app);
 registerBillConfirmation(app);
 registerKhqrWebhook(app);
+registerOpsExceptions(app);
 
 export default {
   fetch: app.fetch,

@@ -1,9 +1,10 @@
 // POST /AMK/payments — AMK confirms a bill payment (the spec's AmkPaymentConfirmationReqDto).
 import type { Hono } from "hono";
 import * as v from "valibot";
-import { parsePaidDate } from "#shared/bank-time.ts";
+import { isInTheFuture, parsePaidDate } from "#shared/bank-time.ts";
 import { PaymentError } from "#shared/errors.ts";
 import { bankAnswer } from "#shared/http/bank-answer.ts";
+import { bankClientOnly } from "#shared/http/bank-client.ts";
 import { clientAuth } from "#shared/http/client-auth.ts";
 import { limitBody, readJsonBody } from "#shared/http/request-input.ts";
 import { amountProblem, CURRENCIES, toMoney } from "#shared/money.ts";
@@ -11,8 +12,8 @@ import { receiveBillConfirmation, type BillConfirmationResult } from "#shared/pa
 import type { GatewayEnv } from "../gateway-env.ts";
 import { bankRateLimiter, gatewayDeps } from "../wiring.ts";
 
-/** AMK may report a payment a little ahead of our clock, never far ahead. */
-const CLOCK_SKEW_MS = 5 * 60_000;
+/** Control characters (NUL...) and bidi overrides would reach the ledger, Kafka and receipts as they are. */
+const UNSAFE_TEXT = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
 
 export const BillConfirmationBody = v.pipe(
   v.object({
@@ -32,6 +33,7 @@ export const BillConfirmationBody = v.pipe(
       v.trim(),
       v.nonEmpty("payer is required"),
       v.maxLength(200, "payer must be at most 200 characters"),
+      v.check((name) => !UNSAFE_TEXT.test(name), "payer must not contain control or bidirectional-override characters"),
     ),
     paidDate: v.pipe(
       v.string("paidDate is required"),
@@ -55,23 +57,29 @@ export interface BillConfirmationResponse {
 }
 
 export function registerBillConfirmation(app: Hono<GatewayEnv>): void {
-  app.post("/AMK/payments", clientAuth<GatewayEnv>("payments:confirm", bankRateLimiter), limitBody, async (c) => {
-    const body = await readJsonBody(c, BillConfirmationBody);
-    const paidAt = parsePaidDate(body.paidDate) as string;
-    if (Date.parse(paidAt) > Date.now() + CLOCK_SKEW_MS) {
-      throw new PaymentError("BAD_REQUEST", "Invalid request parameters", { details: "paidDate: must not be in the future" });
-    }
-    const deps = gatewayDeps(c.env, c.get("config"));
-    const confirmation = {
-      paymentId: body.id,
-      policyNumber: body.policyNumber,
-      money: toMoney(body.amount, body.currency),
-      bankTransactionId: body.bankTransactionId,
-      payer: body.payer,
-      paidAt,
-    };
-    const answered = await receiveBillConfirmation(deps, confirmation, { input: body, requestId: c.get("requestId") });
-    c.set("logFields", { paymentId: body.id, bankTransactionId: body.bankTransactionId, replayed: answered.replayed });
-    return bankAnswer(c, answered, deps.deliver);
-  });
+  app.post(
+    "/AMK/payments",
+    clientAuth<GatewayEnv>("payments:confirm", bankRateLimiter),
+    bankClientOnly<GatewayEnv>((config) => config.bankClients),
+    limitBody,
+    async (c) => {
+      const body = await readJsonBody(c, BillConfirmationBody);
+      const paidAt = parsePaidDate(body.paidDate) as string;
+      if (isInTheFuture(paidAt, Date.now())) {
+        throw new PaymentError("BAD_REQUEST", "Invalid request parameters", { details: "paidDate: must not be in the future" });
+      }
+      const deps = gatewayDeps(c.env, c.get("config"));
+      const confirmation = {
+        paymentId: body.id,
+        policyNumber: body.policyNumber,
+        money: toMoney(body.amount, body.currency),
+        bankTransactionId: body.bankTransactionId,
+        payer: body.payer,
+        paidAt,
+      };
+      const answered = await receiveBillConfirmation(deps, confirmation, { input: body, requestId: c.get("requestId") });
+      c.set("logFields", { paymentId: body.id, bankTransactionId: body.bankTransactionId, replayed: answered.replayed });
+      return bankAnswer(c, answered, deps.deliver);
+    },
+  );
 }

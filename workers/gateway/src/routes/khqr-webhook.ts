@@ -3,8 +3,10 @@
 // then the business checks and AMK's own verification.
 import type { Hono } from "hono";
 import * as v from "valibot";
-import { parseKhqrDatetime } from "#shared/bank-time.ts";
+import { isInTheFuture, parseKhqrDatetime } from "#shared/bank-time.ts";
+import { PaymentError } from "#shared/errors.ts";
 import { bankAnswer } from "#shared/http/bank-answer.ts";
+import { bankClientOnly } from "#shared/http/bank-client.ts";
 import { clientAuth } from "#shared/http/client-auth.ts";
 import { limitBody, readJsonBody } from "#shared/http/request-input.ts";
 import { amountProblem, CURRENCIES, toMoney } from "#shared/money.ts";
@@ -46,27 +48,37 @@ export interface KhqrWebhookResponse {
 }
 
 export function registerKhqrWebhook(app: Hono<GatewayEnv>): void {
-  app.post("/AMK/khqr", clientAuth<GatewayEnv>("payments:confirm", bankRateLimiter), limitBody, async (c) => {
-    const body = await readJsonBody(c, KhqrWebhookBody);
-    const deps = gatewayDeps(c.env, c.get("config"));
-    const report = {
-      source: "WEBHOOK" as const,
-      invoiceNumber: body.invoice_number,
-      status: body.status,
-      merchantNumber: body.merchant_number,
-      money: toMoney(body.paid_amount, body.currency),
-      paidAt: parseKhqrDatetime(body.paid_datetime) as string,
-    };
-    const receipt = {
-      invoiceNumber: body.invoice_number,
-      status: body.status,
-      merchantNumber: body.merchant_number,
-      paidAmount: body.paid_amount,
-      currency: body.currency,
-      paidDatetime: body.paid_datetime,
-    };
-    const answered = await receiveKhqrReport(deps, report, { input: body, requestId: c.get("requestId"), receipt });
-    c.set("logFields", { invoiceNumber: body.invoice_number, replayed: answered.replayed });
-    return bankAnswer(c, answered, deps.deliver);
-  });
+  app.post(
+    "/AMK/khqr",
+    clientAuth<GatewayEnv>("payments:confirm", bankRateLimiter),
+    bankClientOnly<GatewayEnv>((config) => config.bankClients),
+    limitBody,
+    async (c) => {
+      const body = await readJsonBody(c, KhqrWebhookBody);
+      const paidAt = parseKhqrDatetime(body.paid_datetime) as string;
+      if (isInTheFuture(paidAt, Date.now())) {
+        throw new PaymentError("BAD_REQUEST", "Invalid request parameters", { details: "paid_datetime: must not be in the future" });
+      }
+      const deps = gatewayDeps(c.env, c.get("config"));
+      const report = {
+        source: "WEBHOOK" as const,
+        invoiceNumber: body.invoice_number,
+        status: body.status,
+        merchantNumber: body.merchant_number,
+        money: toMoney(body.paid_amount, body.currency),
+        paidAt,
+      };
+      const receipt = {
+        invoiceNumber: body.invoice_number,
+        status: body.status,
+        merchantNumber: body.merchant_number,
+        paidAmount: body.paid_amount,
+        currency: body.currency,
+        paidDatetime: body.paid_datetime,
+      };
+      const answered = await receiveKhqrReport(deps, report, { input: body, requestId: c.get("requestId"), receipt });
+      c.set("logFields", { invoiceNumber: body.invoice_number, replayed: answered.replayed });
+      return bankAnswer(c, answered, deps.deliver);
+    },
+  );
 }
