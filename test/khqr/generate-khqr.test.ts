@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { parseKhqr } from "#shared/khqr/payload.ts";
 import { eventually, failQr, payAtBank, revokeTokens, signIns, verifications } from "../support/amk.ts";
 import { callGateway } from "../support/gateway.ts";
-import { AMK_BANK, callKhqr, tamperQr, type QrDefect } from "../support/khqr.ts";
+import { AMK_BANK, callKhqr, failingSessions, tamperQr, type QrDefect } from "../support/khqr.ts";
 import { kafkaRecords, seedPremium } from "../support/sandbox.ts";
 import { tokenFor } from "../support/tokens.ts";
 import { decodeQrPng } from "../support/qr-image.ts";
@@ -174,6 +174,31 @@ describe("AMK's QR is checked before a customer sees it (external-contracts §11
     expect(parseKhqr(data.qrString).tags["30"]?.["01"]).toBe(env.AMK_MERCHANT_ID);
     const issued = await env.DB.prepare("SELECT qr_string FROM khqr_issuances WHERE payment_id = ?").bind(premium.id).first();
     expect(issued).toEqual({ qr_string: data.qrString });
+  });
+});
+
+describe("the AMK sign-in token", () => {
+  it("is shared: concurrent QR requests after AMK revoked it sign in once", async () => {
+    const premiums = await Promise.all(Array.from({ length: 6 }, () => seedPremium()));
+    expect((await callKhqr(`/khqr?bankCode=AMK&billNumber=${premiums[0]!.policyNumber}`)).status).toBe(200);
+    await revokeTokens();
+    const before = await signIns();
+    const responses = await Promise.all(premiums.slice(1).map((p) => callKhqr(`/khqr?bankCode=AMK&billNumber=${p.policyNumber}`)));
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(await signIns()).toBe(before + 1);
+  });
+
+  it("survives a KV outage: the QR is generated, the token kept in memory", async () => {
+    // Another spelling of the same AMK base URL is another cache key: this isolate holds no token
+    // for it yet, so the worker must read KV (which fails), sign in, and write KV (which fails).
+    const env2 = { AMK_SESSION: failingSessions, AMK_BASE_URL: `${env.AMK_BASE_URL}/` };
+    const before = await signIns();
+    for (let i = 0; i < 2; i++) {
+      const premium = await seedPremium();
+      const response = await callKhqr(`/khqr?bankCode=AMK&billNumber=${premium.policyNumber}`, { env: env2 });
+      expect(response.status).toBe(200);
+    }
+    expect(await signIns()).toBe(before + 1);
   });
 });
 

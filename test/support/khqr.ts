@@ -30,3 +30,9 @@ export async function tamperQr(billNumber: string, kind: QrDefect, times?: numbe
   });
   if (response.status !== 201) throw new Error(`sandbox bank qr-tampering: ${response.status} ${await response.text()}`);
 }
+
+/** An AMK_SESSION binding whose every read and write fails, as KV does in an outage. */
+export const failingSessions = {
+  get: () => Promise.reject(new Error("KV GET failed: 503")),
+  put: () => Promise.reject(new Error("KV PUT failed: 503")),
+} as unknown as KVNamespace;

@@ -38,7 +38,7 @@ export function registerGenerateKhqr(app: Hono<KhqrEnv>): void {
     async (c) => {
       const { billNumber } = parseInput(GenerateKhqrQuery, { billNumber: c.req.query("billNumber") });
       const config = c.get("config");
-      const amk = new AmkPartnerApi(config.amk, c.env.AMK_SESSION);
+      const amk = new AmkPartnerApi(config.amk, c.env.AMK_SESSION, (promise) => c.executionCtx.waitUntil(promise));
       const qrGenerator = checkedQrGenerator(amk, { merchantId: config.merchantId, clock: systemClock });
       const { premium, bankCode, qr, expiresAt } = await issueKhqr(
         { gateway: c.env.GATEWAY, qrGenerator },
