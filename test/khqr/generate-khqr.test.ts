@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { parseKhqr } from "#shared/khqr/payload.ts";
 import { eventually, failQr, payAtBank, revokeTokens, signIns, verifications } from "../support/amk.ts";
 import { callGateway } from "../support/gateway.ts";
-import { AMK_BANK, callKhqr } from "../support/khqr.ts";
+import { AMK_BANK, callKhqr, failingSessions, tamperQr, type QrDefect } from "../support/khqr.ts";
 import { kafkaRecords, seedPremium } from "../support/sandbox.ts";
 import { tokenFor } from "../support/tokens.ts";
 import { decodeQrPng } from "../support/qr-image.ts";
@@ -134,6 +134,74 @@ describe("GET /khqr", () => {
 });
 
 // In this file too, since it signs in with the workers' partner account.
+describe("AMK's QR is checked before a customer sees it (external-contracts §11)", () => {
+  async function nothingRecorded(premium: { id: number; policyNumber: string }) {
+    const issued = await env.DB.prepare("SELECT 1 FROM khqr_issuances WHERE payment_id = ?").bind(premium.id).first();
+    expect(issued).toBeNull();
+    // Give an outbox publish the time it would take, had an event been written.
+    const records = await eventually(
+      () => kafkaRecords(premium.policyNumber),
+      (r) => r.length > 0,
+      500,
+    );
+    expect(records).toEqual([]);
+  }
+
+  it.each<[QrDefect, string]>([
+    ["other-merchant", "pays another merchant (tag 30.01)"],
+    ["static", "is static (tag 01 = 11)"],
+    ["expired", "has expired (tag 99.01)"],
+    ["png-mismatch", "comes with a PNG of another QR"],
+  ])("%s: a QR that %s is 502 AMK_UNKNOWN_ERROR and is not recorded", async (kind) => {
+    const premium = await seedPremium();
+    await tamperQr(premium.policyNumber, kind);
+    const response = await callKhqr(`/khqr?bankCode=AMK&billNumber=${premium.policyNumber}`);
+    expect(response.status).toBe(502);
+    const body = await response.json<any>();
+    expect(body.error.code).toBe("AMK_UNKNOWN_ERROR");
+    expect(JSON.stringify(body)).not.toContain("000201");
+    await nothingRecorded(premium);
+  });
+
+  it("a sound QR after a refused one is issued, and its PNG scans to the checked string", async () => {
+    const premium = await seedPremium({ amount: 12.3 });
+    await tamperQr(premium.policyNumber, "png-mismatch", 1);
+    expect((await callKhqr(`/khqr?bankCode=AMK&billNumber=${premium.policyNumber}`)).status).toBe(502);
+    const response = await callKhqr(`/khqr?bankCode=AMK&billNumber=${premium.policyNumber}`);
+    expect(response.status).toBe(200);
+    const { data } = await response.json<any>();
+    expect(decodeQrPng(data.qrCode)).toBe(data.qrString);
+    expect(parseKhqr(data.qrString).tags["30"]?.["01"]).toBe(env.AMK_MERCHANT_ID);
+    const issued = await env.DB.prepare("SELECT qr_string FROM khqr_issuances WHERE payment_id = ?").bind(premium.id).first();
+    expect(issued).toEqual({ qr_string: data.qrString });
+  });
+});
+
+describe("the AMK sign-in token", () => {
+  it("is shared: concurrent QR requests after AMK revoked it sign in once", async () => {
+    const premiums = await Promise.all(Array.from({ length: 6 }, () => seedPremium()));
+    expect((await callKhqr(`/khqr?bankCode=AMK&billNumber=${premiums[0]!.policyNumber}`)).status).toBe(200);
+    await revokeTokens();
+    const before = await signIns();
+    const responses = await Promise.all(premiums.slice(1).map((p) => callKhqr(`/khqr?bankCode=AMK&billNumber=${p.policyNumber}`)));
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(await signIns()).toBe(before + 1);
+  });
+
+  it("survives a KV outage: the QR is generated, the token kept in memory", async () => {
+    // Another spelling of the same AMK base URL is another cache key: this isolate holds no token
+    // for it yet, so the worker must read KV (which fails), sign in, and write KV (which fails).
+    const env2 = { AMK_SESSION: failingSessions, AMK_BASE_URL: `${env.AMK_BASE_URL}/` };
+    const before = await signIns();
+    for (let i = 0; i < 2; i++) {
+      const premium = await seedPremium();
+      const response = await callKhqr(`/khqr?bankCode=AMK&billNumber=${premium.policyNumber}`, { env: env2 });
+      expect(response.status).toBe(200);
+    }
+    expect(await signIns()).toBe(before + 1);
+  });
+});
+
 describe("the whole KHQR flow: generate, pay at the bank, webhook, verify, events", () => {
   it("confirms a QR paid at the sandbox bank, exactly as AMK would send it", async () => {
     const premium = await seedPremium({ amount: 42.1 });

@@ -18,3 +18,21 @@ export async function callKhqr(path: string, options: { token?: string | null; e
 }
 
 export const AMK_BANK = encodeURIComponent(JSON.stringify({ id: "AMK", bank: "AMK" }));
+
+export type QrDefect = "other-merchant" | "static" | "expired" | "png-mismatch";
+
+/** AMK's qr/generator answers "000" with a QR that has this defect, for `times` calls (default: every call). */
+export async function tamperQr(billNumber: string, kind: QrDefect, times?: number): Promise<void> {
+  const response = await fetch(`${env.SANDBOX_URL}/__sandbox/amk/qr-tampering`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ billNumber, kind, times }),
+  });
+  if (response.status !== 201) throw new Error(`sandbox bank qr-tampering: ${response.status} ${await response.text()}`);
+}
+
+/** An AMK_SESSION binding whose every read and write fails, as KV does in an outage. */
+export const failingSessions = {
+  get: () => Promise.reject(new Error("KV GET failed: 503")),
+  put: () => Promise.reject(new Error("KV PUT failed: 503")),
+} as unknown as KVNamespace;

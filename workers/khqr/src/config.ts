@@ -14,6 +14,8 @@ import type { AmkPartnerSettings } from "./adapters/amk-partner-api.ts";
 
 export interface KhqrConfig extends ApiConfig {
   amk: AmkPartnerSettings;
+  /** The merchant every QR shown to a customer must pay (external-contracts §11). */
+  merchantId: string;
 }
 
 const KhqrEntries = v.object({
@@ -21,6 +23,7 @@ const KhqrEntries = v.object({
   AMK_BASE_URL: httpUrl("AMK_BASE_URL"),
   AMK_USERNAME: requiredText("AMK_USERNAME"),
   AMK_PASSWORD: requiredText("AMK_PASSWORD"),
+  AMK_MERCHANT_ID: requiredText("AMK_MERCHANT_ID"),
   ...amkTimeoutEntry,
 });
 
@@ -30,6 +33,7 @@ const KhqrEnvSchema = v.pipe(
   v.transform((env): KhqrConfig => ({
     tokens: tokenVerification(env),
     amk: { baseUrl: env.AMK_BASE_URL, username: env.AMK_USERNAME, password: env.AMK_PASSWORD, timeoutMs: env.AMK_TIMEOUT_MS },
+    merchantId: env.AMK_MERCHANT_ID,
   })),
 );
 

@@ -1,6 +1,7 @@
 // AMK's partner API for QR generation (external-contracts §5): sign-in and /qr/generator. The
 // only module that knows these formats. The access token is reused across requests (memory) and
 // instances (KV) until a minute before it expires; a 401 forces one fresh sign-in and one retry.
+// KV is only a cache: when it fails we sign in or keep the token in memory, never fail the request.
 import * as v from "valibot";
 import { amkUnknown } from "#shared/amk/amk-errors.ts";
 import type { GeneratedQr, QrGenerator, QrRequest } from "#shared/payments/issue-khqr.ts";
@@ -20,6 +21,8 @@ interface CachedToken {
 
 const REFRESH_BEFORE_EXPIRY_MS = 60_000;
 const memoryTokens = new Map<string, CachedToken>();
+/** One sign-in at a time per account in this isolate: concurrent requests share its promise. */
+const signInsInFlight = new Map<string, Promise<CachedToken>>();
 
 const SignInReply = v.object({ access_token: v.pipe(v.string(), v.nonEmpty()), expires_in: v.pipe(v.number(), v.minValue(1)) });
 const QrReply = v.object({
@@ -31,17 +34,23 @@ const QrReply = v.object({
 export class AmkPartnerApi implements QrGenerator {
   private readonly cacheKey: string;
 
+  /**
+   * `waitUntil` keeps the request that started a shared sign-in alive until it settles: workerd
+   * cancels other requests' continuations on a promise whose creating request has ended.
+   */
   constructor(
     private readonly settings: AmkPartnerSettings,
     private readonly sessions: KVNamespace,
+    private readonly waitUntil: (promise: Promise<unknown>) => void = () => {},
   ) {
     this.cacheKey = `amk-token:${settings.baseUrl}:${settings.username}`;
   }
 
   async generateQr(request: QrRequest): Promise<GeneratedQr> {
-    const first = await this.postQr(request, await this.token(false));
+    const token = await this.token();
+    const first = await this.postQr(request, token);
     if (first !== "token-rejected") return first;
-    const retried = await this.postQr(request, await this.token(true));
+    const retried = await this.postQr(request, await this.token(token));
     if (retried === "token-rejected") throw amkUnknown("qr/generator rejected a fresh token");
     return retried;
   }
@@ -59,22 +68,61 @@ export class AmkPartnerApi implements QrGenerator {
     return parsed.output.data;
   }
 
-  /** A usable access token: from memory, then KV, else a fresh sign-in (always when `fresh`). */
-  private async token(fresh: boolean): Promise<string> {
+  /**
+   * A usable access token: from memory, then KV, else from a sign-in. `rejected` is a token AMK
+   * just refused: another one already in memory is used, else this request joins or starts the
+   * one sign-in in flight.
+   */
+  private async token(rejected?: string): Promise<string> {
     const now = Date.now();
-    const usable = (t: CachedToken | null | undefined) => (t && t.expiresAtMs - REFRESH_BEFORE_EXPIRY_MS > now ? t : undefined);
-    if (!fresh) {
-      const cached = usable(memoryTokens.get(this.cacheKey)) ?? usable(await this.sessions.get<CachedToken>(this.cacheKey, "json"));
-      if (cached) {
-        memoryTokens.set(this.cacheKey, cached);
-        return cached.accessToken;
+    const usable = (t: CachedToken | null | undefined) =>
+      t && t.accessToken !== rejected && t.expiresAtMs - REFRESH_BEFORE_EXPIRY_MS > now ? t : undefined;
+    const remembered = usable(memoryTokens.get(this.cacheKey));
+    if (remembered) return remembered.accessToken;
+    const pending = signInsInFlight.get(this.cacheKey);
+    if (pending) return (await pending).accessToken;
+    if (rejected === undefined) {
+      const shared = usable(await this.readSession());
+      if (shared) {
+        memoryTokens.set(this.cacheKey, shared);
+        return shared.accessToken;
       }
     }
-    const token = await this.signIn(now);
-    memoryTokens.set(this.cacheKey, token);
-    const ttlSeconds = Math.floor((token.expiresAtMs - REFRESH_BEFORE_EXPIRY_MS - now) / 1000);
-    if (ttlSeconds >= 60) await this.sessions.put(this.cacheKey, JSON.stringify(token), { expirationTtl: ttlSeconds });
-    return token.accessToken;
+    return (await this.sharedSignIn()).accessToken;
+  }
+
+  private sharedSignIn(): Promise<CachedToken> {
+    const existing = signInsInFlight.get(this.cacheKey);
+    if (existing) return existing;
+    const signingIn = this.signIn(Date.now())
+      .then(async (token) => {
+        memoryTokens.set(this.cacheKey, token);
+        await this.writeSession(token);
+        return token;
+      })
+      .finally(() => signInsInFlight.delete(this.cacheKey));
+    signInsInFlight.set(this.cacheKey, signingIn);
+    this.waitUntil(signingIn.catch(() => {}));
+    return signingIn;
+  }
+
+  private async readSession(): Promise<CachedToken | null> {
+    try {
+      return await this.sessions.get<CachedToken>(this.cacheKey, "json");
+    } catch (error) {
+      logSessionFailure("read", error);
+      return null;
+    }
+  }
+
+  private async writeSession(token: CachedToken): Promise<void> {
+    const ttlSeconds = Math.floor((token.expiresAtMs - REFRESH_BEFORE_EXPIRY_MS - Date.now()) / 1000);
+    if (ttlSeconds < 60) return; // KV's shortest TTL; memory alone serves such a short-lived token
+    try {
+      await this.sessions.put(this.cacheKey, JSON.stringify(token), { expirationTtl: ttlSeconds });
+    } catch (error) {
+      logSessionFailure("write", error);
+    }
   }
 
   private async signIn(now: number): Promise<CachedToken> {
@@ -91,4 +139,8 @@ export class AmkPartnerApi implements QrGenerator {
   private base(): string {
     return this.settings.baseUrl.replace(/\/$/, "");
   }
+}
+
+function logSessionFailure(operation: "read" | "write", error: unknown): void {
+  console.log(JSON.stringify({ service: "amk-session-cache", operation, outcome: "kv-failed", reason: String(error) }));
 }

@@ -3,7 +3,8 @@ import type { Hono } from "hono";
 import * as v from "valibot";
 import { clientAuth } from "#shared/http/client-auth.ts";
 import { parseInput } from "#shared/http/request-input.ts";
-import { issueKhqr } from "#shared/payments/issue-khqr.ts";
+import { checkedQrGenerator, issueKhqr } from "#shared/payments/issue-khqr.ts";
+import { systemClock } from "#shared/payments/ports.ts";
 import { AmkPartnerApi } from "../adapters/amk-partner-api.ts";
 import type { KhqrEnv } from "../khqr-env.ts";
 
@@ -36,7 +37,9 @@ export function registerGenerateKhqr(app: Hono<KhqrEnv>): void {
     clientAuth<KhqrEnv>("khqr:generate", (env) => env.CLIENT_RATE_LIMIT),
     async (c) => {
       const { billNumber } = parseInput(GenerateKhqrQuery, { billNumber: c.req.query("billNumber") });
-      const qrGenerator = new AmkPartnerApi(c.get("config").amk, c.env.AMK_SESSION);
+      const config = c.get("config");
+      const amk = new AmkPartnerApi(config.amk, c.env.AMK_SESSION, (promise) => c.executionCtx.waitUntil(promise));
+      const qrGenerator = checkedQrGenerator(amk, { merchantId: config.merchantId, clock: systemClock });
       const { premium, bankCode, qr, expiresAt } = await issueKhqr(
         { gateway: c.env.GATEWAY, qrGenerator },
         { bankCode: c.req.query("bankCode"), billNumber },

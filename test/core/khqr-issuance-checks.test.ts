@@ -1,0 +1,101 @@
+// A QR from AMK reaches a customer only when it is what §11 asks for: the verb with AMK's generator
+// checked (checkedQrGenerator), on the in-memory gateway. A refused QR is never recorded.
+import { equal, ok } from "node:assert/strict";
+import { crc16CcittFalse } from "#shared/khqr/crc.ts";
+import { buildKhqr, type KhqrMerchantInput } from "#shared/khqr/payload.ts";
+import { localGateway } from "#shared/payments/in-memory/local-gateway.ts";
+import { checkedQrGenerator, issueKhqr, type GeneratedQr, type QrGenerator, type QrRequest } from "#shared/payments/issue-khqr.ts";
+import { qrPng, toBase64 } from "../../sandbox/amk/qr-png.ts";
+import { coreWorld, MERCHANT_ID, premiumDue, refusal, type CoreWorld } from "./world.ts";
+
+const LIFETIME_MS = 15 * 60_000;
+
+/** AMK's qr/generator, issuing a sound QR unless `tamper` changes its input or its reply. */
+function amk(world: CoreWorld, tamper: (input: KhqrMerchantInput, qr: GeneratedQr) => GeneratedQr = (_i, qr) => qr): QrGenerator {
+  return {
+    async generateQr(request: QrRequest) {
+      const createdAtMs = world.clock.now().getTime();
+      const input: KhqrMerchantInput = {
+        bakongAccountId: "dai_ichi@amkb",
+        merchantId: MERCHANT_ID,
+        acquiringBank: "AMK Bank",
+        merchantName: "Dai-ichi Life",
+        merchantCity: "Phnom Penh",
+        amount: request.amount,
+        currency: request.currency,
+        billNumber: request.billNumber,
+        createdAtMs,
+        expiresAtMs: createdAtMs + LIFETIME_MS,
+      };
+      const qrString = buildKhqr(input);
+      return tamper(input, { qrString, qrImage: toBase64(qrPng(qrString)) });
+    },
+  };
+}
+
+/** A reply whose string and image both come from `input` changed by `change`. */
+function reissued(change: Partial<KhqrMerchantInput>) {
+  return (input: KhqrMerchantInput): GeneratedQr => {
+    const qrString = buildKhqr({ ...input, ...change });
+    return { qrString, qrImage: toBase64(qrPng(qrString)) };
+  };
+}
+
+function issue(world: CoreWorld, generator: QrGenerator, billNumber: string) {
+  const qrGenerator = checkedQrGenerator(generator, { merchantId: world.merchantId, clock: world.clock });
+  return issueKhqr({ gateway: localGateway(world), qrGenerator }, { bankCode: "AMK", billNumber });
+}
+
+Deno.test("a sound QR is issued, recorded, and its PNG is the checked string", async () => {
+  const world = coreWorld();
+  const premium = premiumDue(world);
+  const issued = await issue(world, amk(world), premium.policyNumber);
+  equal(issued.expiresAt, new Date(world.clock.now().getTime() + LIFETIME_MS).toISOString());
+  equal(world.records.issuances.get(String(premium.id))?.qrString, issued.qr.qrString);
+});
+
+const refusals: [string, (input: KhqrMerchantInput, qr: GeneratedQr) => GeneratedQr][] = [
+  ["another merchant", reissued({ merchantId: "900000000999999" })],
+  ["another amount", reissued({ amount: 1 })],
+  ["another bill number", reissued({ billNumber: "P000000001" })],
+  ["no bill number", reissued({ billNumber: undefined })],
+  ["an expired QR", (input) => reissued({ createdAtMs: input.createdAtMs - 2 * LIFETIME_MS, expiresAtMs: input.createdAtMs - 1 })(input)],
+  [
+    "a static QR",
+    (_input, qr) => {
+      const unsigned = qr.qrString.slice(0, -4).replace("010212", "010211");
+      const qrString = unsigned + crc16CcittFalse(unsigned);
+      return { qrString, qrImage: toBase64(qrPng(qrString)) };
+    },
+  ],
+  ["a PNG of another QR", (input, qr) => ({ ...qr, qrImage: reissued({ merchantId: "900000000999999" })(input).qrImage })],
+  ["a PNG that is not an image", (_input, qr) => ({ ...qr, qrImage: btoa("not a png") })],
+  ["no PNG", (_input, qr) => ({ ...qr, qrImage: "" })],
+];
+
+for (const [what, tamper] of refusals) {
+  Deno.test(`AMK's QR with ${what} is AMK_UNKNOWN_ERROR and nothing is recorded`, async () => {
+    const world = coreWorld();
+    const premium = premiumDue(world);
+    const error = await refusal(issue(world, amk(world, tamper), premium.policyNumber));
+    equal(error.code, "AMK_UNKNOWN_ERROR");
+    equal(error.status, 502);
+    equal(world.records.issuances.size, 0);
+    ok(![...world.records.outboxRows.values()].some((r) => r.event.type === "khqr.generated-event"));
+  });
+}
+
+Deno.test("a QR that expires while the clock moves on is refused from then on", async () => {
+  const world = coreWorld();
+  const premium = premiumDue(world);
+  const frozen = amk(world);
+  const first = await frozen.generateQr({
+    invoiceNumber: String(premium.id),
+    billNumber: premium.policyNumber,
+    amount: 89.5,
+    currency: "USD",
+  });
+  world.clock.advance(LIFETIME_MS);
+  const error = await refusal(issue(world, { generateQr: async () => first }, premium.policyNumber));
+  equal(error.code, "AMK_UNKNOWN_ERROR");
+});
