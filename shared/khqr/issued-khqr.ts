@@ -4,8 +4,6 @@
 import { sameMoney, toMoney, type Money } from "../money.ts";
 import { KHQR_CURRENCY_CODE, parseKhqr, type KhqrTags, type ParsedKhqr } from "./payload.ts";
 
-export type IssuedKhqrCheck = { ok: true; expiresAt?: string } | { ok: false; problem: string };
-
 /** What the premium says the QR must charge. */
 export interface KhqrCharge {
   money: Money;
@@ -50,16 +48,6 @@ export function checkIssuedKhqr(
   if (expiresAtMs === undefined) return { ok: false, problem: `expiry tag 99.01 is ${show(tags["99"]?.["01"])}` };
   if (expiresAtMs <= expected.nowMs) return { ok: false, problem: `expired at ${new Date(expiresAtMs).toISOString()}` };
   return { ok: true, expiresAt: new Date(expiresAtMs).toISOString() };
-}
-
-/** Only the charge (CRC, amount, currency, bill number), with the expiry if the QR states one. */
-export function checkKhqrCharge(qrString: string, expected: KhqrCharge): IssuedKhqrCheck {
-  const read = readKhqr(qrString);
-  if (!read.ok) return read;
-  const problem = chargeProblem(read.khqr.tags, expected);
-  if (problem) return { ok: false, problem };
-  const expiresAtMs = expiryOf(read.khqr.tags);
-  return { ok: true, expiresAt: expiresAtMs === undefined ? undefined : new Date(expiresAtMs).toISOString() };
 }
 
 function readKhqr(qrString: string): { ok: true; khqr: ParsedKhqr } | { ok: false; problem: string } {

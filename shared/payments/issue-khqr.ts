@@ -3,7 +3,7 @@
 // gateway which QR was issued (it records it with its event).
 import { amkUnknown } from "../amk/amk-errors.ts";
 import { bankFor } from "../khqr/banks.ts";
-import { checkIssuedKhqr, checkKhqrCharge } from "../khqr/issued-khqr.ts";
+import { checkIssuedKhqr } from "../khqr/issued-khqr.ts";
 import { decodeQrPng } from "../khqr/qr-image.ts";
 import { toMoney, type Currency } from "../money.ts";
 import type { PremiumDto } from "../premium.ts";
@@ -28,47 +28,22 @@ export interface QrGenerator {
   generateQr(request: QrRequest): Promise<GeneratedQr>;
 }
 
-/** What every QR we show must pay and when it must still be valid (§11), beyond its premium. */
-export interface IssuedQrPolicy {
-  /** AMK_MERCHANT_ID. */
-  merchantId: string;
-  clock: Clock;
-}
-
-/**
- * AMK's generator with every reply checked (§11) before it goes further: a dynamic KHQR with a
- * valid CRC for the request's amount, currency and bill number, paying our merchant, not yet
- * expired, whose PNG scans back to exactly that string. Anything else is AMK_UNKNOWN_ERROR.
- */
-export function checkedQrGenerator(amk: QrGenerator, policy: IssuedQrPolicy): QrGenerator {
-  return {
-    async generateQr(request) {
-      const qr = await amk.generateQr(request);
-      const check = checkIssuedKhqr(qr.qrString, {
-        money: toMoney(request.amount, request.currency),
-        billNumber: request.billNumber,
-        merchantId: policy.merchantId,
-        nowMs: policy.clock.now().getTime(),
-      });
-      if (!check.ok) throw amkUnknown(`qr/generator returned a KHQR we must not show: ${check.problem}`);
-      if (decodeQrPng(qr.qrImage) !== qr.qrString) throw amkUnknown("qr/generator's qrImage does not scan to its qrString");
-      return qr;
-    },
-  };
-}
-
 export interface IssuedKhqr {
   premium: PremiumDto;
   bankCode: string;
   qr: GeneratedQr;
-  expiresAt?: string;
+  expiresAt: string;
 }
 
-/** `qrGenerator` should be a `checkedQrGenerator`; the charge is checked here again either way. */
-export async function issueKhqr(
-  deps: { gateway: GatewayRpc; qrGenerator: QrGenerator },
-  request: { bankCode: string | undefined; billNumber: string },
-): Promise<IssuedKhqr> {
+export type IssueKhqrDeps = {
+  gateway: GatewayRpc;
+  qrGenerator: QrGenerator;
+  /** AMK_MERCHANT_ID: every QR we show must pay it. */
+  merchantId: string;
+  clock: Clock;
+};
+
+export async function issueKhqr(deps: IssueKhqrDeps, request: { bankCode: string | undefined; billNumber: string }): Promise<IssuedKhqr> {
   const bank = bankFor(request.bankCode);
   const premium = await rpcCall(() => deps.gateway.inquirePremium(request.billNumber));
   const qr = await deps.qrGenerator.generateQr({
@@ -77,8 +52,16 @@ export async function issueKhqr(
     amount: premium.amount,
     currency: premium.currency,
   });
-  const check = checkKhqrCharge(qr.qrString, { money: toMoney(premium.amount, premium.currency), billNumber: premium.policyNumber });
-  if (!check.ok) throw amkUnknown(`qr/generator returned a KHQR that does not match the premium: ${check.problem}`);
+  // Before anyone sees it: a dynamic KHQR with a valid CRC for the premium's amount, currency and
+  // bill number, paying our merchant, not yet expired, whose PNG scans back to exactly that string.
+  const check = checkIssuedKhqr(qr.qrString, {
+    money: toMoney(premium.amount, premium.currency),
+    billNumber: premium.policyNumber,
+    merchantId: deps.merchantId,
+    nowMs: deps.clock.now().getTime(),
+  });
+  if (!check.ok) throw amkUnknown(`qr/generator returned a KHQR we must not show: ${check.problem}`);
+  if (decodeQrPng(qr.qrImage) !== qr.qrString) throw amkUnknown("qr/generator's qrImage does not scan to its qrString");
   await rpcCall(() =>
     deps.gateway.recordQrIssued({ paymentId: premium.id, bankCode: bank.code, qrString: qr.qrString, expiresAt: check.expiresAt }),
   );

@@ -1,10 +1,10 @@
-// A QR from AMK reaches a customer only when it is what §11 asks for: the verb with AMK's generator
-// checked (checkedQrGenerator), on the in-memory gateway. A refused QR is never recorded.
+// A QR from AMK reaches a customer only when it is what the contract asks for (issueKhqr's checks),
+// on the in-memory gateway. A refused QR is never recorded.
 import { equal, ok } from "node:assert/strict";
 import { crc16CcittFalse } from "#shared/khqr/crc.ts";
 import { buildKhqr, type KhqrMerchantInput } from "#shared/khqr/payload.ts";
 import { localGateway } from "#shared/payments/in-memory/local-gateway.ts";
-import { checkedQrGenerator, issueKhqr, type GeneratedQr, type QrGenerator, type QrRequest } from "#shared/payments/issue-khqr.ts";
+import { issueKhqr, type GeneratedQr, type QrGenerator, type QrRequest } from "#shared/payments/issue-khqr.ts";
 import { qrPng, toBase64 } from "../../sandbox/amk/qr-png.ts";
 import { coreWorld, MERCHANT_ID, premiumDue, refusal, type CoreWorld } from "./world.ts";
 
@@ -41,9 +41,11 @@ function reissued(change: Partial<KhqrMerchantInput>) {
   };
 }
 
-function issue(world: CoreWorld, generator: QrGenerator, billNumber: string) {
-  const qrGenerator = checkedQrGenerator(generator, { merchantId: world.merchantId, clock: world.clock });
-  return issueKhqr({ gateway: localGateway(world), qrGenerator }, { bankCode: "AMK", billNumber });
+function issue(world: CoreWorld, generator: QrGenerator, billNumber: string, bankCode = "AMK") {
+  return issueKhqr(
+    { gateway: localGateway(world), qrGenerator: generator, merchantId: world.merchantId, clock: world.clock },
+    { bankCode, billNumber },
+  );
 }
 
 Deno.test("a sound QR is issued, recorded, and its PNG is the checked string", async () => {
@@ -98,4 +100,18 @@ Deno.test("a QR that expires while the clock moves on is refused from then on", 
   world.clock.advance(LIFETIME_MS);
   const error = await refusal(issue(world, { generateQr: async () => first }, premium.policyNumber));
   equal(error.code, "AMK_UNKNOWN_ERROR");
+});
+
+Deno.test("an unknown bank is BANK_NOT_FOUND, an unbound one MERCHANT_NOT_BIND, before the gateway is asked", async () => {
+  const world = coreWorld();
+  const premium = premiumDue(world);
+  equal((await refusal(issue(world, amk(world), premium.policyNumber, "NOPE"))).code, "BANK_NOT_FOUND");
+  equal((await refusal(issue(world, amk(world), premium.policyNumber, "ABA"))).code, "MERCHANT_NOT_BIND");
+  equal(world.premiums.calls, 0);
+});
+
+Deno.test("the spec's JSON bankCode names the bank too", async () => {
+  const world = coreWorld();
+  const premium = premiumDue(world);
+  equal((await issue(world, amk(world), premium.policyNumber, '{"id":"AMK","bank":"AMK"}')).bankCode, "AMK");
 });

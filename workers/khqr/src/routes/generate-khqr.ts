@@ -3,7 +3,7 @@ import type { Hono } from "hono";
 import * as v from "valibot";
 import { clientAuth } from "#shared/http/client-auth.ts";
 import { parseInput } from "#shared/http/request-input.ts";
-import { checkedQrGenerator, issueKhqr } from "#shared/payments/issue-khqr.ts";
+import { issueKhqr } from "#shared/payments/issue-khqr.ts";
 import { systemClock } from "#shared/payments/ports.ts";
 import { AmkPartnerApi } from "../adapters/amk-partner-api.ts";
 import type { KhqrEnv } from "../khqr-env.ts";
@@ -39,9 +39,8 @@ export function registerGenerateKhqr(app: Hono<KhqrEnv>): void {
       const { billNumber } = parseInput(GenerateKhqrQuery, { billNumber: c.req.query("billNumber") });
       const config = c.get("config");
       const amk = new AmkPartnerApi(config.amk, c.env.AMK_SESSION, (promise) => c.executionCtx.waitUntil(promise));
-      const qrGenerator = checkedQrGenerator(amk, { merchantId: config.merchantId, clock: systemClock });
       const { premium, bankCode, qr, expiresAt } = await issueKhqr(
-        { gateway: c.env.GATEWAY, qrGenerator },
+        { gateway: c.env.GATEWAY, qrGenerator: amk, merchantId: config.merchantId, clock: systemClock },
         { bankCode: c.req.query("bankCode"), billNumber },
       );
       c.set("logFields", { paymentId: premium.id, bankCode });
