@@ -32,14 +32,21 @@ export class PaymentError extends Error {
   /** For the log only. */
   readonly reason?: string;
   readonly headers?: Record<string, string>;
+  /** Events recorded with this refusal (a flagged payment exception), to publish after answering. */
+  readonly eventIds: readonly string[];
 
-  constructor(code: ErrorCode, message: string, options: { details?: string; reason?: string; headers?: Record<string, string> } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { details?: string; reason?: string; headers?: Record<string, string>; eventIds?: readonly string[] } = {},
+  ) {
     super(message);
     this.name = "PaymentError";
     this.code = code;
     this.details = options.details;
     this.reason = options.reason;
     this.headers = options.headers;
+    this.eventIds = options.eventIds ?? [];
   }
 
   get status(): ErrorStatus {

@@ -2,6 +2,7 @@
 // request recorded published after it, off the request path (the bank never waits on Kafka).
 import type { Context } from "hono";
 import type { AnsweredRequest } from "../payments/idempotent-answer.ts";
+import type { ErrorCode } from "../errors.ts";
 import type { AnyApiEnv } from "./api-env.ts";
 
 export function bankAnswer<E extends AnyApiEnv>(
@@ -9,8 +10,16 @@ export function bankAnswer<E extends AnyApiEnv>(
   answered: AnsweredRequest,
   deliver: (eventIds: string[]) => Promise<unknown>,
 ): Response {
-  if (answered.eventIds.length > 0) c.executionCtx.waitUntil(deliver(answered.eventIds));
-  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (answered.eventIds.length > 0) c.executionCtx.waitUntil(deliver([...answered.eventIds]));
+  const headers: Record<string, string> = { "content-type": "application/json", ...answered.refusal?.headers };
   if (answered.replayed) headers["idempotent-replayed"] = "true";
+  if (answered.answer.status >= 400) c.set("error", refusalForLog(answered));
   return c.body(answered.answer.body, answered.answer.status as 200, headers);
+}
+
+/** The refusal's code for the request's log line, also when it is a replay of a kept one. */
+function refusalForLog(answered: AnsweredRequest): { code: ErrorCode; reason?: string } {
+  if (answered.refusal) return { code: answered.refusal.code, reason: answered.refusal.reason ?? answered.refusal.details };
+  const kept = JSON.parse(answered.answer.body) as { error: { code: ErrorCode } };
+  return { code: kept.error.code, reason: "replayed" };
 }

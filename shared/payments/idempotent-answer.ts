@@ -15,13 +15,15 @@ export interface AnsweredRequest {
   answer: StoredAnswer;
   replayed: boolean;
   /** Events the work recorded, to publish after answering (none on a replay). */
-  eventIds: string[];
+  eventIds: readonly string[];
+  /** The final refusal the answer carries, when the work refused (not on a replay). */
+  refusal?: PaymentError;
 }
 
 /** The work's success: the response `data`, and the ids of the events it recorded. */
 export interface WorkDone {
   data: unknown;
-  eventIds: string[];
+  eventIds: readonly string[];
 }
 
 export async function answerIdempotently(
@@ -62,8 +64,14 @@ export async function answerIdempotently(
     done = await work();
   } catch (thrown) {
     const error = toPaymentError(thrown);
-    await settle(isFinalRefusal(error) ? { status: error.status, body: JSON.stringify(errorEnvelope(error, request.requestId)) } : null);
-    throw error;
+    if (!isFinalRefusal(error)) {
+      await settle(null);
+      throw error;
+    }
+    // A final refusal is an answer like a success: kept, and its events (a flagged exception) published.
+    const answer = { status: error.status, body: JSON.stringify(errorEnvelope(error, request.requestId)) };
+    await settle(answer);
+    return { answer, replayed: false, eventIds: error.eventIds, refusal: error };
   }
   const answer = { status: 200, body: JSON.stringify({ success: true, data: done.data }) };
   await settle(answer);

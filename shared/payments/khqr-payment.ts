@@ -6,7 +6,7 @@ import { PaymentError, toPaymentError } from "../errors.ts";
 import type { Money } from "../money.ts";
 import type { Premium } from "../premium.ts";
 import { answerIdempotently, fingerprint, type AnsweredRequest } from "./idempotent-answer.ts";
-import { requireMatch, termDifferences } from "./matching.ts";
+import { mismatch, requireMatch } from "./matching.ts";
 import type { Clock, IdempotencyKeeper, PaymentVerifier, PremiumSource, RecordStore, WebhookReceipt } from "./ports.ts";
 import { bookPayment, confirmedPayment, flagException, type ReportAudit } from "./record-payment.ts";
 
@@ -68,6 +68,7 @@ export async function receiveKhqrReport(
       confirmKhqrPayment(deps, report, audit),
     );
     if (answered.replayed) await audit.commit(deps, "REPLAYED");
+    if (answered.refusal) await audit.commit(deps, answered.refusal.code);
     return answered;
   } catch (error) {
     await audit.commit(deps, toPaymentError(error).code);
@@ -83,9 +84,10 @@ async function confirmKhqrPayment(deps: KhqrPaymentDeps, report: KhqrReport, aud
   const { verified } = verification;
   const now = deps.clock.now();
   const transactionId = khqrTransactionId(report.invoiceNumber);
-  if (termDifferences(premium, verified).length > 0) {
+  const amkMismatch = mismatch(premium, [verified]);
+  if (amkMismatch) {
     // AMK says money moved, but not what the QR asked for: flag it with AMK's amount for a person.
-    await flagException(
+    const eventIds = await flagException(
       deps.records,
       {
         kind: "AMOUNT_MISMATCH",
@@ -98,8 +100,9 @@ async function confirmKhqrPayment(deps: KhqrPaymentDeps, report: KhqrReport, aud
       now,
       { audit, outcome: "PAYMENT_VERIFICATION_DATA_MISMATCHED", resolveIssuance: report.invoiceNumber },
     );
+    throw mismatch(premium, [verified, report], eventIds);
   }
-  requireMatch(premium, [verified, report]);
+  requireMatch(premium, [report]);
   const amkPaidAt = verified.paidAt ? parseCambodiaDateTime(verified.paidAt) : null;
   const payment = confirmedPayment(premium, {
     channel: "KHQR",

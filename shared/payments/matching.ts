@@ -19,12 +19,18 @@ export function termDifferences(expected: PaymentTerms, reported: PaymentTerms):
   return differences;
 }
 
-/** Throws PAYMENT_VERIFICATION_DATA_MISMATCHED naming the differing fields unless every report matches. */
-export function requireMatch(expected: PaymentTerms, reports: PaymentTerms[]): void {
+/** PAYMENT_VERIFICATION_DATA_MISMATCHED naming the differing fields, unless every report matches. */
+export function mismatch(expected: PaymentTerms, reports: PaymentTerms[], eventIds?: readonly string[]): PaymentError | undefined {
   const differences = [...new Set(reports.flatMap((reported) => termDifferences(expected, reported)))];
-  if (differences.length > 0) {
-    throw new PaymentError("PAYMENT_VERIFICATION_DATA_MISMATCHED", "Payment does not match the premium due", {
-      details: `Differs in: ${differences.join(", ")}`,
-    });
-  }
+  if (differences.length === 0) return undefined;
+  return new PaymentError("PAYMENT_VERIFICATION_DATA_MISMATCHED", "Payment does not match the premium due", {
+    details: `Differs in: ${differences.join(", ")}`,
+    eventIds,
+  });
+}
+
+/** Throws the mismatch unless every report matches. */
+export function requireMatch(expected: PaymentTerms, reports: PaymentTerms[]): void {
+  const refusal = mismatch(expected, reports);
+  if (refusal) throw refusal;
 }

@@ -2,7 +2,7 @@
 // payment-verify. What AMK confirms goes through exactly the path a webhook takes (the same
 // checks, idempotency and audit): booked when the premium is unpaid, flagged when the premium was
 // paid meanwhile (by bill, say) or AMK verified other money.
-import { toPaymentError } from "../errors.ts";
+import { toPaymentError, type PaymentError } from "../errors.ts";
 import { toAmount } from "../money.ts";
 import { receiveKhqrReport, type KhqrPaymentDeps } from "./khqr-payment.ts";
 
@@ -62,14 +62,19 @@ export async function reconcileKhqrPayments(deps: KhqrPaymentDeps): Promise<Reco
     };
     try {
       const answered = await receiveKhqrReport(deps, report, { input, requestId: `reconciliation-${now.toISOString()}`, receipt });
-      if (answered.eventIds.length > 0) result.confirmed += 1;
+      if (answered.eventIds.length > 0 && !answered.refusal) result.confirmed += 1;
+      if (answered.refusal) logRefusal(issuance.invoiceNumber, answered.refusal);
       result.eventIds.push(...answered.eventIds);
     } catch (thrown) {
       const error = toPaymentError(thrown);
       if (error.code === "TRANSACTION_VERIFY_FAILED") continue; // not paid (yet): asked again later
-      console.log(JSON.stringify({ reconciliation: issuance.invoiceNumber, code: error.code, reason: error.reason ?? error.details }));
+      logRefusal(issuance.invoiceNumber, error);
       if (error.code === "SERVER_UNAVAILABLE") break; // AMK is down: the next run tries again
     }
   }
   return result;
+}
+
+function logRefusal(invoiceNumber: string, error: PaymentError) {
+  console.log(JSON.stringify({ reconciliation: invoiceNumber, code: error.code, reason: error.reason ?? error.details }));
 }

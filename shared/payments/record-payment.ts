@@ -58,27 +58,34 @@ export async function bookPayment(
     });
   }
   const { paymentId, policyNumber, channel, transactionId, money } = payment;
-  await flagException(deps.records, { kind: "DUPLICATE_PAYMENT", paymentId, policyNumber, channel, transactionId, money }, now, {
-    audit,
-    outcome: "DUPLICATE_TRANSACTION",
-    resolveIssuance,
-  });
+  const eventIds = await flagException(
+    deps.records,
+    { kind: "DUPLICATE_PAYMENT", paymentId, policyNumber, channel, transactionId, money },
+    now,
+    {
+      audit,
+      outcome: "DUPLICATE_TRANSACTION",
+      resolveIssuance,
+    },
+  );
   throw new PaymentError("DUPLICATE_TRANSACTION", "This premium is already paid", {
     details: `Payment ${payment.paymentId} already has a confirmed payment`,
     reason: `premium ${payment.paymentId} paid by ${existing.channel} ${existing.transactionId}; flagged ${payment.channel} ${payment.transactionId}`,
+    eventIds,
   });
 }
 
 /**
  * Records a payment exception and its `gateway.payment.exception` event (with the audit receipt,
  * when judging a report) in one unit of work; one per bank transaction, so a retry adds none.
+ * Returns the ids of the events recorded (none when the transaction was already flagged).
  */
 export async function flagException(
   records: RecordStore,
   flagged: Omit<PaymentException, "exceptionId">,
   now: Date,
   options: { audit?: ReportAudit; outcome: string; resolveIssuance?: string },
-): Promise<void> {
+): Promise<string[]> {
   const exception: PaymentException = { exceptionId: crypto.randomUUID(), ...flagged };
   const unit: UnitOfWork = {
     exception,
@@ -86,6 +93,7 @@ export async function flagException(
     resolveIssuance: options.resolveIssuance,
     events: [exceptionEvent(exception, now.toISOString())],
   };
+  const eventIds = unit.events.map((e) => e.eventId);
   if ((await records.commit(unit, now)) === "committed") {
     options.audit?.written();
     console.log(
@@ -96,9 +104,10 @@ export async function flagException(
         transactionId: exception.transactionId,
       }),
     );
-    return;
+    return eventIds;
   }
   await commitAudit(records, options.audit, options.outcome, now, options.resolveIssuance);
+  return [];
 }
 
 async function commitAudit(records: RecordStore, audit: ReportAudit | undefined, outcome: string, now: Date, resolveIssuance?: string) {

@@ -59,12 +59,16 @@ export function amkSays(world: CoreWorld, premium: Premium, error: PaymentError)
   world.verifier.answers.set(String(premium.id), error);
 }
 
+/** The refusal a verb threw, or the final one it answered with (kept for replay). */
 export async function refusal(promise: Promise<unknown>): Promise<PaymentError> {
+  let result: unknown;
   try {
-    await promise;
+    result = await promise;
   } catch (error) {
     if (error instanceof PaymentError) return error;
     throw error;
   }
+  const answered = result as { refusal?: PaymentError } | undefined;
+  if (answered?.refusal) return answered.refusal;
   throw new Error("expected a PaymentError, got a success");
 }

@@ -40,7 +40,7 @@ describe("POST /AMK/payments: idempotency and double payment", () => {
     expect((await conflicting.json<any>()).error.code).toBe("DUPLICATE_TRANSACTION");
   });
 
-  it("answers 409 for a second transaction paying a premium already paid, and publishes nothing more", async () => {
+  it("answers 409 for a second transaction paying a premium already paid, and publishes only its exception", async () => {
     const premium = await seedPremium();
     expect((await confirm(billConfirmationFor(premium))).status).toBe(200);
     const second = await confirm(billConfirmationFor(premium));
@@ -48,7 +48,8 @@ describe("POST /AMK/payments: idempotency and double payment", () => {
     const body = await second.json<any>();
     expect(body.error.code).toBe("DUPLICATE_TRANSACTION");
     expect(body.error.message).toContain("already paid");
-    expect(await kafkaRecords(premium.policyNumber)).toHaveLength(2);
+    const topics = (await kafkaRecords(premium.policyNumber)).map((r) => r.topic).sort();
+    expect(topics).toEqual(["dev.gateway.payment.confirmed", "dev.gateway.payment.exception", "dev.gateway.payment.success"]);
   });
 
   it("turns 20 concurrent duplicates into one record and exactly one event of each type", async () => {
@@ -68,7 +69,7 @@ describe("POST /AMK/payments: idempotency and double payment", () => {
     expect(records.filter((r) => r.topic === "dev.gateway.payment.success")).toHaveLength(1);
   });
 
-  it("lets only one of 20 concurrent different transactions pay the same premium", async () => {
+  it("lets only one of 20 concurrent different transactions pay the same premium, and flags each of the others once", async () => {
     const premium = await seedPremium();
     await callGateway(`/AMK/payments?query=${premium.policyNumber}`);
     const responses = await Promise.all(Array.from({ length: 20 }, () => confirm(billConfirmationFor(premium))));
@@ -76,6 +77,11 @@ describe("POST /AMK/payments: idempotency and double payment", () => {
     expect(statuses.filter((s) => s === 200)).toHaveLength(1);
     expect(statuses.filter((s) => s === 409)).toHaveLength(19);
     const records = await kafkaRecords(premium.policyNumber);
-    expect(records).toHaveLength(2);
+    expect(records.filter((r) => r.topic !== "dev.gateway.payment.exception")).toHaveLength(2);
+    expect(records.filter((r) => r.topic === "dev.gateway.payment.exception")).toHaveLength(19);
+    const flagged = await env.DB.prepare("SELECT COUNT(*) AS n FROM payment_exceptions WHERE payment_id = ?")
+      .bind(premium.id)
+      .first<{ n: number }>();
+    expect(flagged?.n).toBe(19);
   });
 });

@@ -1,9 +1,11 @@
-// The KHQR worker's configuration (external-contracts §1), validated at the edge of every request.
+// The KHQR worker's configuration (docs/configuration.md), validated at the edge of every request.
 import * as v from "valibot";
 import {
   amkTimeoutEntry,
   configParser,
+  environmentEntry,
   httpUrl,
+  productionCheck,
   requiredText,
   tokenCheck,
   tokenEntries,
@@ -14,7 +16,7 @@ import type { AmkPartnerSettings } from "./adapters/amk-partner-api.ts";
 
 export interface KhqrConfig extends ApiConfig {
   amk: AmkPartnerSettings;
-  /** The merchant every QR shown to a customer must pay (external-contracts §11). */
+  /** The merchant every QR shown to a customer must pay. */
   merchantId: string;
 }
 
@@ -25,11 +27,13 @@ const KhqrEntries = v.object({
   AMK_PASSWORD: requiredText("AMK_PASSWORD"),
   AMK_MERCHANT_ID: requiredText("AMK_MERCHANT_ID"),
   ...amkTimeoutEntry,
+  ...environmentEntry,
 });
 
 const KhqrEnvSchema = v.pipe(
   KhqrEntries,
   tokenCheck<v.InferOutput<typeof KhqrEntries>>(),
+  productionCheck<v.InferOutput<typeof KhqrEntries>>(),
   v.transform((env): KhqrConfig => ({
     tokens: tokenVerification(env),
     amk: { baseUrl: env.AMK_BASE_URL, username: env.AMK_USERNAME, password: env.AMK_PASSWORD, timeoutMs: env.AMK_TIMEOUT_MS },
