@@ -12,6 +12,8 @@ export type EventType =
 export interface PaymentEvent {
   eventId: string;
   type: EventType;
+  /** The premium the event is about. */
+  paymentId: number;
   /** The Kafka record key: the policy number, so a policy's events stay in order. */
   key: string;
   value: Record<string, unknown>;
@@ -43,9 +45,9 @@ export interface PaymentException {
   money: Money;
 }
 
-function event(type: EventType, key: string, occurredAt: string, fields: Record<string, unknown>): PaymentEvent {
+function event(type: EventType, key: string, occurredAt: string, fields: { paymentId: number } & Record<string, unknown>): PaymentEvent {
   const eventId = crypto.randomUUID();
-  return { eventId, type, key, value: { eventId, type, version: 1, occurredAt, ...fields } };
+  return { eventId, type, paymentId: fields.paymentId, key, value: { eventId, type, version: 1, occurredAt, ...fields } };
 }
 
 function moneyFields(money: Money) {

@@ -135,6 +135,21 @@ export interface OutboxEntry {
   attempts: number;
 }
 
+/** An outbox event as operators see it. */
+export interface OutboxEventView {
+  eventId: string;
+  type: string;
+  key: string;
+  paymentId: number | null;
+  state: "pending" | "published" | "dead";
+  attempts: number;
+  lastError: string | null;
+  createdAt: string;
+  nextAttemptAt: string;
+  publishedAt: string | null;
+  deadAt: string | null;
+}
+
 export interface EventOutbox {
   /**
    * Leases due, unpublished events (only `eventIds` when given), oldest first. Events whose
@@ -144,6 +159,20 @@ export interface EventOutbox {
   markPublished(eventIds: string[], now: Date): Promise<void>;
   /** Schedules a retry with backoff, or dead-letters the event when its attempts are spent. */
   markFailed(entry: OutboxEntry, error: string, now: Date): Promise<void>;
+  /** Dead or still unpublished events, oldest first. */
+  list(state: "dead" | "pending", limit: number): Promise<OutboxEventView[]>;
+  /** Makes these dead events due again with fresh attempts (same eventId); returns how many were dead. */
+  replay(eventIds: string[], now: Date): Promise<number>;
+}
+
+/** Everything recorded for one premium: what an operator needs to answer "what happened to it?". */
+export interface PaymentHistory {
+  premium: Premium | null;
+  payment: PaymentRecord | null;
+  issuance: QrIssuance | null;
+  receipts: (WebhookReceipt & { receivedAt: string })[];
+  exceptions: RecordedException[];
+  events: OutboxEventView[];
 }
 
 /** Which QRs reconciliation asks AMK about now. */
@@ -171,6 +200,7 @@ export interface RecordStore {
   claimOpenIssuances(query: OpenIssuanceQuery, now: Date): Promise<QrIssuance[]>;
   /** Payment exceptions, newest first. */
   listExceptions(limit: number): Promise<RecordedException[]>;
+  history(paymentId: number): Promise<PaymentHistory>;
   commit(work: UnitOfWork, now: Date): Promise<CommitOutcome>;
   readonly outbox: EventOutbox;
 }

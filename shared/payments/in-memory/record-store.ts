@@ -8,6 +8,8 @@ import type {
   EventOutbox,
   OpenIssuanceQuery,
   OutboxEntry,
+  OutboxEventView,
+  PaymentHistory,
   PaymentRecord,
   QrIssuance,
   RecordedException,
@@ -33,10 +35,10 @@ export class InMemoryRecordStore implements RecordStore {
   readonly premiums = new Map<number, Premium>();
   readonly issuances = new Map<string, QrIssuance & { lastCheckedAt?: string; resolvedAt?: string }>();
   readonly payments = new Map<number, PaymentRecord>();
-  readonly receipts: WebhookReceipt[] = [];
+  readonly receipts: (WebhookReceipt & { receivedAt: string })[] = [];
   readonly exceptions: RecordedException[] = [];
   readonly outboxRows = new Map<string, OutboxRow>();
-  readonly outbox: EventOutbox = new InMemoryOutbox(this.outboxRows);
+  readonly outbox = new InMemoryOutbox(this.outboxRows);
 
   async findPremium(paymentId: number) {
     return this.premiums.get(paymentId) ?? null;
@@ -68,6 +70,18 @@ export class InMemoryRecordStore implements RecordStore {
     return [...this.exceptions].sort((a, b) => b.recordedAt.localeCompare(a.recordedAt)).slice(0, limit);
   }
 
+  async history(paymentId: number): Promise<PaymentHistory> {
+    const invoiceNumber = String(paymentId);
+    return {
+      premium: await this.findPremium(paymentId),
+      payment: await this.findPayment(paymentId),
+      issuance: await this.findIssuance(invoiceNumber),
+      receipts: this.receipts.filter((r) => r.invoiceNumber === invoiceNumber),
+      exceptions: this.exceptions.filter((e) => e.paymentId === paymentId),
+      events: [...this.outboxRows.values()].filter((r) => r.event.paymentId === paymentId).map(viewOf),
+    };
+  }
+
   async commit(work: UnitOfWork, now: Date): Promise<CommitOutcome> {
     // Check every constraint before the first write: a refused unit leaves nothing behind.
     if (work.payment) {
@@ -84,7 +98,7 @@ export class InMemoryRecordStore implements RecordStore {
     if (work.issuance) this.issuances.set(work.issuance.invoiceNumber, { ...work.issuance });
     if (work.payment) this.payments.set(work.payment.paymentId, { ...work.payment, confirmedAt: at });
     if (work.exception) this.exceptions.push({ ...work.exception, recordedAt: at });
-    if (work.receipt) this.receipts.push(work.receipt);
+    if (work.receipt) this.receipts.push({ ...work.receipt, receivedAt: at });
     const resolved = work.resolveIssuance ? this.issuances.get(work.resolveIssuance) : undefined;
     if (resolved) resolved.resolvedAt ??= at;
     for (const event of work.events) {
@@ -117,6 +131,25 @@ function withoutMarks({
 
 class InMemoryOutbox implements EventOutbox {
   constructor(private readonly rows: Map<string, OutboxRow>) {}
+
+  async list(state: "dead" | "pending", limit: number): Promise<OutboxEventView[]> {
+    return [...this.rows.values()]
+      .filter((r) => r.publishedAt === null && (state === "dead") === (r.deadAt !== null))
+      .sort((a, b) => a.createdAt - b.createdAt)
+      .slice(0, limit)
+      .map(viewOf);
+  }
+
+  async replay(eventIds: string[], now: Date): Promise<number> {
+    let replayed = 0;
+    for (const id of eventIds) {
+      const row = this.rows.get(id);
+      if (!row || row.deadAt === null || row.publishedAt !== null) continue;
+      Object.assign(row, { deadAt: null, attempts: 0, leaseUntil: null, nextAttemptAt: now.getTime() });
+      replayed += 1;
+    }
+    return replayed;
+  }
 
   async claimDue(now: Date, options: { eventIds?: string[]; limit: number }): Promise<OutboxEntry[]> {
     const at = now.getTime();
@@ -156,4 +189,21 @@ class InMemoryOutbox implements EventOutbox {
     row.nextAttemptAt = now.getTime() + backoffMs;
     row.deadAt = entry.attempts >= MAX_PUBLISH_ATTEMPTS ? now.getTime() : null;
   }
+}
+
+function viewOf(row: OutboxRow): OutboxEventView {
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  return {
+    eventId: row.event.eventId,
+    type: row.event.type,
+    key: row.event.key,
+    paymentId: row.event.paymentId,
+    state: row.publishedAt !== null ? "published" : row.deadAt !== null ? "dead" : "pending",
+    attempts: row.attempts,
+    lastError: row.lastError,
+    createdAt: new Date(row.createdAt).toISOString(),
+    nextAttemptAt: new Date(row.nextAttemptAt).toISOString(),
+    publishedAt: iso(row.publishedAt),
+    deadAt: iso(row.deadAt),
+  };
 }

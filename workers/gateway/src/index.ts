@@ -7,7 +7,10 @@ import { gatewayConfig } from "./config.ts";
 import type { GatewayBindings } from "./gateway-env.ts";
 import { registerBillConfirmation } from "./routes/bill-confirmation.ts";
 import { registerKhqrWebhook } from "./routes/khqr-webhook.ts";
+import { registerOpsEventReplay } from "./routes/ops-event-replay.ts";
+import { registerOpsEvents } from "./routes/ops-events.ts";
 import { registerOpsExceptions } from "./routes/ops-exceptions.ts";
+import { registerOpsPayment } from "./routes/ops-payment.ts";
 import { registerPremiumInquiry } from "./routes/premium-inquiry.ts";
 import { gatewayDeps } from "./wiring.ts";
 
@@ -19,6 +22,9 @@ registerPremiumInquiry(app);
 registerBillConfirmation(app);
 registerKhqrWebhook(app);
 registerOpsExceptions(app);
+registerOpsEvents(app);
+registerOpsEventReplay(app);
+registerOpsPayment(app);
 
 export default {
   fetch: app.fetch,

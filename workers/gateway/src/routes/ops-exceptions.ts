@@ -8,18 +8,19 @@ import { toAmount } from "#shared/money.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
 import { clientRateLimiter, gatewayDeps } from "../wiring.ts";
 
-export const OpsExceptionsQuery = v.object({
-  limit: v.optional(
-    v.pipe(
-      v.string(),
-      v.regex(/^[0-9]{1,3}$/, "limit must be a whole number from 1 to 500"),
-      v.transform(Number),
-      v.minValue(1, "limit must be a whole number from 1 to 500"),
-      v.maxValue(500, "limit must be a whole number from 1 to 500"),
-    ),
-    "50",
+/** `limit` of the operator lists: 1 to 500, 50 when absent. */
+export const OpsLimit = v.optional(
+  v.pipe(
+    v.string(),
+    v.regex(/^[0-9]{1,3}$/, "limit must be a whole number from 1 to 500"),
+    v.transform(Number),
+    v.minValue(1, "limit must be a whole number from 1 to 500"),
+    v.maxValue(500, "limit must be a whole number from 1 to 500"),
   ),
-});
+  "50",
+);
+
+export const OpsExceptionsQuery = v.object({ limit: OpsLimit });
 
 export interface PaymentExceptionView {
   exceptionId: string;

@@ -1,11 +1,11 @@
 // The event outbox table: rows are inserted in the same D1 batch as the record they describe,
 // then claimed, published and marked here. A claim is a short lease so two publishers (the
 // request's waitUntil and the cron drain) do not send the same row at the same time.
-import { and, asc, eq, gte, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, isNotNull, isNull, lt, lte, or, sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import type { PaymentEvent } from "#shared/events/payment-events.ts";
 import { MAX_PUBLISH_ATTEMPTS } from "#shared/payments/deliver-events.ts";
-import type { EventOutbox, OutboxEntry } from "#shared/payments/ports.ts";
+import type { EventOutbox, OutboxEntry, OutboxEventView } from "#shared/payments/ports.ts";
 import { eventOutbox } from "./schema.ts";
 
 const LEASE_MS = 60_000;
@@ -17,6 +17,7 @@ export function outboxInsert(db: DrizzleD1Database, events: PaymentEvent[], now:
       eventId: e.eventId,
       type: e.type,
       messageKey: e.key,
+      paymentId: e.paymentId,
       payload: JSON.stringify(e.value),
       createdAt: at,
       nextAttemptAt: at,
@@ -26,6 +27,32 @@ export function outboxInsert(db: DrizzleD1Database, events: PaymentEvent[], now:
 
 export class D1EventOutbox implements EventOutbox {
   constructor(private readonly db: DrizzleD1Database) {}
+
+  async list(state: "dead" | "pending", limit: number): Promise<OutboxEventView[]> {
+    const inState = state === "dead" ? isNotNull(eventOutbox.deadAt) : isNull(eventOutbox.deadAt);
+    const rows = await this.db
+      .select()
+      .from(eventOutbox)
+      .where(and(isNull(eventOutbox.publishedAt), inState))
+      .orderBy(asc(eventOutbox.createdAt))
+      .limit(limit);
+    return rows.map(outboxView);
+  }
+
+  async forPayment(paymentId: number): Promise<OutboxEventView[]> {
+    const rows = await this.db.select().from(eventOutbox).where(eq(eventOutbox.paymentId, paymentId)).orderBy(asc(eventOutbox.createdAt));
+    return rows.map(outboxView);
+  }
+
+  async replay(eventIds: string[], now: Date): Promise<number> {
+    if (eventIds.length === 0) return 0;
+    const replayed = await this.db
+      .update(eventOutbox)
+      .set({ deadAt: null, attempts: 0, leaseUntil: null, nextAttemptAt: now.toISOString() })
+      .where(and(inArray(eventOutbox.eventId, eventIds), isNotNull(eventOutbox.deadAt), isNull(eventOutbox.publishedAt)))
+      .returning({ eventId: eventOutbox.eventId });
+    return replayed.length;
+  }
 
   async claimDue(now: Date, options: { eventIds?: string[]; limit: number }): Promise<OutboxEntry[]> {
     return claimDue(this.db, now, options);
@@ -85,4 +112,20 @@ async function claimDue(db: DrizzleD1Database, now: Date, options: { eventIds?: 
   return rows
     .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
     .map((r) => ({ eventId: r.eventId, type: r.type, key: r.messageKey, value: JSON.parse(r.payload), attempts: r.attempts }));
+}
+
+export function outboxView(row: typeof eventOutbox.$inferSelect): OutboxEventView {
+  return {
+    eventId: row.eventId,
+    type: row.type,
+    key: row.messageKey,
+    paymentId: row.paymentId,
+    state: row.publishedAt ? "published" : row.deadAt ? "dead" : "pending",
+    attempts: row.attempts,
+    lastError: row.lastError,
+    createdAt: row.createdAt,
+    nextAttemptAt: row.nextAttemptAt,
+    publishedAt: row.publishedAt,
+    deadAt: row.deadAt,
+  };
 }

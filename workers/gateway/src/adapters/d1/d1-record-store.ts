@@ -9,6 +9,7 @@ import type { Money } from "#shared/money.ts";
 import type {
   CommitOutcome,
   OpenIssuanceQuery,
+  PaymentHistory,
   PaymentRecord,
   QrIssuance,
   RecordedException,
@@ -82,7 +83,39 @@ export class D1RecordStore implements RecordStore {
 
   async listExceptions(limit: number): Promise<RecordedException[]> {
     const rows = await guarded(this.db.select().from(paymentExceptions).orderBy(desc(paymentExceptions.recordedAt)).limit(limit));
-    return rows.map(({ amountMinor, currency, ...row }) => ({ ...row, money: { minor: amountMinor, currency } }));
+    return rows.map(exceptionOf);
+  }
+
+  async history(paymentId: number): Promise<PaymentHistory> {
+    const invoiceNumber = String(paymentId);
+    const [premium, payment, issuance, receipts, exceptions, events] = await Promise.all([
+      this.findPremium(paymentId),
+      this.findPayment(paymentId),
+      this.findIssuance(invoiceNumber),
+      guarded(
+        this.db.select().from(webhookReceipts).where(eq(webhookReceipts.invoiceNumber, invoiceNumber)).orderBy(asc(webhookReceipts.id)),
+      ),
+      guarded(
+        this.db
+          .select()
+          .from(paymentExceptions)
+          .where(eq(paymentExceptions.paymentId, paymentId))
+          .orderBy(asc(paymentExceptions.recordedAt)),
+      ),
+      guarded(this.outbox.forPayment(paymentId)),
+    ]);
+    return {
+      premium,
+      payment,
+      issuance,
+      receipts: receipts.map(({ id: _id, paidAmount, verifyReply, ...receipt }) => ({
+        ...receipt,
+        paidAmount: Number(paidAmount),
+        verifyReply: verifyReply ?? undefined,
+      })),
+      exceptions: exceptions.map(exceptionOf),
+      events,
+    };
   }
 
   async commit(work: UnitOfWork, now: Date): Promise<CommitOutcome> {
@@ -151,6 +184,10 @@ export class D1RecordStore implements RecordStore {
       .values({ ...row, firstServedAt: at, lastServedAt: at })
       .onConflictDoUpdate({ target: premiums.paymentId, set: { ...row, lastServedAt: at } });
   }
+}
+
+function exceptionOf({ amountMinor, currency, ...row }: typeof paymentExceptions.$inferSelect): RecordedException {
+  return { ...row, money: { minor: amountMinor, currency } };
 }
 
 function checkDue(checkedBefore: Date) {

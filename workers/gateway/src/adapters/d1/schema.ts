@@ -28,6 +28,7 @@ export const eventOutbox = sqliteTable("event_outbox", {
   eventId: text("event_id").primaryKey(),
   type: text("type").notNull(),
   messageKey: text("message_key").notNull(),
+  paymentId: integer("payment_id"),
   payload: text("payload").notNull(),
   createdAt: text("created_at").notNull(),
   attempts: integer("attempts").notNull().default(0),
