@@ -28,7 +28,10 @@ export const kafkaEntries = {
   KAFKA_REST_URL: httpUrl("KAFKA_REST_URL"),
   KAFKA_REST_USERNAME: requiredText("KAFKA_REST_USERNAME"),
   KAFKA_REST_PASSWORD: requiredText("KAFKA_REST_PASSWORD"),
-  KAFKA_REST_FLAVOR: v.optional(v.picklist(["upstash", "confluent-v3"], "KAFKA_REST_FLAVOR must be upstash or confluent-v3"), "upstash"),
+  KAFKA_REST_FLAVOR: v.optional(
+    v.picklist(["upstash", "confluent-v3", "rest-v2"], "KAFKA_REST_FLAVOR must be upstash, confluent-v3 or rest-v2"),
+    "upstash",
+  ),
   KAFKA_CLUSTER_ID: v.optional(v.string()),
   KAFKA_TOPIC_PREFIX: v.optional(v.string(), "dev."),
 };

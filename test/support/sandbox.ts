@@ -47,6 +47,7 @@ export interface KafkaRecord {
   key: string | null;
   value: Record<string, any>;
   headers: { key: string; value: string }[];
+  flavor: "upstash" | "confluent-v3" | "rest-v2";
 }
 
 export async function kafkaRecords(key: string): Promise<KafkaRecord[]> {
@@ -54,10 +55,11 @@ export async function kafkaRecords(key: string): Promise<KafkaRecord[]> {
   return (await response.json()) as KafkaRecord[];
 }
 
-export async function refuseKafka(key: string, refuse: boolean): Promise<void> {
+/** Kafka REST refuses records with this key: with an HTTP error, or an HTTP 200 carrying a failed delivery report. */
+export async function refuseKafka(key: string, refuse: boolean, mode: "http" | "delivery-report" = "http"): Promise<void> {
   await fetch(`${env.SANDBOX_URL}/__sandbox/kafka/refuse`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ key, refuse }),
+    body: JSON.stringify({ key, refuse, mode }),
   });
 }
