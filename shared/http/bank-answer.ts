@@ -10,7 +10,8 @@ export function bankAnswer<E extends AnyApiEnv>(
   answered: AnsweredRequest,
   deliver: (eventIds: string[]) => Promise<unknown>,
 ): Response {
-  if (answered.eventIds.length > 0) c.executionCtx.waitUntil(deliver([...answered.eventIds]));
+  // Started only once the answer is on its way: the bank never waits on Kafka, nor on the outbox.
+  if (answered.eventIds.length > 0) c.executionCtx.waitUntil(afterAnswer().then(() => deliver([...answered.eventIds])));
   const headers: Record<string, string> = { "content-type": "application/json", ...answered.refusal?.headers };
   if (answered.replayed) headers["idempotent-replayed"] = "true";
   if (answered.answer.status >= 400) c.set("error", refusalForLog(answered));
@@ -22,4 +23,8 @@ function refusalForLog(answered: AnsweredRequest): { code: ErrorCode; reason?: s
   if (answered.refusal) return { code: answered.refusal.code, reason: answered.refusal.reason ?? answered.refusal.details };
   const kept = JSON.parse(answered.answer.body) as { error: { code: ErrorCode } };
   return { code: kept.error.code, reason: "replayed" };
+}
+
+function afterAnswer(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }

@@ -6,7 +6,7 @@ import type { Money } from "../money.ts";
 import type { Premium } from "../premium.ts";
 import { answerIdempotently, type AnsweredRequest } from "./idempotent-answer.ts";
 import { requireMatch, termDifferences, type PaymentTerms } from "./matching.ts";
-import type { Clock, IdempotencyKeeper, PremiumSource, RecordStore } from "./ports.ts";
+import type { Clock, IdempotencyKeeper, PremiumCache, PremiumSource, RecordStore } from "./ports.ts";
 import { bookPayment, confirmedPayment } from "./record-payment.ts";
 
 export interface BillConfirmation {
@@ -26,7 +26,13 @@ export interface BillConfirmationResult {
   message: string;
 }
 
-export type BillPaymentDeps = { records: RecordStore; premiums: PremiumSource; idempotency: IdempotencyKeeper; clock: Clock };
+export type BillPaymentDeps = {
+  records: RecordStore;
+  premiums: PremiumSource;
+  cache: PremiumCache;
+  idempotency: IdempotencyKeeper;
+  clock: Clock;
+};
 
 /** `input` is the request as received: a repeat with the same bankTransactionId and other content is a conflict. */
 export function receiveBillConfirmation(
@@ -59,13 +65,13 @@ export async function confirmBillPayment(deps: BillPaymentDeps, confirmation: Bi
 
 /**
  * The premium the confirmation pays: the one we offered (or the cached copy) when it matches;
- * otherwise the Integration Service's own, asked afresh, since a copy may be stale. Only a
- * mismatch with the source of truth is refused (and that refusal is final).
+ * otherwise the Integration Service's own, since a copy may be stale. Only a mismatch with the
+ * source of truth is refused (and that refusal is final).
  */
 async function premiumFor(deps: BillPaymentDeps, confirmation: BillConfirmation): Promise<Premium> {
-  const known = (await deps.records.findPremium(confirmation.paymentId)) ?? (await deps.premiums.find(confirmation.policyNumber));
+  const known = (await deps.records.findPremium(confirmation.paymentId)) ?? (await deps.cache.current(confirmation.policyNumber));
   if (known && termDifferences(termsOf(known), confirmation).length === 0) return known;
-  const due = (await deps.premiums.find(confirmation.policyNumber, { fresh: true })) ?? known;
+  const due = (await deps.premiums.find(confirmation.policyNumber)) ?? known;
   if (!due) {
     throw new PaymentError("RESOURCE_NOT_FOUND", "Policy not found", { details: `Query: ${confirmation.policyNumber}` });
   }

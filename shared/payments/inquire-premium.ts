@@ -1,28 +1,43 @@
-// Premium inquiry: the premium due for a policy or application number, unless already paid.
+// Premium inquiry: the premium due for a policy or application number, unless already paid. The
+// hot path is one cache read: a premium the cache holds as unpaid is answered without the records
+// or the Integration Service. Otherwise the source is asked, the records say whether that premium
+// is paid, and an unpaid one is cached and remembered as offered.
 import { PaymentError } from "../errors.ts";
 import type { Premium } from "../premium.ts";
-import type { Clock, PremiumSource, RecordStore } from "./ports.ts";
+import type { Clock, PremiumCache, PremiumSource, RecordStore } from "./ports.ts";
 
-export async function inquirePremium(
-  deps: { premiums: PremiumSource; records: RecordStore; clock: Clock },
-  query: string,
-): Promise<Premium> {
-  let premium = await deps.premiums.find(query);
-  let payment = premium && (await deps.records.findPayment(premium.id));
-  if (payment) {
-    // A cached copy of a premium since paid: the policy's next premium may be due already.
-    premium = await deps.premiums.find(query, { fresh: true });
-    payment = premium && (await deps.records.findPayment(premium.id));
-  }
+export type InquiryDeps = { premiums: PremiumSource; cache: PremiumCache; records: RecordStore; clock: Clock };
+
+/**
+ * `later` runs writes that need not delay the answer (a Worker's waitUntil); without it they are
+ * awaited (the KHQR worker's inquiry, whose QR record needs the premium remembered first).
+ */
+export async function inquirePremium(deps: InquiryDeps, query: string, later?: (work: Promise<unknown>) => void): Promise<Premium> {
+  const current = await deps.cache.current(query);
+  if (current) return current;
+
+  const premium = await deps.premiums.find(query);
   if (!premium) {
     throw new PaymentError("RESOURCE_NOT_FOUND", "Policy not found", { details: `Query: ${query}` });
   }
+  const payment = await deps.records.findPayment(premium.id);
   if (payment) {
+    // The Integration Service learns of payments from our events: until then it offers a paid premium.
+    await deps.cache.markPaid({ paymentId: premium.id, policyNumber: premium.policyNumber }).catch(logCacheFailure);
     throw new PaymentError("RESOURCE_NOT_FOUND", "This premium is already paid", {
       details: `Query: ${query}; payment ${premium.id} was paid by ${payment.channel === "BILL" ? "bill payment" : "KHQR"}`,
     });
   }
   // Remembered as offered: later confirmations are checked against what we showed the customer.
-  await deps.records.commit({ premium, events: [] }, deps.clock.now());
+  const remember = Promise.all([
+    deps.records.commit({ premium, events: [] }, deps.clock.now()),
+    deps.cache.keep(query, premium).catch(logCacheFailure),
+  ]);
+  if (later) later(remember.catch((error: unknown) => console.log(JSON.stringify({ inquiry: "remember-failed", reason: String(error) }))));
+  else await remember;
   return premium;
+}
+
+function logCacheFailure(error: unknown) {
+  console.log(JSON.stringify({ cache: "premium-cache-failed", reason: String(error) }));
 }

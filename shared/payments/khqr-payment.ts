@@ -7,7 +7,7 @@ import type { Money } from "../money.ts";
 import type { Premium } from "../premium.ts";
 import { answerIdempotently, fingerprint, type AnsweredRequest } from "./idempotent-answer.ts";
 import { mismatch, requireMatch } from "./matching.ts";
-import type { Clock, IdempotencyKeeper, PaymentVerifier, PremiumSource, RecordStore, WebhookReceipt } from "./ports.ts";
+import type { Clock, IdempotencyKeeper, PaymentVerifier, PremiumCache, RecordStore, WebhookReceipt } from "./ports.ts";
 import { bookPayment, confirmedPayment, flagException, type ReportAudit } from "./record-payment.ts";
 
 /** A KHQR payment as reported: by AMK's webhook, or by our reconciliation pass asking AMK. */
@@ -29,7 +29,7 @@ export interface KhqrConfirmationResult {
 
 export type KhqrPaymentDeps = {
   records: RecordStore;
-  premiums: PremiumSource;
+  cache: PremiumCache;
   verifier: PaymentVerifier;
   idempotency: IdempotencyKeeper;
   clock: Clock;
@@ -121,7 +121,7 @@ async function confirmKhqrPayment(deps: KhqrPaymentDeps, report: KhqrReport, aud
  * changed since), else the premium we served under that payment id; 404 when neither exists.
  */
 export async function expectedPayment(records: RecordStore, invoiceNumber: string): Promise<Premium> {
-  const [issued, served] = await Promise.all([records.findIssuance(invoiceNumber), records.findPremium(Number(invoiceNumber))]);
+  const { issuance: issued, premium: served } = await records.findInvoice(invoiceNumber);
   if (!served) {
     throw new PaymentError("RESOURCE_NOT_FOUND", "Invoice not found", { details: `invoice_number: ${invoiceNumber}` });
   }

@@ -12,12 +12,24 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
-/** The insurer's premiums due (the Integration Service, usually behind a cache). */
+/** The insurer's premiums due: the Integration Service, the source of truth (never cached). */
 export interface PremiumSource {
-  /** The premium due for a policy or application number, or null when none is due; `fresh` skips any cache. */
-  find(query: string, options?: { fresh?: boolean }): Promise<Premium | null>;
-  /** Drops what a cache holds for this policy (its premium was just paid). */
-  forget(policyNumber: string): Promise<void>;
+  /** The premium due for a policy or application number, or null when none is due. */
+  find(query: string): Promise<Premium | null>;
+}
+
+/**
+ * Premiums known to be due and unpaid, kept where the edge can read them (KV), in step with
+ * payments: a booked payment marks its premium paid here. The hot path of an inquiry reads only
+ * this; a miss goes to the source and the records.
+ */
+export interface PremiumCache {
+  /** A premium due for the query that no payment has been booked for, as far as the cache knows; else null. */
+  current(query: string): Promise<Premium | null>;
+  /** Keeps a premium the records show unpaid, for later inquiries. */
+  keep(query: string, premium: Premium): Promise<void>;
+  /** The premium was just paid: never offer it from the cache again. */
+  markPaid(paid: { paymentId: number; policyNumber: string }): Promise<void>;
 }
 
 /** A payment AMK's payment-verify reports as SUCCESS. */
@@ -192,6 +204,8 @@ export interface OpenIssuanceQuery {
 export interface RecordStore {
   findPremium(paymentId: number): Promise<Premium | null>;
   findIssuance(invoiceNumber: string): Promise<QrIssuance | null>;
+  /** The QR issued under a KHQR invoice number and the premium served under that payment id, in one round trip. */
+  findInvoice(invoiceNumber: string): Promise<{ issuance: QrIssuance | null; premium: Premium | null }>;
   findPayment(paymentId: number): Promise<PaymentRecord | null>;
   /**
    * Claims the open (unresolved) QRs the query selects, least recently checked first, marking

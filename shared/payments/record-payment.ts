@@ -3,7 +3,7 @@
 import { PaymentError } from "../errors.ts";
 import { exceptionEvent, paymentEvents, type ConfirmedPayment, type PaymentException } from "../events/payment-events.ts";
 import type { Premium } from "../premium.ts";
-import type { PremiumSource, RecordStore, UnitOfWork, WebhookReceipt } from "./ports.ts";
+import type { PremiumCache, RecordStore, UnitOfWork, WebhookReceipt } from "./ports.ts";
 
 /** The payment of `premium` the bank reported through `channel`: always the premium's own money and policy. */
 export function confirmedPayment(
@@ -23,7 +23,7 @@ export interface ReportAudit {
   written(): void;
 }
 
-type BookingDeps = { records: RecordStore; premiums: PremiumSource };
+type BookingDeps = { records: RecordStore; cache: PremiumCache };
 
 /**
  * Writes the payment with its events in one unit of work and returns the new events' ids. The
@@ -43,7 +43,7 @@ export async function bookPayment(
   if ((await deps.records.commit(unit, now)) === "committed") {
     audit?.written();
     // The next premium of the policy is offered at once, not after the cache's lifetime.
-    await deps.premiums.forget(payment.policyNumber).catch((error: unknown) => logCacheFailure(error));
+    await deps.cache.markPaid({ paymentId: payment.paymentId, policyNumber: payment.policyNumber }).catch(logCacheFailure);
     return events.map((e) => e.eventId);
   }
 
@@ -117,5 +117,5 @@ async function commitAudit(records: RecordStore, audit: ReportAudit | undefined,
 }
 
 function logCacheFailure(error: unknown) {
-  console.log(JSON.stringify({ cache: "premium-forget-failed", reason: String(error) }));
+  console.log(JSON.stringify({ cache: "premium-mark-paid-failed", reason: String(error) }));
 }

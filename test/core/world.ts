@@ -7,6 +7,7 @@ import { InMemoryRecordStore } from "#shared/payments/in-memory/record-store.ts"
 import {
   InMemoryEventPublisher,
   InMemoryPaymentVerifier,
+  InMemoryPremiumCache,
   InMemoryPremiumSource,
   ManualClock,
 } from "#shared/payments/in-memory/outside-systems.ts";
@@ -22,6 +23,7 @@ export function coreWorld() {
     clock,
     records,
     premiums: new InMemoryPremiumSource(),
+    cache: new InMemoryPremiumCache(),
     idempotency: new InMemoryIdempotency(),
     verifier: new InMemoryPaymentVerifier(),
     publisher,

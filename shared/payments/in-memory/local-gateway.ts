@@ -3,10 +3,10 @@
 import { premiumToDto } from "../../premium.ts";
 import { rpcReply, type GatewayRpc } from "../gateway-rpc.ts";
 import { inquirePremium } from "../inquire-premium.ts";
-import type { Clock, PremiumSource, RecordStore } from "../ports.ts";
+import type { InquiryDeps } from "../inquire-premium.ts";
 import { recordQrIssuance } from "../record-qr-issuance.ts";
 
-export function localGateway(deps: { premiums: PremiumSource; records: RecordStore; clock: Clock }): GatewayRpc {
+export function localGateway(deps: InquiryDeps): GatewayRpc {
   return {
     inquirePremium: (query) => rpcReply(async () => premiumToDto(await inquirePremium(deps, query))),
     recordQrIssued: (notice) => rpcReply(() => recordQrIssuance(deps, notice)),

@@ -2,25 +2,44 @@
 // Kafka and the clock. Each answers exactly as its port promises, and is told what to answer.
 import type { PaymentError } from "../../errors.ts";
 import type { Premium } from "../../premium.ts";
-import type { Clock, EventPublisher, OutgoingRecord, PaymentVerifier, PremiumSource, Verification, VerifiedPayment } from "../ports.ts";
+import type {
+  Clock,
+  EventPublisher,
+  OutgoingRecord,
+  PaymentVerifier,
+  PremiumCache,
+  PremiumSource,
+  Verification,
+  VerifiedPayment,
+} from "../ports.ts";
 
-/** The Integration Service with a cache in front: `premiums` is the truth, `cached` what a stale cache may still hold. */
+/** The Integration Service: `premiums` is the truth. */
 export class InMemoryPremiumSource implements PremiumSource {
   readonly premiums = new Map<string, Premium>();
-  readonly cached = new Map<string, Premium>();
   calls = 0;
 
-  async find(query: string, options: { fresh?: boolean } = {}): Promise<Premium | null> {
-    const cached = options.fresh ? undefined : this.cached.get(query);
-    if (cached) return cached;
+  async find(query: string): Promise<Premium | null> {
     this.calls += 1;
-    const premium = this.premiums.get(query) ?? null;
-    if (premium) this.cached.set(query, premium);
-    return premium;
+    return this.premiums.get(query) ?? null;
+  }
+}
+
+/** The premium cache, with the KV cache's rules: a payment marks its premium paid for every query. */
+export class InMemoryPremiumCache implements PremiumCache {
+  readonly kept = new Map<string, Premium>();
+  readonly paid = new Set<number>();
+
+  async current(query: string): Promise<Premium | null> {
+    const premium = this.kept.get(query);
+    return premium && !this.paid.has(premium.id) ? premium : null;
   }
 
-  async forget(policyNumber: string): Promise<void> {
-    this.cached.delete(policyNumber);
+  async keep(query: string, premium: Premium): Promise<void> {
+    this.kept.set(query, premium);
+  }
+
+  async markPaid(paid: { paymentId: number }): Promise<void> {
+    this.paid.add(paid.paymentId);
   }
 }
 

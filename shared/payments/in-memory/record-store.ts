@@ -50,6 +50,10 @@ export class InMemoryRecordStore implements RecordStore {
     return withoutMarks(issuance);
   }
 
+  async findInvoice(invoiceNumber: string) {
+    return { issuance: await this.findIssuance(invoiceNumber), premium: await this.findPremium(Number(invoiceNumber)) };
+  }
+
   async findPayment(paymentId: number) {
     return this.payments.get(paymentId) ?? null;
   }

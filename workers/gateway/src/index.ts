@@ -3,6 +3,7 @@
 import { PaymentError } from "#shared/errors.ts";
 import { apiApp } from "#shared/http/api-app.ts";
 import { reconcileKhqrPayments } from "#shared/payments/reconcile-khqr.ts";
+import { countingD1 } from "./adapters/d1/round-trip-counter.ts";
 import { gatewayConfig } from "./config.ts";
 import type { GatewayBindings } from "./gateway-env.ts";
 import { registerBillConfirmation } from "./routes/bill-confirmation.ts";
@@ -18,6 +19,14 @@ export { GatewayEntrypoint } from "./adapters/gateway-entrypoint.ts";
 export { WebhookIdempotency } from "./adapters/durable-object-idempotency.ts";
 
 export const app = apiApp<GatewayBindings, ReturnType<typeof gatewayConfig>>("gateway", gatewayConfig);
+// Local measurement only (npm run bench, the round-trip tests): how many times this request went to D1.
+app.use(async (c, next) => {
+  if (c.env.COUNT_RECORD_ROUND_TRIPS !== "true") return next();
+  const counter = { count: 0 };
+  c.env = { ...c.env, DB: countingD1(c.env.DB, counter) };
+  await next();
+  c.header("x-record-round-trips", String(counter.count));
+});
 registerPremiumInquiry(app);
 registerBillConfirmation(app);
 registerKhqrWebhook(app);

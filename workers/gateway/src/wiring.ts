@@ -7,6 +7,7 @@ import {
   type Clock,
   type IdempotencyKeeper,
   type PaymentVerifier,
+  type PremiumCache,
   type PremiumSource,
   type RecordStore,
 } from "#shared/payments/ports.ts";
@@ -15,7 +16,7 @@ import { D1RecordStore } from "./adapters/d1/d1-record-store.ts";
 import { DurableObjectIdempotency } from "./adapters/durable-object-idempotency.ts";
 import { IntegrationServicePremiums } from "./adapters/integration-service.ts";
 import { eventPublisher } from "./adapters/kafka-event-publisher.ts";
-import { CachedPremiums } from "./adapters/kv-premium-cache.ts";
+import { KvPremiumCache } from "./adapters/kv-premium-cache.ts";
 import { gatewayConfig, type GatewayConfig } from "./config.ts";
 import type { GatewayBindings } from "./gateway-env.ts";
 
@@ -23,6 +24,7 @@ export interface GatewayDeps {
   config: GatewayConfig;
   records: RecordStore;
   premiums: PremiumSource;
+  cache: PremiumCache;
   idempotency: IdempotencyKeeper;
   verifier: PaymentVerifier;
   clock: Clock;
@@ -37,7 +39,8 @@ export function gatewayDeps(env: GatewayBindings, config: GatewayConfig = gatewa
   return {
     config,
     records,
-    premiums: new CachedPremiums(new IntegrationServicePremiums(config.integration), env.PREMIUM_CACHE, config.premiumCacheTtlSeconds),
+    premiums: new IntegrationServicePremiums(config.integration),
+    cache: new KvPremiumCache(env.PREMIUM_CACHE, config.premiumCacheTtlSeconds),
     idempotency: new DurableObjectIdempotency(env.WEBHOOK_IDEMPOTENCY),
     verifier: new AmkPaymentVerifier(config.amk),
     clock: systemClock,

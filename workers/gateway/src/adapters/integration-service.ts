@@ -14,7 +14,6 @@ export interface IntegrationServiceSettings {
 export class IntegrationServicePremiums implements PremiumSource {
   constructor(private readonly settings: IntegrationServiceSettings) {}
 
-  /** Never cached here: every call asks the service. */
   async find(query: string): Promise<Premium | null> {
     const url = `${this.settings.baseUrl.replace(/\/$/, "")}/premiums?query=${encodeURIComponent(query)}`;
     const response = await fetchUpstream({ upstream: "Integration Service", timeoutMs: this.settings.timeoutMs }, url, {
@@ -30,6 +29,4 @@ export class IntegrationServicePremiums implements PremiumSource {
     }
     return premiumFromDto(parsed.output);
   }
-
-  async forget(): Promise<void> {}
 }

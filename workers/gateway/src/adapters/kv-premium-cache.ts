@@ -1,47 +1,54 @@
-// The premium cache in front of the Integration Service: KV, the spec's 15 minutes (configurable).
+// The premium cache on KV, readable at every edge location: `premium:v1:{query}` holds a premium
+// the records showed unpaid (for PREMIUM_CACHE_TTL_SECONDS, the spec's 15 minutes), and a payment
+// overwrites the policy's entry with a "paid" mark and sets `paid:v1:{paymentId}`, which an entry
+// kept under an application number is checked against. KV failures are misses: the source is asked.
 import * as v from "valibot";
-import type { PremiumSource } from "#shared/payments/ports.ts";
+import type { PremiumCache } from "#shared/payments/ports.ts";
 import { premiumFromDto, PremiumDtoSchema, premiumToDto, type Premium } from "#shared/premium.ts";
 
-/**
- * Caches found premiums in KV, keyed by the query (policy or application number). Misses, `fresh`
- * reads and KV failures all go to the source: the cache only ever saves a trip.
- */
-export class CachedPremiums implements PremiumSource {
+/** How long a paid mark outlives the cache: the Integration Service stops offering a paid premium within days. */
+const PAID_MARK_TTL_SECONDS = 30 * 24 * 60 * 60;
+
+const Entry = v.union([v.object({ premium: PremiumDtoSchema }), v.object({ paid: v.number() })]);
+
+export class KvPremiumCache implements PremiumCache {
   constructor(
-    private readonly source: PremiumSource,
-    private readonly cache: KVNamespace,
+    private readonly kv: KVNamespace,
     private readonly ttlSeconds: number,
   ) {}
 
-  async find(query: string, options: { fresh?: boolean } = {}): Promise<Premium | null> {
-    const key = cacheKey(query);
-    if (!options.fresh) {
-      const cached = await this.cache.get(key, "json").catch((error: unknown) => logCache("premium-get-failed", error));
-      const parsed = v.safeParse(PremiumDtoSchema, cached);
-      if (parsed.success) return premiumFromDto(parsed.output);
-    }
-    const premium = await this.source.find(query);
-    if (premium) {
-      // Best effort: KV refuses a second write to one key within a second; the answer stands anyway.
-      await this.cache
-        .put(key, JSON.stringify(premiumToDto(premium)), { expirationTtl: Math.max(60, this.ttlSeconds) })
-        .catch((error: unknown) => logCache("premium-put-failed", error));
-    } else {
-      await this.cache.delete(key).catch((error: unknown) => logCache("premium-delete-failed", error));
-    }
+  async current(query: string): Promise<Premium | null> {
+    const entry = v.safeParse(Entry, await this.kv.get(premiumKey(query), "json").catch(logFailure("premium-get-failed")));
+    if (!entry.success || !("premium" in entry.output)) return null;
+    const premium = premiumFromDto(entry.output.premium);
+    // An entry under the policy number is overwritten by its payment; one under another query is not.
+    if (premium.policyNumber !== query && (await this.kv.get(paidKey(premium.id)).catch(logFailure("paid-get-failed"))) !== null)
+      return null;
     return premium;
   }
 
-  /** Drops the copy cached under the policy number (an inquiry by application number finds its paid copy stale and asks afresh). */
-  async forget(policyNumber: string): Promise<void> {
-    await this.cache.delete(cacheKey(policyNumber));
+  async keep(query: string, premium: Premium): Promise<void> {
+    await this.kv.put(premiumKey(query), JSON.stringify({ premium: premiumToDto(premium) }), {
+      expirationTtl: Math.max(60, this.ttlSeconds),
+    });
+  }
+
+  async markPaid(paid: { paymentId: number; policyNumber: string }): Promise<void> {
+    await Promise.all([
+      this.kv.put(premiumKey(paid.policyNumber), JSON.stringify({ paid: paid.paymentId }), {
+        expirationTtl: Math.max(60, this.ttlSeconds),
+      }),
+      this.kv.put(paidKey(paid.paymentId), "1", { expirationTtl: PAID_MARK_TTL_SECONDS }),
+    ]);
   }
 }
 
-const cacheKey = (query: string) => `premium:v1:${query}`;
+const premiumKey = (query: string) => `premium:v1:${query}`;
+const paidKey = (paymentId: number) => `paid:v1:${paymentId}`;
 
-function logCache(event: string, error: unknown): undefined {
-  console.log(JSON.stringify({ service: "gateway", cache: event, reason: String(error) }));
-  return undefined;
+function logFailure(event: string) {
+  return (error: unknown): null => {
+    console.log(JSON.stringify({ service: "gateway", cache: event, reason: String(error) }));
+    return null;
+  };
 }

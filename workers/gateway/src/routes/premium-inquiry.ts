@@ -25,7 +25,7 @@ export interface PremiumInquiryResponse {
 export function registerPremiumInquiry(app: Hono<GatewayEnv>): void {
   app.get("/AMK/payments", clientAuth<GatewayEnv>("payments:inquire", clientRateLimiter), async (c) => {
     const { query } = parseInput(PremiumInquiryQuery, { query: c.req.query("query") });
-    const premium = await inquirePremium(gatewayDeps(c.env, c.get("config")), query);
+    const premium = await inquirePremium(gatewayDeps(c.env, c.get("config")), query, (work) => c.executionCtx.waitUntil(work));
     c.set("logFields", { paymentId: premium.id });
     return c.json({ success: true, data: premiumToDto(premium) } satisfies PremiumInquiryResponse);
   });

@@ -31,13 +31,28 @@ export class D1RecordStore implements RecordStore {
 
   async findPremium(paymentId: number): Promise<Premium | null> {
     const [row] = await guarded(this.db.select().from(premiums).where(eq(premiums.paymentId, paymentId)).limit(1));
-    if (!row) return null;
-    return { id: row.paymentId, policyNumber: row.policyNumber, payer: row.payer, money: moneyOf(row), dueDate: row.dueDate };
+    return row ? premiumOf(row) : null;
   }
 
   async findIssuance(invoiceNumber: string): Promise<QrIssuance | null> {
     const [row] = await guarded(this.db.select().from(khqrIssuances).where(eq(khqrIssuances.invoiceNumber, invoiceNumber)).limit(1));
     return row ? issuanceOf(row) : null;
+  }
+
+  async findInvoice(invoiceNumber: string): Promise<{ issuance: QrIssuance | null; premium: Premium | null }> {
+    const [issuances, served] = await guarded(
+      this.db.batch([
+        this.db.select().from(khqrIssuances).where(eq(khqrIssuances.invoiceNumber, invoiceNumber)).limit(1),
+        this.db
+          .select()
+          .from(premiums)
+          .where(eq(premiums.paymentId, Number(invoiceNumber)))
+          .limit(1),
+      ]),
+    );
+    const [issuance] = issuances;
+    const [premium] = served;
+    return { issuance: issuance ? issuanceOf(issuance) : null, premium: premium ? premiumOf(premium) : null };
   }
 
   async findPayment(paymentId: number): Promise<PaymentRecord | null> {
@@ -197,6 +212,10 @@ function checkDue(checkedBefore: Date) {
 /** Money as the tables keep it: minor units beside the currency. */
 function moneyOf(row: { amountMinor: number; currency: Money["currency"] }): Money {
   return { minor: row.amountMinor, currency: row.currency };
+}
+
+function premiumOf(row: typeof premiums.$inferSelect): Premium {
+  return { id: row.paymentId, policyNumber: row.policyNumber, payer: row.payer, money: moneyOf(row), dueDate: row.dueDate };
 }
 
 function issuanceOf(row: typeof khqrIssuances.$inferSelect): QrIssuance {
