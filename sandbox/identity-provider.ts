@@ -1,4 +1,4 @@
-// Stand-in for the identity provider behind JWT_JWKS_URL (production tokens, external-contracts §2):
+// Stand-in for the identity provider behind JWT_JWKS_URL (production tokens, docs/api.md):
 //   GET  /identity/jwks.json        the published key set
 //   POST /__sandbox/jwks {keys}     publish public keys (tests sign with the private halves)
 import { json, readJson, type SandboxRoute } from "./http.ts";

@@ -1,4 +1,4 @@
-// Stand-in for the insurer's Integration Service (external-contracts §4).
+// Stand-in for the insurer's Integration Service (docs/contracts.md).
 //   GET  /integration/premiums?query=...           the contract
 //   POST /__sandbox/premiums                        seed one premium; `availability` makes it fail
 //   GET  /__sandbox/premiums/calls?query=...        how often the contract route was asked for it

@@ -1,4 +1,4 @@
-// The embedded defaults of the local stack: every worker variable of external-contracts §1,
+// The embedded defaults of the local stack: every worker variable of docs/configuration.md,
 // pointed at the sandbox. `npm run dev` and the tests both start from here. None of these is a
 // real credential; production values come from `wrangler secret put` and wrangler vars.
 

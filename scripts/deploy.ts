@@ -1,4 +1,4 @@
-// `npm run deploy -- --env <uat|production> [--dry-run]` (external-contracts §10): checks both
+// `npm run deploy -- --env <uat|production> [--dry-run]` (the README's deployment section): checks both
 // workers' configuration for that environment, applies the migrations, then deploys the gateway
 // and the KHQR worker, which binds to it. `--dry-run` needs no account and no network: it checks,
 // then builds both bundles; it exits non-zero on any error. README "Deploying to Cloudflare".

@@ -1,4 +1,4 @@
-// A circuit breaker per upstream (external-contracts §3): after `threshold` consecutive failures
+// A circuit breaker per upstream (docs/api.md): after `threshold` consecutive failures
 // it opens and refuses calls for `openMs`, then lets one probe through. State is per isolate: a
 // cheap guard that stops hammering a dead upstream, not a global switch.
 

@@ -1,4 +1,4 @@
-// The project's one error vocabulary (external-contracts §3). Everything a client can see is a
+// The project's one error vocabulary (docs/api.md). Everything a client can see is a
 // PaymentError with one of these codes; internal reasons go to the log only.
 
 export const ERROR_STATUS = {

@@ -1,4 +1,4 @@
-// A premium due, as the Integration Service describes it (external-contracts §4) and as the
+// A premium due, as the Integration Service describes it (docs/contracts.md) and as the
 // gateway offers it to apps (the spec's AmkPaymentInquiryResDto).
 import * as v from "valibot";
 import { isCalendarDate } from "./bank-time.ts";

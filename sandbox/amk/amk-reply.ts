@@ -1,4 +1,4 @@
-// AMK's reply envelope: `code` "000" is success, anything else a failure (external-contracts §5).
+// AMK's reply envelope: `code` "000" is success, anything else a failure (docs/contracts.md).
 import { json } from "../http.ts";
 import type { ForcedReply } from "./bank-state.ts";
 

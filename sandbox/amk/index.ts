@@ -1,4 +1,4 @@
-// Stand-in for AMK (external-contracts §5), under /amk, with its test controls under /__sandbox/amk/.
+// Stand-in for AMK (docs/contracts.md), under /amk, with its test controls under /__sandbox/amk/.
 //   POST /amk/auth/sign-in                                   partner credentials -> bearer token
 //   POST /amk/qr/generator                                   bearer token; a dynamic KHQR + PNG
 //   POST /amk/amkpayway/v1/api/payment/payment-verify        form + HMAC; what AMK knows of a txId

@@ -1,4 +1,4 @@
-// QR codes with one defect each, for the KHQR worker's security tests (external-contracts §11: the
+// QR codes with one defect each, for the KHQR worker's security tests (docs/contracts.md: the
 // QR a customer is shown must be dynamic, pay the configured merchant, not be expired, and its
 // PNG must encode the checked string). Each defect changes one thing and keeps a valid CRC, so a
 // test shows which check refused it.

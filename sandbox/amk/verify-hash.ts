@@ -1,4 +1,4 @@
-// The `hash` payment-verify expects (external-contracts §5): standard Base64 of
+// The `hash` payment-verify expects (docs/contracts.md): standard Base64 of
 // HMAC-SHA512(key = UTF-8 of the secret, message = merchantId + storeId + terminalId + txId + timestamp).
 // Web Crypto, so the tests can compare it with the workers' own construction in workerd.
 

@@ -1,5 +1,5 @@
 // AMK's KHQR payment webhook to the gateway: POST {gatewayUrl}/AMK/khqr with a short-lived
-// bearer token carrying the `payments:confirm` scope (external-contracts §2, §5).
+// bearer token carrying the `payments:confirm` scope (docs/api.md, docs/contracts.md).
 import { mintDevToken } from "../dev-token.ts";
 import type { AmkBankOptions } from "./bank-options.ts";
 import type { IssuedInvoice } from "./bank-state.ts";

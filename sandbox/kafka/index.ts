@@ -1,4 +1,4 @@
-// Stand-in for Kafka over REST (external-contracts §6), all three flavors, keeping every record
+// Stand-in for Kafka over REST (docs/contracts.md), all three flavors, keeping every record
 // produced. A refused record is not stored.
 //   POST /kafka/produce                                              upstash flavor
 //   POST /kafka/kafka/v3/clusters/{cluster}/topics/{topic}/records   confluent-v3 flavor

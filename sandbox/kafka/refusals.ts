@@ -1,6 +1,6 @@
 // Keys whose records the broker refuses, and how: "http" fails the whole request with 503;
 // "delivery-report" answers 200 with a failed delivery report, which a producer must also treat
-// as a failure (external-contracts §6).
+// as a failure (docs/contracts.md).
 import { json, readJson } from "../http.ts";
 
 export const REFUSAL_MODES = ["http", "delivery-report"] as const;

@@ -24,7 +24,7 @@ export function isEnvironmentName(name: string | undefined): name is Environment
   return name !== undefined && Object.hasOwn(ENVIRONMENTS, name);
 }
 
-/** The contract's secrets (external-contracts §1, marked S): never a committed [vars] value. */
+/** The contract's secrets (docs/configuration.md): never a committed [vars] value. */
 export const SECRET_NAMES = [
   "AMK_USERNAME",
   "AMK_PASSWORD",

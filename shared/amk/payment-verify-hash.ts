@@ -1,4 +1,4 @@
-// The `hash` field of AMK payment-verify (external-contracts §5). AMK has not published the
+// The `hash` field of AMK payment-verify (docs/contracts.md). AMK has not published the
 // construction; this is the PayWay-style convention. It lives only here, pinned by a golden
 // vector test, so a corrected construction is a one-line change.
 

@@ -1,4 +1,4 @@
-// Bearer tokens of clients (external-contracts §2): a JWT verified with jose against a fixed
+// Bearer tokens of clients (docs/api.md): a JWT verified with jose against a fixed
 // algorithm, issuer and audience. HS256 from a shared secret in development and tests, or a JWKS
 // (RS256/ES256) in production when JWT_JWKS_URL is set; never both, never `none`.
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from "jose";

@@ -15,7 +15,7 @@ export const positiveInteger = (name: string, fallback: number) =>
     String(fallback),
   );
 
-/** Bearer-token settings, which both workers read (external-contracts §1-2). */
+/** Bearer-token settings, which both workers read (docs/configuration.md, docs/api.md). */
 export const tokenEntries = {
   JWT_SECRET: v.optional(v.pipe(v.string(), v.minLength(32, "JWT_SECRET must be at least 32 characters"))),
   JWT_JWKS_URL: v.optional(httpUrl("JWT_JWKS_URL")),
@@ -23,7 +23,7 @@ export const tokenEntries = {
   JWT_AUDIENCE: requiredText("JWT_AUDIENCE"),
 };
 
-/** Kafka REST settings (external-contracts §6); the gateway publishes every event. */
+/** Kafka REST settings (docs/contracts.md); the gateway publishes every event. */
 export const kafkaEntries = {
   KAFKA_REST_URL: httpUrl("KAFKA_REST_URL"),
   KAFKA_REST_USERNAME: requiredText("KAFKA_REST_USERNAME"),

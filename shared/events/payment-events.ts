@@ -1,4 +1,4 @@
-// The events of external-contracts §6, built as pure values. Each carries a stable eventId
+// The events of docs/contracts.md, built as pure values. Each carries a stable eventId
 // (written once to the outbox with its record) so consumers can drop redelivered copies.
 import { toAmount, type Money } from "../money.ts";
 

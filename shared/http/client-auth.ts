@@ -1,4 +1,4 @@
-// Authentication, scope and rate limit, in the order external-contracts §2-3 fixes: no or bad
+// Authentication, scope and rate limit, in the order docs/api.md fixes: no or bad
 // token 401, valid token without the scope 403, too many requests 429.
 import type { MiddlewareHandler } from "hono";
 import { requireScope, verifyBearerToken, type Scope } from "../auth/bearer-token.ts";

@@ -1,4 +1,4 @@
-// The one place a PaymentError becomes the wire envelope of external-contracts §3.
+// The one place a PaymentError becomes the wire envelope of docs/api.md.
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { errorEnvelope, PaymentError, toPaymentError } from "../errors.ts";
 import type { AnyApiEnv } from "./api-env.ts";

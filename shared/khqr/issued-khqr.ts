@@ -1,4 +1,4 @@
-// Checking a KHQR string AMK generated before it is shown to a customer (external-contracts §11):
+// Checking a KHQR string AMK generated before it is shown to a customer (docs/contracts.md):
 // a QR that would charge another amount, currency or bill than the premium, pay another account,
 // be reusable (static) or already expired is never passed on. Pure: `now` is passed in.
 import { sameMoney, toMoney, type Money } from "../money.ts";

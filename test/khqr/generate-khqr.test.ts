@@ -134,7 +134,7 @@ describe("GET /khqr", () => {
 });
 
 // In this file too, since it signs in with the workers' partner account.
-describe("AMK's QR is checked before a customer sees it (external-contracts §11)", () => {
+describe("AMK's QR is checked before a customer sees it (docs/contracts.md)", () => {
   async function nothingRecorded(premium: { id: number; policyNumber: string }) {
     const issued = await env.DB.prepare("SELECT 1 FROM khqr_issuances WHERE payment_id = ?").bind(premium.id).first();
     expect(issued).toBeNull();

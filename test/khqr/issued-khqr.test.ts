@@ -1,4 +1,4 @@
-// The checks on AMK's KHQR string before a customer sees it (external-contracts §11). Each refusal
+// The checks on AMK's KHQR string before a customer sees it (docs/contracts.md). Each refusal
 // changes one thing and keeps a valid CRC (buildKhqr writes one), so only that check can refuse it.
 import { describe, expect, it } from "vitest";
 import { crc16CcittFalse } from "#shared/khqr/crc.ts";

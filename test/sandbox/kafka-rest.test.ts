@@ -1,4 +1,4 @@
-// The Kafka REST stand-in in its three flavors (external-contracts §6), and the refuse control in
+// The Kafka REST stand-in in its three flavors (docs/contracts.md), and the refuse control in
 // both modes. Every test uses its own record keys, since the sandbox is shared with other files.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";

@@ -1,5 +1,5 @@
 // The qr-tampering control: qr/generator answers "000" with a QR that has exactly one defect the
-// KHQR worker must catch (external-contracts §11), with a valid CRC so only that check can refuse it.
+// KHQR worker must catch (docs/contracts.md), with a valid CRC so only that check can refuse it.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { parseKhqr, type ParsedKhqr } from "#shared/khqr/payload.ts";

@@ -1,4 +1,4 @@
-// The gateway's configuration (external-contracts §1), validated at the edge of every request.
+// The gateway's configuration (docs/configuration.md), validated at the edge of every request.
 import * as v from "valibot";
 import type { ApiConfig } from "#shared/http/api-env.ts";
 import type { BankClientPolicy } from "#shared/http/bank-client.ts";

@@ -1,4 +1,4 @@
-// AMK payment-verify (external-contracts §5): the webhook is only a hint, this is the truth.
+// AMK payment-verify (docs/contracts.md): the webhook is only a hint, this is the truth.
 // The one module that knows AMK's verify format and codes; it maps every answer to our vocabulary.
 import * as v from "valibot";
 import { paymentVerifyHash } from "#shared/amk/payment-verify-hash.ts";

@@ -1,4 +1,4 @@
-// Where premiums come from: the insurer's Integration Service (external-contracts §4).
+// Where premiums come from: the insurer's Integration Service (docs/contracts.md).
 import * as v from "valibot";
 import { PaymentError } from "#shared/errors.ts";
 import type { PremiumSource } from "#shared/payments/ports.ts";

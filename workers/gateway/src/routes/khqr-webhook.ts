@@ -1,5 +1,5 @@
 // POST /AMK/khqr — AMK's webhook for a KHQR payment (the spec's AmkKhqrConfirmationReqDto).
-// Order of judgement (external-contracts §3): auth, scope, input, merchant binding, idempotency,
+// Order of judgement (docs/api.md): auth, scope, input, merchant binding, idempotency,
 // then the business checks and AMK's own verification.
 import type { Hono } from "hono";
 import * as v from "valibot";
