@@ -14,7 +14,11 @@ export type InquiryDeps = { premiums: PremiumSource; cache: PremiumCache; record
  */
 export async function inquirePremium(deps: InquiryDeps, query: string, later?: (work: Promise<unknown>) => void): Promise<Premium> {
   const current = await deps.cache.current(query);
-  if (current) return current;
+  if (current) {
+    // A QR about to be issued for it needs the premium in the records, whatever the cache holds.
+    if (!later) await deps.records.commit({ premium: current, events: [] }, deps.clock.now());
+    return current;
+  }
 
   const premium = await deps.premiums.find(query);
   if (!premium) {
