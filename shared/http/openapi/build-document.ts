@@ -28,8 +28,10 @@ export function jsonSchemaOf(schema: v.GenericSchema): JsonObject {
   return json as JsonObject;
 }
 
-const REQUEST_ID_HEADER = { $ref: "#/components/headers/RequestId" };
-const RETRY_AFTER_HEADER = { $ref: "#/components/headers/RetryAfter" };
+// Inline rather than `$ref`s to components: the official 3.1 schema (2021-04-15) refuses a
+// relative `$ref` there, and these are short.
+const REQUEST_ID_HEADER = { description: "Our id of this request; also the body's requestId on an error", schema: { type: "string" } };
+const RETRY_AFTER_HEADER = { description: "Seconds to wait before retrying", schema: { type: "string", pattern: "^[0-9]+$" } };
 
 /** The error codes a route can answer: its own, plus those of its token, limit and body. */
 export function errorCodesOf(route: RouteDoc): ErrorCode[] {
@@ -114,10 +116,6 @@ export function buildOpenApiDocument(info: DocumentInfo, routes: readonly RouteD
     tags,
     paths,
     components: {
-      headers: {
-        RequestId: { description: "Our id of this request; also the body's requestId on an error", schema: { type: "string" } },
-        RetryAfter: { description: "Seconds to wait before retrying", schema: { type: "string", pattern: "^[0-9]+$" } },
-      },
       securitySchemes: {
         bearer: {
           type: "http",
