@@ -2,10 +2,12 @@
 // trigger drains the event outbox and reconciles unpaid KHQR codes.
 import { PaymentError } from "#shared/errors.ts";
 import { apiApp } from "#shared/http/api-app.ts";
+import { registerApiReference } from "#shared/http/openapi/reference-routes.ts";
 import { reconcileKhqrPayments } from "#shared/payments/reconcile-khqr.ts";
 import { countingD1 } from "./adapters/d1/round-trip-counter.ts";
 import { gatewayConfig } from "./config.ts";
 import type { GatewayBindings } from "./gateway-env.ts";
+import { openApiJson } from "./openapi.generated.ts";
 import { registerBillConfirmation } from "./routes/bill-confirmation.ts";
 import { registerKhqrWebhook } from "./routes/khqr-webhook.ts";
 import { registerOpsEventReplay } from "./routes/ops-event-replay.ts";
@@ -34,6 +36,7 @@ registerOpsExceptions(app);
 registerOpsEvents(app);
 registerOpsEventReplay(app);
 registerOpsPayment(app);
+registerApiReference(app, openApiJson);
 
 export default {
   fetch: app.fetch,

@@ -7,6 +7,8 @@ import { bankAnswer } from "#shared/http/bank-answer.ts";
 import { bankClientOnly } from "#shared/http/bank-client.ts";
 import { clientAuth } from "#shared/http/client-auth.ts";
 import { limitBody, readJsonBody } from "#shared/http/request-input.ts";
+import { successSchema } from "#shared/http/openapi/response-schemas.ts";
+import type { RouteDoc } from "#shared/http/openapi/route-doc.ts";
 import { amountProblem, CURRENCIES, toMoney } from "#shared/money.ts";
 import { receiveBillConfirmation, type BillConfirmationResult } from "#shared/payments/confirm-bill-payment.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
@@ -54,6 +56,54 @@ export const BillConfirmationBody = v.pipe(
 export interface BillConfirmationResponse {
   success: true;
   data: BillConfirmationResult;
+}
+
+export const billConfirmationResponseSchema = () =>
+  successSchema(
+    v.object({ transactionId: v.string(), paymentReferenceId: v.string(), status: v.literal("CONFIRMED"), message: v.string() }),
+  );
+
+/** This route in the API reference (openapi-document.ts). A function: the worker serves the generated document, and its bundle drops what it never calls. */
+export function billConfirmationDoc(): RouteDoc {
+  return {
+    method: "post",
+    path: "/AMK/payments",
+    operationId: "confirmBillPayment",
+    tag: "Bank",
+    summary: "AMK confirms a bill payment",
+    description:
+      "Idempotent on `bankTransactionId`: the same body again gets the same answer with `Idempotent-Replayed: true`; another body under the same id, a request still in flight, or a second payment of a premium already paid is 409. `paidDate` is `yyyyMMddHHmmss` in GMT+7, a real time, not more than 5 minutes ahead; `amount` and `currency` must equal the premium's (USD with at most 2 decimals, KHR whole). Only the bank's client (`AMK_CLIENT_SUBJECTS`, pinned certificate) may call it.",
+    scope: "payments:confirm",
+    rateLimit: "bank",
+    body: {
+      schema: BillConfirmationBody,
+      example: {
+        id: 150001,
+        policyNumber: "P123456789",
+        amount: 150.0,
+        currency: "USD",
+        bankTransactionId: "AMK202510070001",
+        payer: "John Doe",
+        paidDate: "20251007120000",
+      },
+    },
+    success: {
+      status: 200,
+      description: "The payment is recorded (or this is the replay of its first answer)",
+      schema: billConfirmationResponseSchema(),
+      headers: { "idempotent-replayed": "`true` when this is the kept answer of an earlier identical request" },
+      example: {
+        success: true,
+        data: {
+          transactionId: "AMK202510070001",
+          paymentReferenceId: "150001",
+          status: "CONFIRMED",
+          message: "Payment successfully processed",
+        },
+      },
+    },
+    errors: ["BAD_REQUEST", "RESOURCE_NOT_FOUND", "DUPLICATE_TRANSACTION", "PAYMENT_VERIFICATION_DATA_MISMATCHED", "SERVER_UNAVAILABLE"],
+  };
 }
 
 export function registerBillConfirmation(app: Hono<GatewayEnv>): void {

@@ -9,6 +9,8 @@ import { bankAnswer } from "#shared/http/bank-answer.ts";
 import { bankClientOnly } from "#shared/http/bank-client.ts";
 import { clientAuth } from "#shared/http/client-auth.ts";
 import { limitBody, readJsonBody } from "#shared/http/request-input.ts";
+import { successSchema } from "#shared/http/openapi/response-schemas.ts";
+import type { RouteDoc } from "#shared/http/openapi/route-doc.ts";
 import { amountProblem, CURRENCIES, toMoney } from "#shared/money.ts";
 import { receiveKhqrReport, type KhqrConfirmationResult } from "#shared/payments/khqr-payment.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
@@ -45,6 +47,55 @@ export const KhqrWebhookBody = v.pipe(
 export interface KhqrWebhookResponse {
   success: true;
   data: KhqrConfirmationResult;
+}
+
+export const khqrWebhookResponseSchema = () =>
+  successSchema(v.object({ transactionId: v.string(), status: v.string(), message: v.string() }));
+
+/** This route in the API reference (openapi-document.ts). A function: the worker serves the generated document, and its bundle drops what it never calls. */
+export function khqrWebhookDoc(): RouteDoc {
+  return {
+    method: "post",
+    path: "/AMK/khqr",
+    operationId: "receiveKhqrWebhook",
+    tag: "Bank",
+    summary: "AMK's webhook for a KHQR payment",
+    description:
+      "A `SUCCESS` report is believed only after AMK's payment-verify confirms the same payment; any other `status` is acknowledged with 200, `data.status` echoing it, and changes nothing. `merchant_number` must be the configured `AMK_MERCHANT_ID` (else 422 `MERCHANT_NOT_BIND`); `paid_datetime` is `yyyy-MM-dd HH:mm:ss.SSSSSS`, Asia/Bangkok time; `paid_amount` is positive and valid for the currency. Idempotent on the invoice with its content. Only the bank's client may call it.",
+    scope: "payments:confirm",
+    rateLimit: "bank",
+    body: {
+      schema: KhqrWebhookBody,
+      example: {
+        invoice_number: "150001",
+        status: "SUCCESS",
+        merchant_number: "900000000290002",
+        paid_amount: 150.0,
+        currency: "USD",
+        paid_datetime: "2025-10-07 12:00:00.123456",
+      },
+    },
+    success: {
+      status: 200,
+      description: "The payment is verified and recorded, or a report that is not a success is acknowledged",
+      schema: khqrWebhookResponseSchema(),
+      headers: { "idempotent-replayed": "`true` when this is the kept answer of an earlier identical report" },
+      example: {
+        success: true,
+        data: { transactionId: "AMK_KHQR_150001", status: "CONFIRMED", message: "KHQR payment successfully processed" },
+      },
+    },
+    errors: [
+      "BAD_REQUEST",
+      "RESOURCE_NOT_FOUND",
+      "DUPLICATE_TRANSACTION",
+      "PAYMENT_VERIFICATION_DATA_MISMATCHED",
+      "TRANSACTION_VERIFY_FAILED",
+      "MERCHANT_NOT_BIND",
+      "AMK_UNKNOWN_ERROR",
+      "SERVER_UNAVAILABLE",
+    ],
+  };
 }
 
 export function registerKhqrWebhook(app: Hono<GatewayEnv>): void {

@@ -4,6 +4,8 @@ import type { Hono } from "hono";
 import * as v from "valibot";
 import { clientAuth } from "#shared/http/client-auth.ts";
 import { parseInput } from "#shared/http/request-input.ts";
+import { successSchema } from "#shared/http/openapi/response-schemas.ts";
+import type { RouteDoc } from "#shared/http/openapi/route-doc.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
 import { clientRateLimiter, gatewayDeps } from "../wiring.ts";
 import { OpsLimit } from "./ops-exceptions.ts";
@@ -12,6 +14,64 @@ export const OpsEventsQuery = v.object({
   state: v.picklist(["dead", "pending"], "state must be dead or pending"),
   limit: OpsLimit,
 });
+
+/** An outbox event as operators see it (the port's OutboxEventView). */
+export const outboxEventViewSchema = () =>
+  v.object({
+    eventId: v.string(),
+    type: v.string(),
+    key: v.string(),
+    paymentId: v.nullable(v.number()),
+    state: v.picklist(["pending", "published", "dead"]),
+    attempts: v.number(),
+    lastError: v.nullable(v.string()),
+    createdAt: v.string(),
+    nextAttemptAt: v.string(),
+    publishedAt: v.nullable(v.string()),
+    deadAt: v.nullable(v.string()),
+  });
+
+/** This route in the API reference (openapi-document.ts). A function: the worker serves the generated document, and its bundle drops what it never calls. */
+export function opsEventsDoc(): RouteDoc {
+  return {
+    method: "get",
+    path: "/ops/events",
+    operationId: "listOutboxEvents",
+    tag: "Operations",
+    summary: "The outbox's dead or still pending events, oldest first",
+    description:
+      "What an operator looks at after a Kafka outage: events dead-lettered after 12 attempts, or still waiting to be published.",
+    scope: "payments:operate",
+    rateLimit: "app",
+    query: OpsEventsQuery,
+    success: {
+      status: 200,
+      description: "The events in that state",
+      schema: successSchema(v.object({ events: v.array(outboxEventViewSchema()) })),
+      example: {
+        success: true,
+        data: {
+          events: [
+            {
+              eventId: "0f8b6c1e-3a2d-4c5b-8e9f-1a2b3c4d5e6f",
+              type: "gateway.payment.confirmed",
+              key: "P123456789",
+              paymentId: 150001,
+              state: "dead",
+              attempts: 12,
+              lastError: "Kafka REST answered 503",
+              createdAt: "2025-10-07T05:00:00.000Z",
+              nextAttemptAt: "2025-10-07T10:30:00.000Z",
+              publishedAt: null,
+              deadAt: "2025-10-07T10:30:00.000Z",
+            },
+          ],
+        },
+      },
+    },
+    errors: ["BAD_REQUEST", "SERVER_UNAVAILABLE"],
+  };
+}
 
 export function registerOpsEvents(app: Hono<GatewayEnv>): void {
   app.get("/ops/events", clientAuth<GatewayEnv>("payments:operate", clientRateLimiter), async (c) => {

@@ -4,6 +4,8 @@ import type { Hono } from "hono";
 import * as v from "valibot";
 import { clientAuth } from "#shared/http/client-auth.ts";
 import { parseInput } from "#shared/http/request-input.ts";
+import { amountSchema, currencySchema, successSchema } from "#shared/http/openapi/response-schemas.ts";
+import type { RouteDoc } from "#shared/http/openapi/route-doc.ts";
 import { toAmount } from "#shared/money.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
 import { clientRateLimiter, gatewayDeps } from "../wiring.ts";
@@ -32,6 +34,59 @@ export interface PaymentExceptionView {
   amount: number;
   currency: string;
   recordedAt: string;
+}
+
+export const paymentExceptionViewSchema = () =>
+  v.object({
+    exceptionId: v.string(),
+    kind: v.picklist(["DUPLICATE_PAYMENT", "AMOUNT_MISMATCH"]),
+    paymentId: v.number(),
+    policyNumber: v.string(),
+    channel: v.picklist(["BILL", "KHQR"]),
+    transactionId: v.string(),
+    amount: amountSchema(),
+    currency: currencySchema(),
+    recordedAt: v.string(),
+  });
+
+/** This route in the API reference (openapi-document.ts). A function: the worker serves the generated document, and its bundle drops what it never calls. */
+export function opsExceptionsDoc(): RouteDoc {
+  return {
+    method: "get",
+    path: "/ops/exceptions",
+    operationId: "listPaymentExceptions",
+    tag: "Operations",
+    summary: "Money the bank reported that could not become a premium's payment",
+    description:
+      "Payment exceptions, newest first: a second payment of a premium already paid (`DUPLICATE_PAYMENT`), or a KHQR payment AMK verified with another amount or currency than its QR asked (`AMOUNT_MISMATCH`). `amount` is what the bank reported or AMK verified.",
+    scope: "payments:operate",
+    rateLimit: "app",
+    query: OpsExceptionsQuery,
+    success: {
+      status: 200,
+      description: "The exceptions",
+      schema: successSchema(v.object({ exceptions: v.array(paymentExceptionViewSchema()) })),
+      example: {
+        success: true,
+        data: {
+          exceptions: [
+            {
+              exceptionId: "5b0e8e0a-2f7c-4d51-9f0e-0c6a3b1d2e4f",
+              kind: "DUPLICATE_PAYMENT",
+              paymentId: 150001,
+              policyNumber: "P123456789",
+              channel: "KHQR",
+              transactionId: "AMK_KHQR_150001",
+              amount: 150.0,
+              currency: "USD",
+              recordedAt: "2025-10-07T05:01:00.000Z",
+            },
+          ],
+        },
+      },
+    },
+    errors: ["BAD_REQUEST", "SERVER_UNAVAILABLE"],
+  };
 }
 
 export function registerOpsExceptions(app: Hono<GatewayEnv>): void {

@@ -6,13 +6,110 @@ import * as v from "valibot";
 import { PaymentError } from "#shared/errors.ts";
 import { clientAuth } from "#shared/http/client-auth.ts";
 import { parseInput } from "#shared/http/request-input.ts";
+import { amountSchema, currencySchema, successSchema } from "#shared/http/openapi/response-schemas.ts";
+import type { RouteDoc } from "#shared/http/openapi/route-doc.ts";
 import { toAmount, type Money } from "#shared/money.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
 import { clientRateLimiter, gatewayDeps } from "../wiring.ts";
+import { outboxEventViewSchema } from "./ops-events.ts";
+import { paymentExceptionViewSchema } from "./ops-exceptions.ts";
 
 export const OpsPaymentParams = v.object({
   paymentId: v.pipe(v.string(), v.regex(/^[1-9][0-9]{0,14}$/, "paymentId must be a payment id (digits)"), v.transform(Number)),
 });
+
+export function paymentHistorySchema() {
+  const money = { amount: amountSchema(), currency: currencySchema() };
+  return v.object({
+    paymentId: v.number(),
+    premium: v.nullable(v.object({ id: v.number(), policyNumber: v.string(), payer: v.string(), dueDate: v.string(), ...money })),
+    payment: v.nullable(
+      v.object({
+        paymentId: v.number(),
+        policyNumber: v.string(),
+        channel: v.picklist(["BILL", "KHQR"]),
+        transactionId: v.string(),
+        payer: v.optional(v.string()),
+        paidAt: v.string(),
+        confirmedAt: v.string(),
+        ...money,
+      }),
+    ),
+    issuance: v.nullable(
+      v.object({
+        invoiceNumber: v.string(),
+        paymentId: v.number(),
+        policyNumber: v.string(),
+        bankCode: v.string(),
+        qrString: v.string(),
+        issuedAt: v.string(),
+        expiresAt: v.optional(v.string()),
+        ...money,
+      }),
+    ),
+    receipts: v.array(
+      v.object({
+        source: v.picklist(["WEBHOOK", "RECONCILIATION"]),
+        invoiceNumber: v.string(),
+        status: v.string(),
+        merchantNumber: v.string(),
+        paidAmount: v.number(),
+        currency: v.string(),
+        paidDatetime: v.string(),
+        outcome: v.string(),
+        requestId: v.string(),
+        verifyReply: v.optional(v.string()),
+        receivedAt: v.string(),
+      }),
+    ),
+    exceptions: v.array(paymentExceptionViewSchema()),
+    events: v.array(outboxEventViewSchema()),
+  });
+}
+
+/** This route in the API reference (openapi-document.ts). A function: the worker serves the generated document, and its bundle drops what it never calls. */
+export function opsPaymentDoc(): RouteDoc {
+  return {
+    method: "get",
+    path: "/ops/payments/{paymentId}",
+    operationId: "getPaymentHistory",
+    tag: "Operations",
+    summary: "Everything recorded for one premium",
+    description:
+      "The premium served, its payment, the QR issued, every KHQR report with AMK's verify reply, exceptions, and its events with their delivery state. Nothing recorded under this payment id: 404.",
+    scope: "payments:operate",
+    rateLimit: "app",
+    params: OpsPaymentParams,
+    success: {
+      status: 200,
+      description: "The premium's recorded history",
+      schema: successSchema(paymentHistorySchema()),
+      example: {
+        success: true,
+        data: {
+          paymentId: 150001,
+          premium: { id: 150001, policyNumber: "P123456789", payer: "John Doe", dueDate: "2025-11-15", amount: 150.0, currency: "USD" },
+          payment: {
+            paymentId: 150001,
+            policyNumber: "P123456789",
+            channel: "BILL",
+            transactionId: "AMK202510070001",
+            payer: "John Doe",
+            paidAt: "2025-10-07T05:00:00.000Z",
+            confirmedAt: "2025-10-07T05:00:01.000Z",
+            amount: 150.0,
+            currency: "USD",
+          },
+          issuance: null,
+          receipts: [],
+          exceptions: [],
+          events: [],
+        },
+      },
+    },
+    errors: ["BAD_REQUEST", "RESOURCE_NOT_FOUND", "SERVER_UNAVAILABLE"],
+  };
+}
 
 export function registerOpsPayment(app: Hono<GatewayEnv>): void {
   app.get("/ops/payments/:paymentId", clientAuth<GatewayEnv>("payments:operate", clientRateLimiter), async (c) => {

@@ -3,7 +3,9 @@ import type { Hono } from "hono";
 import * as v from "valibot";
 import { clientAuth } from "#shared/http/client-auth.ts";
 import { parseInput } from "#shared/http/request-input.ts";
-import { premiumToDto, type PremiumDto } from "#shared/premium.ts";
+import type { RouteDoc } from "#shared/http/openapi/route-doc.ts";
+import { successSchema } from "#shared/http/openapi/response-schemas.ts";
+import { premiumToDto, PremiumDtoSchema, type PremiumDto } from "#shared/premium.ts";
 import { inquirePremium } from "#shared/payments/inquire-premium.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
 import { clientRateLimiter, gatewayDeps } from "../wiring.ts";
@@ -20,6 +22,34 @@ export const PremiumInquiryQuery = v.object({
 export interface PremiumInquiryResponse {
   success: true;
   data: PremiumDto;
+}
+
+export const premiumInquiryResponseSchema = () => successSchema(PremiumDtoSchema);
+
+/** This route in the API reference (openapi-document.ts). A function: the worker serves the generated document, and its bundle drops what it never calls. */
+export function premiumInquiryDoc(): RouteDoc {
+  return {
+    method: "get",
+    path: "/AMK/payments",
+    operationId: "inquirePremium",
+    tag: "Premiums",
+    summary: "The premium due for a policy or application number",
+    description:
+      "The premium due, from the insurer's Integration Service (cached for `PREMIUM_CACHE_TTL_SECONDS`). `id` is the payment id: it names this premium due and is the invoice number of its KHQR code. No premium due, or one already recorded as paid: 404.",
+    scope: "payments:inquire",
+    rateLimit: "app",
+    query: PremiumInquiryQuery,
+    success: {
+      status: 200,
+      description: "The premium due",
+      schema: premiumInquiryResponseSchema(),
+      example: {
+        success: true,
+        data: { id: 150001, policyNumber: "P123456789", payer: "John Doe", amount: 150.0, currency: "USD", dueDate: "2025-11-15" },
+      },
+    },
+    errors: ["BAD_REQUEST", "RESOURCE_NOT_FOUND", "SERVER_UNAVAILABLE"],
+  };
 }
 
 export function registerPremiumInquiry(app: Hono<GatewayEnv>): void {

@@ -3,6 +3,8 @@ import type { Hono } from "hono";
 import * as v from "valibot";
 import { clientAuth } from "#shared/http/client-auth.ts";
 import { parseInput } from "#shared/http/request-input.ts";
+import { amountSchema, currencySchema, successSchema } from "#shared/http/openapi/response-schemas.ts";
+import type { RouteDoc } from "#shared/http/openapi/route-doc.ts";
 import { issueKhqr } from "#shared/payments/issue-khqr.ts";
 import { systemClock } from "#shared/payments/ports.ts";
 import { AmkPartnerApi } from "../adapters/amk-partner-api.ts";
@@ -28,6 +30,64 @@ export interface GenerateKhqrResponse {
     qrCode: string;
     qrString: string;
     expiresAt?: string;
+  };
+}
+
+export const generateKhqrResponseSchema = () =>
+  successSchema(
+    v.object({
+      paymentId: v.number(),
+      policyId: v.string(),
+      customerName: v.string(),
+      amount: amountSchema(),
+      currency: currencySchema(),
+      qrCode: v.pipe(v.string(), v.description("The QR as a Base64 PNG")),
+      qrString: v.pipe(v.string(), v.description("The KHQR text")),
+      expiresAt: v.optional(v.pipe(v.string(), v.description("The QR's expiry (absent if AMK's QR has none)"))),
+    }),
+  );
+
+/** This route in the API reference (openapi-document.ts). A function: the worker serves the generated document, and its bundle drops what it never calls. */
+export function generateKhqrDoc(): RouteDoc {
+  return {
+    method: "get",
+    path: "/khqr",
+    operationId: "generateKhqr",
+    tag: "KHQR",
+    summary: "A KHQR code for the premium due on a policy",
+    description:
+      "The worker asks the gateway for the premium, asks AMK for the QR, and checks AMK's KHQR string against the premium before showing it. Issuing a QR publishes `khqr.generated-event`.",
+    scope: "khqr:generate",
+    rateLimit: "app",
+    // bankCode is read by issueKhqr (shared/khqr/banks.ts), not by GenerateKhqrQuery: described here.
+    query: v.object({
+      bankCode: v.pipe(
+        v.string(),
+        v.description(
+          'The plain code `AMK` or the JSON object `{"id":"AMK","bank":"AMK"}`, URL-encoded. Malformed: 400; unknown bank: 404 `BANK_NOT_FOUND`; no merchant bound at that bank: 422 `MERCHANT_NOT_BIND`.',
+        ),
+      ),
+      ...GenerateKhqrQuery.entries,
+    }),
+    success: {
+      status: 200,
+      description: "The QR issued for the premium",
+      schema: generateKhqrResponseSchema(),
+      example: {
+        success: true,
+        data: {
+          paymentId: 150001,
+          policyId: "P123456789",
+          customerName: "John Doe",
+          amount: 150.0,
+          currency: "USD",
+          qrCode: "iVBORw0KGgo...",
+          qrString: "000201010212...6304ABCD",
+          expiresAt: "2025-10-07T05:15:00.000Z",
+        },
+      },
+    },
+    errors: ["BAD_REQUEST", "RESOURCE_NOT_FOUND", "BANK_NOT_FOUND", "MERCHANT_NOT_BIND", "AMK_UNKNOWN_ERROR", "SERVER_UNAVAILABLE"],
   };
 }
 

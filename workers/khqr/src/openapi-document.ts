@@ -1,0 +1,16 @@
+// The KHQR worker's API reference: one description per route it registers (test/openapi fails on
+// a route without one). `npm run openapi` turns this into openapi.generated.ts, which the worker serves.
+import type { DocumentInfo } from "#shared/http/openapi/build-document.ts";
+import { docsRouteDoc, openApiRouteDoc } from "#shared/http/openapi/reference-routes.ts";
+import type { RouteDoc } from "#shared/http/openapi/route-doc.ts";
+import { generateKhqrDoc } from "./routes/generate-khqr.ts";
+
+export const documentInfo: DocumentInfo = {
+  title: "AMK Payment Hub: KHQR",
+  version: "0.1.0",
+  description:
+    'KHQR codes for Dai-ichi Life Cambodia premiums, issued through AMK and checked before a customer sees them. Errors are one envelope: `{"success": false, "requestId", "error": {"code", "message", "details"?}}`.',
+  server: "http://localhost:8081",
+};
+
+export const routeDocs: RouteDoc[] = [generateKhqrDoc(), openApiRouteDoc(), docsRouteDoc()];
