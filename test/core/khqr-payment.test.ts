@@ -1,42 +1,8 @@
 import { deepStrictEqual, equal } from "node:assert/strict";
 import { PaymentError } from "#shared/errors.ts";
 import { toMoney } from "#shared/money.ts";
-import { inquirePremium } from "#shared/payments/inquire-premium.ts";
-import { receiveKhqrReport, type KhqrReport } from "#shared/payments/khqr-payment.ts";
 import { recordQrIssuance } from "#shared/payments/record-qr-issuance.ts";
-import type { Premium } from "#shared/premium.ts";
-import { amkSays, coreWorld, MERCHANT_ID, paidAtAmk, premiumDue, refusal, type CoreWorld } from "./world.ts";
-
-export function webhookFor(premium: Premium, overrides: Partial<KhqrReport> = {}): KhqrReport {
-  return {
-    source: "WEBHOOK",
-    invoiceNumber: String(premium.id),
-    status: "SUCCESS",
-    merchantNumber: MERCHANT_ID,
-    money: premium.money,
-    paidAt: "2026-03-01T02:59:00.123Z",
-    ...overrides,
-  };
-}
-
-export function send(world: CoreWorld, webhook: KhqrReport) {
-  const receipt = {
-    invoiceNumber: webhook.invoiceNumber,
-    status: webhook.status,
-    merchantNumber: webhook.merchantNumber,
-    paidAmount: 0,
-    currency: webhook.money.currency,
-    paidDatetime: "",
-  };
-  return receiveKhqrReport(world, webhook, { input: webhook, requestId: "req", receipt });
-}
-
-export async function issued(world: CoreWorld, overrides: Partial<Premium> = {}) {
-  const premium = premiumDue(world, overrides);
-  await inquirePremium(world, premium.policyNumber);
-  await recordQrIssuance(world, { paymentId: premium.id, bankCode: "AMK", qrString: "000201010212" });
-  return premium;
-}
+import { amkSays, coreWorld, issued, paidAtAmk, premiumDue, refusal, send, webhookFor } from "./world.ts";
 
 Deno.test("a webhook AMK verifies is recorded once with its verified and success events and its receipt", async () => {
   const world = coreWorld();

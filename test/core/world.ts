@@ -11,6 +11,9 @@ import {
   InMemoryPremiumSource,
   ManualClock,
 } from "#shared/payments/in-memory/outside-systems.ts";
+import { inquirePremium } from "#shared/payments/inquire-premium.ts";
+import { receiveKhqrReport, type KhqrReport } from "#shared/payments/khqr-payment.ts";
+import { recordQrIssuance } from "#shared/payments/record-qr-issuance.ts";
 import type { Premium } from "#shared/premium.ts";
 
 export const MERCHANT_ID = "900000000290002";
@@ -73,4 +76,35 @@ export async function refusal(promise: Promise<unknown>): Promise<PaymentError> 
   const answered = result as { refusal?: PaymentError } | undefined;
   if (answered?.refusal) return answered.refusal;
   throw new Error("expected a PaymentError, got a success");
+}
+
+export function webhookFor(premium: Premium, overrides: Partial<KhqrReport> = {}): KhqrReport {
+  return {
+    source: "WEBHOOK",
+    invoiceNumber: String(premium.id),
+    status: "SUCCESS",
+    merchantNumber: MERCHANT_ID,
+    money: premium.money,
+    paidAt: "2026-03-01T02:59:00.123Z",
+    ...overrides,
+  };
+}
+
+export function send(world: CoreWorld, webhook: KhqrReport) {
+  const receipt = {
+    invoiceNumber: webhook.invoiceNumber,
+    status: webhook.status,
+    merchantNumber: webhook.merchantNumber,
+    paidAmount: 0,
+    currency: webhook.money.currency,
+    paidDatetime: "",
+  };
+  return receiveKhqrReport(world, webhook, { input: webhook, requestId: "req", receipt });
+}
+
+export async function issued(world: CoreWorld, overrides: Partial<Premium> = {}) {
+  const premium = premiumDue(world, overrides);
+  await inquirePremium(world, premium.policyNumber);
+  await recordQrIssuance(world, { paymentId: premium.id, bankCode: "AMK", qrString: "000201010212" });
+  return premium;
 }

@@ -1,0 +1,128 @@
+// The money-integrity guarantees on the in-memory ports: booked or flagged, never dropped; no
+// answer wrong forever; one bad event never holds the others.
+import { deepStrictEqual, equal } from "node:assert/strict";
+import { CircuitBreaker } from "#shared/circuit-breaker.ts";
+import { PaymentError } from "#shared/errors.ts";
+import { toMoney } from "#shared/money.ts";
+import { receiveBillConfirmation, type BillConfirmation } from "#shared/payments/confirm-bill-payment.ts";
+import { inquirePremium } from "#shared/payments/inquire-premium.ts";
+import { reconcileKhqrPayments } from "#shared/payments/reconcile-khqr.ts";
+import type { Premium } from "#shared/premium.ts";
+import { coreWorld, issued, paidAtAmk, premiumDue, refusal, send, webhookFor, type CoreWorld } from "./world.ts";
+
+function billFor(premium: Premium, transactionId = `AMK${premium.id}`): BillConfirmation {
+  return {
+    paymentId: premium.id,
+    policyNumber: premium.policyNumber,
+    money: premium.money,
+    bankTransactionId: transactionId,
+    payer: premium.payer,
+    paidAt: "2026-03-01T02:59:00.000Z",
+  };
+}
+
+const confirmBill = (world: CoreWorld, bill: BillConfirmation) => receiveBillConfirmation(world, bill, { input: bill, requestId: "req" });
+const exceptionKinds = (world: CoreWorld) => world.records.exceptions.map((e) => [e.kind, e.channel, e.money.minor]);
+const exceptionEvents = (world: CoreWorld) =>
+  [...world.records.outboxRows.values()].filter((r) => r.event.type === "gateway.payment.exception");
+
+Deno.test("bill and KHQR payments of one premium at the same moment: one payment, one 409, one exception; retries add none", async () => {
+  const world = coreWorld();
+  const premium = await issued(world);
+  paidAtAmk(world, premium);
+  const [bill, khqr] = await Promise.all([confirmBill(world, billFor(premium)), send(world, webhookFor(premium))]);
+  deepStrictEqual([bill.answer.status, khqr.answer.status].sort(), [200, 409]);
+  equal(world.records.payments.size, 1);
+  equal(world.records.exceptions.length, 1);
+  equal(exceptionEvents(world).length, 1);
+  const loserRetry = bill.answer.status === 409 ? await confirmBill(world, billFor(premium)) : await send(world, webhookFor(premium));
+  equal(loserRetry.answer.status, 409);
+  equal(world.records.exceptions.length, 1);
+  equal(exceptionEvents(world).length, 1);
+});
+
+Deno.test("a QR paid after a bill payment is found by reconciliation and flagged", async () => {
+  const world = coreWorld();
+  const premium = await issued(world);
+  equal((await confirmBill(world, billFor(premium))).answer.status, 200);
+  paidAtAmk(world, premium);
+  world.clock.advance(3 * 60_000);
+  await reconcileKhqrPayments(world);
+  deepStrictEqual(exceptionKinds(world), [["DUPLICATE_PAYMENT", "KHQR", 8950]]);
+  world.clock.advance(10 * 60_000);
+  equal((await reconcileKhqrPayments(world)).checked, 0); // settled: not asked again
+});
+
+Deno.test("AMK verifying another amount is refused and flagged with AMK's amount", async () => {
+  const world = coreWorld();
+  const premium = await issued(world);
+  paidAtAmk(world, premium, toMoney(80, "USD"));
+  equal((await refusal(send(world, webhookFor(premium)))).code, "PAYMENT_VERIFICATION_DATA_MISMATCHED");
+  deepStrictEqual(exceptionKinds(world), [["AMOUNT_MISMATCH", "KHQR", 8000]]);
+  equal(exceptionEvents(world)[0]?.event.value.amount, 80);
+});
+
+Deno.test("a refused webhook followed by a correct one for the same invoice confirms", async () => {
+  const world = coreWorld();
+  const premium = await issued(world);
+  paidAtAmk(world, premium);
+  const wrong = webhookFor(premium, { money: toMoney(1, "USD") });
+  equal((await refusal(send(world, wrong))).code, "PAYMENT_VERIFICATION_DATA_MISMATCHED");
+  equal((await send(world, wrong)).replayed, true);
+  equal((await send(world, webhookFor(premium))).answer.status, 200);
+  equal(world.records.payments.size, 1);
+});
+
+Deno.test("after a payment the policy's next premium is offered at once", async () => {
+  const world = coreWorld();
+  const premium = premiumDue(world);
+  await inquirePremium(world, premium.policyNumber); // cached
+  equal((await confirmBill(world, billFor(premium))).answer.status, 200);
+  const next = { ...premium, id: premium.id + 1_000, dueDate: "2026-04-15" };
+  world.premiums.premiums.set(premium.policyNumber, next);
+  equal((await inquirePremium(world, premium.policyNumber)).id, next.id);
+});
+
+Deno.test("'not found' is never kept: the bank's retry confirms once the Integration Service knows the premium", async () => {
+  const world = coreWorld();
+  const premium = premiumDue(world);
+  world.premiums.premiums.delete(premium.policyNumber);
+  equal((await refusal(confirmBill(world, billFor(premium)))).code, "RESOURCE_NOT_FOUND");
+  world.premiums.premiums.set(premium.policyNumber, premium);
+  equal((await confirmBill(world, billFor(premium))).answer.status, 200);
+});
+
+Deno.test("an event Kafka keeps refusing does not delay or repeat the next payment's events", async () => {
+  const world = coreWorld();
+  const stuck = premiumDue(world);
+  const next = premiumDue(world);
+  world.publisher.refusedKeys.add(stuck.policyNumber);
+  await confirmBill(world, billFor(stuck));
+  await confirmBill(world, billFor(next));
+  deepStrictEqual(await world.deliver(), { published: 2, failed: 2 });
+  deepStrictEqual(
+    world.publisher.published.map((r) => r.key),
+    [next.policyNumber, next.policyNumber],
+  );
+  world.clock.advance(30_000);
+  deepStrictEqual(await world.deliver(), { published: 0, failed: 2 });
+  equal(world.publisher.published.length, 2);
+});
+
+Deno.test("a half-open circuit whose probe never reports back lets a new probe through after the open period", () => {
+  const breaker = new CircuitBreaker({ threshold: 5, openMs: 30_000 });
+  for (let i = 0; i < 5; i++) breaker.failed(0);
+  equal(breaker.allows(30_000), true); // the probe's request is cancelled: no outcome ever
+  equal(breaker.allows(59_999), false);
+  equal(breaker.allows(60_000), true);
+});
+
+Deno.test("a store failure is SERVER_UNAVAILABLE-shaped, never kept", async () => {
+  const world = coreWorld();
+  const premium = premiumDue(world);
+  const commit = world.records.commit.bind(world.records);
+  world.records.commit = () => Promise.reject(new PaymentError("SERVER_UNAVAILABLE", "down"));
+  equal((await refusal(confirmBill(world, billFor(premium)))).code, "SERVER_UNAVAILABLE");
+  world.records.commit = commit;
+  equal((await confirmBill(world, billFor(premium))).answer.status, 200);
+});
