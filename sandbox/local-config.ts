@@ -27,11 +27,16 @@ export function localConfig(sandboxUrl: string): Record<string, string> {
     JWT_SECRET: "local-development-jwt-secret-0123456789abcdef",
     JWT_ISSUER: "https://auth.local.amk-payment-hub",
     JWT_AUDIENCE: "amk-payment-hub",
+    KHQR_PUBLIC_URL: `http://localhost:${KHQR_PORT}`,
+    CHECKOUT_SIGNING_KEY: "local-development-checkout-signing-key-0123456789",
   };
 }
 
 /** A second partner account at the sandbox bank, used only by the sandbox's own tests. */
 export const SANDBOX_TEST_PARTNER = { username: "sandbox-bank-tests", password: "sandbox-bank-tests-password" };
+
+/** A third account, for the status and checkout tests: their sign-ins never move another file's count. */
+export const CHECKOUT_TEST_PARTNER = { username: "sandbox-checkout-tests", password: "sandbox-checkout-tests-password" };
 
 /** Demo premiums the sandbox Integration Service starts with. */
 export const DEMO_PREMIUMS = [

@@ -7,7 +7,7 @@ import { json, type SandboxRoute } from "./http.ts";
 import { identityProvider } from "./identity-provider.ts";
 import { integrationService } from "./integration-service.ts";
 import { kafkaRest } from "./kafka/index.ts";
-import { DEMO_PREMIUMS, localConfig, SANDBOX_TEST_PARTNER } from "./local-config.ts";
+import { CHECKOUT_TEST_PARTNER, DEMO_PREMIUMS, localConfig, SANDBOX_TEST_PARTNER } from "./local-config.ts";
 
 export interface SandboxOptions {
   port: number;
@@ -36,7 +36,7 @@ export function sandboxHandler(config: Record<string, string>, gatewayUrl?: stri
     amkBank({
       username: need("AMK_USERNAME"),
       password: need("AMK_PASSWORD"),
-      otherAccounts: [SANDBOX_TEST_PARTNER],
+      otherAccounts: [SANDBOX_TEST_PARTNER, CHECKOUT_TEST_PARTNER],
       merchantId: need("AMK_MERCHANT_ID"),
       storeId: need("AMK_STORE_ID"),
       terminalId: need("AMK_TERMINAL_ID"),

@@ -1,115 +1,55 @@
-// `npm run dev`: the whole stack on this machine. Starts the sandbox (AMK, Integration Service and
-// Kafka stand-ins), applies the D1 migrations locally, and runs both workers with wrangler dev:
-// gateway on :8080, KHQR on :8081. Every variable of external-contracts §1 can be overridden from
-// the process environment or .dev.vars, e.g. `INTEGRATION_BASE_URL=http://host:port npm run dev`.
-// The gateway's cron runs every minute, as on Cloudflare (scripts/dev-cron.ts).
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+// `npm run dev`: the whole stack on this machine (scripts/local-stack.ts): the sandbox (AMK,
+// Integration Service and Kafka stand-ins), the D1 migrations applied locally, and both workers
+// with wrangler dev: gateway on :8080, KHQR on :8081. Every variable of external-contracts §1 can
+// be overridden from the process environment or .dev.vars, e.g.
+// `INTEGRATION_BASE_URL=http://host:port npm run dev`. The gateway's cron runs every minute, as on
+// Cloudflare (scripts/dev-cron.ts). It ends by printing a checkout link for a demo premium.
 import { resolve } from "node:path";
 import { mintDevToken } from "../sandbox/dev-token.ts";
 import { GATEWAY_PORT, KHQR_PORT, SANDBOX_PORT } from "../sandbox/local-config.ts";
-import { startSandbox } from "../sandbox/server.ts";
 import { fireCronEveryMinute } from "./dev-cron.ts";
+import { startLocalStack } from "./local-stack.ts";
 import { localSettings } from "./local-settings.ts";
 import { readWranglerConfig } from "./wrangler-config.ts";
-import { quietWranglerEnv as quietWrangler } from "./wrangler.ts";
 
-function writeEnvFile(path: string, vars: Record<string, string>) {
-  writeFileSync(
-    path,
-    Object.entries(vars)
-      .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
-      .join("\n") + "\n",
-    { mode: 0o600 },
-  );
-}
+const DEMO_CHECKOUT_BILL = "P987654321";
 
+// The README's ports, unless the environment moves them. A second stack on one machine also needs
+// its own WRANGLER_REGISTRY_PATH, or its KHQR worker may bind to the other stack's gateway.
 const sandboxPort = Number(process.env.SANDBOX_PORT ?? SANDBOX_PORT);
+const gatewayPort = Number(process.env.GATEWAY_PORT ?? GATEWAY_PORT);
+const khqrPort = Number(process.env.KHQR_PORT ?? KHQR_PORT);
 const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
 const config = localSettings(sandboxUrl);
-const sandbox = await startSandbox({ port: sandboxPort, config, gatewayUrl: `http://127.0.0.1:${GATEWAY_PORT}` });
-
-const envFile = resolve(".wrangler/dev/workers.env");
-mkdirSync(".wrangler/dev", { recursive: true });
-writeEnvFile(envFile, config);
-
-// Each worker keeps its local state in its own folder: two workerd processes sharing one would
-// contend for the same SQLite files.
-const stateOf = (worker: string) => resolve(".wrangler/state", worker);
-const migrate = spawnSync(
-  "wrangler",
-  ["d1", "migrations", "apply", "DB", "--local", "-c", "wrangler.toml", "--persist-to", stateOf("gateway")],
-  {
-    stdio: "inherit",
-    env: quietWrangler,
-  },
-);
-if (migrate.status !== 0) {
-  await sandbox.close();
-  throw new Error("applying the D1 migrations locally failed");
-}
-
-const children: ChildProcess[] = [];
-function wranglerDev(worker: string, configPath: string, port: number, inspectorPort: number) {
-  const child = spawn(
-    "wrangler",
-    [
-      "dev",
-      "-c",
-      configPath,
-      "--port",
-      String(port),
-      "--ip",
-      "127.0.0.1",
-      "--inspector-port",
-      String(inspectorPort),
-      "--env-file",
-      envFile,
-      "--persist-to",
-      stateOf(worker),
-      "--show-interactive-dev-session=false",
-      "--test-scheduled",
-    ],
-    { stdio: ["ignore", "inherit", "inherit"], env: quietWrangler },
-  );
-  child.on("exit", (code) => {
-    console.error(`wrangler dev (${configPath}) exited with ${code}`);
-    shutdown(code ?? 1);
-  });
-  children.push(child);
-}
+if (!process.env.KHQR_PUBLIC_URL && khqrPort !== KHQR_PORT) config.KHQR_PUBLIC_URL = `http://localhost:${khqrPort}`;
+const pay = sandboxPort === SANDBOX_PORT ? "npm run pay --" : `SANDBOX_URL=${sandboxUrl} npm run pay --`;
 
 let stopping = false;
 let stopCron = () => {};
+const stack = await startLocalStack({
+  config,
+  sandboxPort,
+  gatewayPort,
+  khqrPort,
+  // 8080 -> 9230, 8081 -> 9231: each worker's inspector beside its own port.
+  inspectorPorts: [gatewayPort + 1150, khqrPort + 1150],
+  stateDir: resolve(".wrangler"),
+  wranglerOutput: "inherit",
+  onWorkerExit: (code) => void shutdown(code ?? 1),
+});
+
 async function shutdown(code: number) {
   if (stopping) return;
   stopping = true;
   stopCron();
-  for (const child of children) child.kill("SIGINT");
-  await sandbox.close();
+  await stack.stop();
   process.exit(code);
 }
 process.on("SIGINT", () => void shutdown(0));
 process.on("SIGTERM", () => void shutdown(0));
 
-wranglerDev("gateway", "wrangler.toml", GATEWAY_PORT, 9230);
-wranglerDev("khqr", "workers/khqr/wrangler.toml", KHQR_PORT, 9231);
-
-/** Waits until wrangler answers on `port`, so the banner comes after wrangler's own output. */
-async function ready(port: number): Promise<void> {
-  for (let i = 0; i < 240; i++) {
-    try {
-      await fetch(`http://127.0.0.1:${port}/`);
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
-  throw new Error(`nothing answers on port ${port} after two minutes`);
-}
-await Promise.all([ready(GATEWAY_PORT), ready(KHQR_PORT)]);
 const [gatewayCron] = readWranglerConfig("wrangler.toml").triggers.crons ?? [];
-if (gatewayCron) stopCron = fireCronEveryMinute(GATEWAY_PORT, gatewayCron);
+if (gatewayCron) stopCron = fireCronEveryMinute(gatewayPort, gatewayCron);
 
 const token = config.JWT_SECRET
   ? await mintDevToken({
@@ -119,18 +59,40 @@ const token = config.JWT_SECRET
       subject: "dev-app",
       scopes: ["payments:inquire", "payments:confirm", "khqr:generate"],
     })
-  : "(JWT_JWKS_URL is set: use a token from your identity provider)";
+  : undefined;
 
 console.log(`
   AMK Payment Hub — local stack
-  gateway   http://localhost:${GATEWAY_PORT}/AMK/payments
-  khqr      http://localhost:${KHQR_PORT}/khqr
-  sandbox   ${sandbox.url}   (Integration Service /integration, Kafka REST /kafka, AMK /amk)
-  events    ${sandbox.url}/kafka/records
+  gateway   http://localhost:${gatewayPort}/AMK/payments
+  khqr      http://localhost:${khqrPort}/khqr
+  sandbox   ${stack.sandboxUrl}   (Integration Service /integration, Kafka REST /kafka, AMK /amk)
+  events    ${stack.sandboxUrl}/kafka/records
   demo premiums: P123456789 (150.00 USD), P987654321 (89.50 USD), A000000123 (400000 KHR)
-  pay a generated QR at the sandbox bank:  npm run pay -- <paymentId>
+  pay a generated QR at the sandbox bank:  ${pay} <paymentId>
   cron      the gateway's scheduled handler runs at every minute${gatewayCron ? "" : " (no cron in wrangler.toml: off)"}
-
+${await demoCheckout()}
   dev token (all scopes, 24 h):
-  export TOKEN=${token}
+  export TOKEN=${token ?? "(JWT_JWKS_URL is set: use a token from your identity provider)"}
 `);
+
+/** A checkout link for the demo premium, when the stack runs on the sandbox bank (never a real AMK). */
+async function demoCheckout(): Promise<string> {
+  if (!token || !config.AMK_BASE_URL?.startsWith(stack.sandboxUrl)) return "";
+  const response = await fetch(`http://127.0.0.1:${khqrPort}/khqr/checkout`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify({ bankCode: "AMK", billNumber: DEMO_CHECKOUT_BILL }),
+  }).catch((error: unknown) => ({ status: 0, json: async () => ({ error: { message: String(error) } }) }));
+  const body = (await response.json()) as { data?: { paymentId: number; url: string }; error?: { message: string } };
+  if (!body.data) {
+    return `
+  checkout  no demo link for ${DEMO_CHECKOUT_BILL}: ${body.error?.message ?? `HTTP ${response.status}`}
+            (already paid? delete .wrangler for a clean slate)
+`;
+  }
+  return `
+  checkout  open in a browser (or a phone on this network, with KHQR_PUBLIC_URL set to this machine):
+            ${body.data.url}
+            then pay it at the sandbox bank and watch the page turn "Paid":  ${pay} ${body.data.paymentId}
+`;
+}

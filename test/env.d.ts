@@ -19,6 +19,8 @@ declare global {
       AMK_TERMINAL_ID: string;
       AMK_SECRET_KEY: string;
       AMK_SESSION: KVNamespace;
+      KHQR_PUBLIC_URL: string;
+      CHECKOUT_SIGNING_KEY: string;
     }
   }
 }

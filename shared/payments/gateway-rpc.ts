@@ -1,8 +1,11 @@
 // The private RPC contract between the two workers (a service binding, never public): the KHQR
-// worker asks the gateway for a premium, and tells it which QR it issued. Errors cross as plain
+// worker asks the gateway for a premium, tells it which QR it issued, and reads a payment's status
+// and checkout details from the gateway's records. Errors cross as plain
 // values in our vocabulary, since thrown classes do not survive the boundary.
 import { PaymentError, toPaymentError, type ErrorCode } from "../errors.ts";
 import type { PremiumDto } from "../premium.ts";
+import type { CheckoutDetails } from "./checkout-details.ts";
+import type { PaymentStatus } from "./payment-status.ts";
 
 export type RpcReply<T> = { ok: true; value: T } | { ok: false; error: { code: ErrorCode; message: string; details?: string } };
 
@@ -20,6 +23,10 @@ export interface QrIssuedNotice {
 export interface GatewayRpc {
   inquirePremium(query: string): Promise<RpcReply<PremiumDto>>;
   recordQrIssued(notice: QrIssuedNotice): Promise<RpcReply<{ eventId: string }>>;
+  /** PENDING / PAID / EXPIRED from the records; RESOURCE_NOT_FOUND when nothing was issued or paid. */
+  paymentStatus(paymentId: number): Promise<RpcReply<PaymentStatus>>;
+  /** The status plus what the checkout page shows: the payer and the latest issued QR string. */
+  checkoutDetails(paymentId: number): Promise<RpcReply<CheckoutDetails>>;
 }
 
 /** Runs `work`, turning what it throws into an error reply (5xx reasons go to the log). */

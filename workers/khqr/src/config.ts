@@ -18,6 +18,14 @@ export interface KhqrConfig extends ApiConfig {
   amk: AmkPartnerSettings;
   /** The merchant every QR shown to a customer must pay. */
   merchantId: string;
+  checkout: CheckoutSettings;
+}
+
+export interface CheckoutSettings {
+  /** KHQR_PUBLIC_URL without a trailing slash: checkout links are `{publicUrl}/pay/{token}`. */
+  publicUrl: string;
+  /** CHECKOUT_SIGNING_KEY: signs the tokens in checkout links. */
+  signingKey: string;
 }
 
 const KhqrEntries = v.object({
@@ -26,6 +34,11 @@ const KhqrEntries = v.object({
   AMK_USERNAME: requiredText("AMK_USERNAME"),
   AMK_PASSWORD: requiredText("AMK_PASSWORD"),
   AMK_MERCHANT_ID: requiredText("AMK_MERCHANT_ID"),
+  KHQR_PUBLIC_URL: httpUrl("KHQR_PUBLIC_URL"),
+  CHECKOUT_SIGNING_KEY: v.pipe(
+    v.string("CHECKOUT_SIGNING_KEY is required"),
+    v.minLength(32, "CHECKOUT_SIGNING_KEY must be at least 32 characters"),
+  ),
   ...amkTimeoutEntry,
   ...environmentEntry,
 });
@@ -38,6 +51,7 @@ const KhqrEnvSchema = v.pipe(
     tokens: tokenVerification(env),
     amk: { baseUrl: env.AMK_BASE_URL, username: env.AMK_USERNAME, password: env.AMK_PASSWORD, timeoutMs: env.AMK_TIMEOUT_MS },
     merchantId: env.AMK_MERCHANT_ID,
+    checkout: { publicUrl: env.KHQR_PUBLIC_URL.replace(/\/+$/, ""), signingKey: env.CHECKOUT_SIGNING_KEY },
   })),
 );
 

@@ -1,7 +1,9 @@
 // The gateway's side of the private RPC contract with the KHQR worker (shared/payments/gateway-rpc.ts).
 import { WorkerEntrypoint } from "cloudflare:workers";
+import { readCheckoutDetails } from "#shared/payments/checkout-details.ts";
 import { rpcReply, type GatewayRpc, type QrIssuedNotice } from "#shared/payments/gateway-rpc.ts";
 import { inquirePremium } from "#shared/payments/inquire-premium.ts";
+import { readPaymentStatus } from "#shared/payments/payment-status.ts";
 import { recordQrIssuance } from "#shared/payments/record-qr-issuance.ts";
 import { premiumToDto } from "#shared/premium.ts";
 import type { GatewayBindings } from "../gateway-env.ts";
@@ -19,5 +21,14 @@ export class GatewayEntrypoint extends WorkerEntrypoint<GatewayBindings> impleme
       this.ctx.waitUntil(deps.deliver([recorded.eventId]));
       return recorded;
     });
+  }
+
+  // Read-only and cheap (two or three keyed reads): the KHQR worker's status streams call this about once a second.
+  paymentStatus(paymentId: number) {
+    return rpcReply(() => readPaymentStatus(gatewayDeps(this.env), paymentId));
+  }
+
+  checkoutDetails(paymentId: number) {
+    return rpcReply(() => readCheckoutDetails(gatewayDeps(this.env), paymentId));
   }
 }

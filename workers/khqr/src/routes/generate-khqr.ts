@@ -5,18 +5,16 @@ import { clientAuth } from "#shared/http/client-auth.ts";
 import { parseInput } from "#shared/http/request-input.ts";
 import { amountSchema, currencySchema, successSchema } from "#shared/http/openapi/response-schemas.ts";
 import type { RouteDoc } from "#shared/http/openapi/route-doc.ts";
-import { issueKhqr } from "#shared/payments/issue-khqr.ts";
-import { systemClock } from "#shared/payments/ports.ts";
-import { AmkPartnerApi } from "../adapters/amk-partner-api.ts";
+import { issueKhqrFor } from "../khqr-issuer.ts";
 import type { KhqrEnv } from "../khqr-env.ts";
 
-export const GenerateKhqrQuery = v.object({
-  billNumber: v.pipe(
-    v.string("billNumber is required"),
-    v.nonEmpty("billNumber is required"),
-    v.regex(/^[A-Za-z0-9]{1,10}$/, "billNumber must be 1-10 letters or digits"),
-  ),
-});
+export const BillNumber = v.pipe(
+  v.string("billNumber is required"),
+  v.nonEmpty("billNumber is required"),
+  v.regex(/^[A-Za-z0-9]{1,10}$/, "billNumber must be 1-10 letters or digits"),
+);
+
+export const GenerateKhqrQuery = v.object({ billNumber: BillNumber });
 
 /** The spec's GenerateKhqrResDto, plus what helps an app: the KHQR text and its expiry. */
 export interface GenerateKhqrResponse {
@@ -97,12 +95,7 @@ export function registerGenerateKhqr(app: Hono<KhqrEnv>): void {
     clientAuth<KhqrEnv>("khqr:generate", (env) => env.CLIENT_RATE_LIMIT),
     async (c) => {
       const { billNumber } = parseInput(GenerateKhqrQuery, { billNumber: c.req.query("billNumber") });
-      const config = c.get("config");
-      const amk = new AmkPartnerApi(config.amk, c.env.AMK_SESSION, (promise) => c.executionCtx.waitUntil(promise));
-      const { premium, bankCode, qr, expiresAt } = await issueKhqr(
-        { gateway: c.env.GATEWAY, qrGenerator: amk, merchantId: config.merchantId, clock: systemClock },
-        { bankCode: c.req.query("bankCode"), billNumber },
-      );
+      const { premium, bankCode, qr, expiresAt } = await issueKhqrFor(c, { bankCode: c.req.query("bankCode"), billNumber });
       c.set("logFields", { paymentId: premium.id, bankCode });
       return c.json({
         success: true,

@@ -1,0 +1,32 @@
+// The checkout pages that say no. The 404 page is one fixed text for every bad link (forged,
+// altered, expired, unknown payment): it must not tell which of these it was.
+import type { Context } from "hono";
+import { pageHeaders } from "./page-headers.ts";
+
+const NOT_FOUND_PAGE = `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Page not found</title></head>
+<body>
+<h1>Page not found</h1>
+<p>This payment link is not valid. Please ask for a new payment link in the app.</p>
+</body>
+</html>
+`;
+
+const UNAVAILABLE_PAGE = `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Please try again</title></head>
+<body>
+<h1>Please try again</h1>
+<p>We cannot show this payment right now. Please try again in a minute.</p>
+</body>
+</html>
+`;
+
+export function notFoundPage(c: Context): Response {
+  return c.body(NOT_FOUND_PAGE, 404, pageHeaders());
+}
+
+export function unavailablePage(c: Context): Response {
+  return c.body(UNAVAILABLE_PAGE, 503, { ...pageHeaders(), "retry-after": "30" });
+}

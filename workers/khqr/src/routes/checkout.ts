@@ -1,0 +1,37 @@
+// POST /khqr/checkout — issues a KHQR exactly as GET /khqr does (same checks, errors and event)
+// and answers a link to the hosted checkout page for it (external-contracts §8).
+import type { Hono } from "hono";
+import * as v from "valibot";
+import { clientAuth } from "#shared/http/client-auth.ts";
+import { limitBody, readJsonBody } from "#shared/http/request-input.ts";
+import { checkoutLink } from "../checkout/checkout-link.ts";
+import { issueKhqrFor } from "../khqr-issuer.ts";
+import type { KhqrEnv } from "../khqr-env.ts";
+import { BillNumber } from "./generate-khqr.ts";
+
+export const CheckoutBody = v.object({
+  // The plain code or the spec's object; bankFor judges both exactly as GET /khqr's query value.
+  bankCode: v.optional(v.union([v.string(), v.object({ id: v.string(), bank: v.string() })], "bankCode must be a bank code or an object")),
+  billNumber: BillNumber,
+});
+
+export interface CheckoutResponse {
+  success: true;
+  data: { paymentId: number; url: string; expiresAt: string };
+}
+
+export function registerCheckout(app: Hono<KhqrEnv>): void {
+  app.post(
+    "/khqr/checkout",
+    clientAuth<KhqrEnv>("khqr:generate", (env) => env.CLIENT_RATE_LIMIT),
+    limitBody,
+    async (c) => {
+      const body = await readJsonBody(c, CheckoutBody);
+      const bankCode = typeof body.bankCode === "object" ? JSON.stringify(body.bankCode) : body.bankCode;
+      const { premium, expiresAt } = await issueKhqrFor(c, { bankCode, billNumber: body.billNumber });
+      const link = await checkoutLink(c.get("config").checkout, premium.id, expiresAt);
+      c.set("logFields", { paymentId: premium.id });
+      return c.json({ success: true, data: { paymentId: premium.id, url: link.url, expiresAt } } satisfies CheckoutResponse, 201);
+    },
+  );
+}
