@@ -118,13 +118,16 @@ function requestArbitrary(template: string, op: any, route: RouteDoc, tokens: Aw
 }
 
 function send(worker: "gateway" | "khqr", method: string, sent: Sent): Promise<Response> {
-  if (worker === "khqr") return callKhqr(sent.path, { token: sent.token });
+  if (worker === "khqr")
+    return callKhqr(sent.path, { method: method.toUpperCase(), token: sent.token, headers: sent.headers, rawBody: sent.rawBody });
   return callGateway(sent.path, { method: method.toUpperCase(), token: sent.token, headers: sent.headers, rawBody: sent.rawBody });
 }
 
 for (const { worker, served, routeDocs } of WORKER_DOCUMENTS) {
   describe(`${worker}: every documented route, schema-driven`, () => {
-    for (const route of routeDocs) {
+    // The checkout page's routes answer HTML pages by design (a bad link is a plain 404 page, not the
+    // envelope); test/khqr/checkout-page.test.ts and the browser test cover them.
+    for (const route of routeDocs.filter((r) => !r.path.startsWith("/pay/"))) {
       const op = served.paths[route.path]![route.method]!;
       it(`${route.method.toUpperCase()} ${route.path}: no 5xx, documented answers, 400 for what its schema refuses, no record changed by a refusal`, async () => {
         const tokens = await mintTokens(route.scope);

@@ -13,6 +13,8 @@ export interface KhqrCallOptions {
   method?: string;
   /** Sent as JSON. */
   body?: unknown;
+  /** Sent as it is (property tests' broken bodies). */
+  rawBody?: string;
   headers?: Record<string, string>;
 }
 
@@ -20,8 +22,8 @@ export async function callKhqr(path: string, options: KhqrCallOptions = {}): Pro
   const headers = new Headers(options.headers);
   const token = options.token === undefined ? await tokenFor(["khqr:generate"]) : options.token;
   if (token !== null) headers.set("authorization", `Bearer ${token}`);
-  const body = options.body === undefined ? undefined : JSON.stringify(options.body);
-  if (body !== undefined && !headers.has("content-type")) headers.set("content-type", "application/json");
+  const body = options.body === undefined ? options.rawBody : JSON.stringify(options.body);
+  if (options.body !== undefined && !headers.has("content-type")) headers.set("content-type", "application/json");
   const bindings = { ...env, GATEWAY: (exports as any).GatewayEntrypoint, ...options.env } as unknown as KhqrBindings;
   const ctx = createExecutionContext();
   const request = new Request(`https://khqr.test${path}`, { method: options.method ?? (body ? "POST" : "GET"), headers, body });

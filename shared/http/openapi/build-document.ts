@@ -94,9 +94,20 @@ function operation(route: RouteDoc): JsonObject {
   }
   const body: JsonObject = { schema: jsonSchemaOf(success.schema) };
   if (success.example !== undefined) body.example = success.example;
+  const content: JsonObject = { [contentType]: body };
+  if (success.alternative) {
+    content[success.alternative.contentType] = {
+      schema: { ...jsonSchemaOf(success.alternative.schema), description: success.alternative.description },
+    };
+  }
+  const pages: JsonObject = {};
+  for (const page of route.pageErrors ?? []) {
+    pages[String(page.status)] = { description: page.description, content: { "text/html": { schema: { type: "string" } } } };
+  }
   op.responses = {
-    [String(success.status)]: { description: success.description, headers: successHeaders, content: { [contentType]: body } },
+    [String(success.status)]: { description: success.description, headers: successHeaders, content },
     ...errorResponses(route),
+    ...pages,
   };
   return op;
 }

@@ -1,5 +1,5 @@
 // What the API reference says about one route, kept beside the route's own valibot schemas so the
-// document is built from the very schemas that validate its requests (external-contracts §9).
+// document is built from the very schemas that validate its requests (docs/api.md).
 // Plain object literals: a worker bundle that serves the generated document drops them unused.
 import type * as v from "valibot";
 import type { Scope } from "../../auth/bearer-token.ts";
@@ -8,12 +8,14 @@ import type { ErrorCode } from "../../errors.ts";
 type Schema = v.GenericSchema;
 
 export interface SuccessDoc {
-  status: 200 | 201;
+  status: 200 | 201 | 303;
   description: string;
   /** The body's schema; a string schema with `contentType` text/html for pages. */
   schema: Schema;
   example?: unknown;
-  contentType?: "application/json" | "text/html";
+  contentType?: "application/json" | "text/html" | "text/event-stream";
+  /** The same answer in another form the client may ask for with Accept (e.g. Server-Sent Events). */
+  alternative?: { contentType: "text/event-stream"; schema: Schema; description: string };
   /** Headers beyond x-request-id, by name. */
   headers?: Record<string, string>;
 }
@@ -41,4 +43,6 @@ export interface RouteDoc {
    * (with a body) and 500 are added for every route that has them.
    */
   errors: ErrorCode[];
+  /** Errors a page answers as an HTML page instead of the envelope (a checkout link that is not valid). */
+  pageErrors?: { status: 404 | 503; description: string }[];
 }

@@ -3,14 +3,28 @@
 import type { DocumentInfo } from "#shared/http/openapi/build-document.ts";
 import { docsRouteDoc, openApiRouteDoc } from "#shared/http/openapi/reference-routes.ts";
 import type { RouteDoc } from "#shared/http/openapi/route-doc.ts";
+import { checkoutDoc } from "./routes/checkout.ts";
+import { checkoutPageDoc } from "./routes/checkout-page.ts";
+import { checkoutRenewDoc } from "./routes/checkout-renew.ts";
+import { checkoutStatusDoc } from "./routes/checkout-status.ts";
 import { generateKhqrDoc } from "./routes/generate-khqr.ts";
+import { paymentStatusDoc } from "./routes/payment-status.ts";
 
 export const documentInfo: DocumentInfo = {
   title: "AMK Payment Hub: KHQR",
   version: "0.1.0",
   description:
-    'KHQR codes for Dai-ichi Life Cambodia premiums, issued through AMK and checked before a customer sees them. Errors are one envelope: `{"success": false, "requestId", "error": {"code", "message", "details"?}}`.',
+    'KHQR codes for Dai-ichi Life Cambodia premiums, issued through AMK and checked before a customer sees them; the payment status for the apps; the hosted checkout page. Errors are one envelope: `{"success": false, "requestId", "error": {"code", "message", "details"?}}`.',
   server: "http://localhost:8081",
 };
 
-export const routeDocs: RouteDoc[] = [generateKhqrDoc(), openApiRouteDoc(), docsRouteDoc()];
+export const routeDocs: RouteDoc[] = [
+  generateKhqrDoc(),
+  paymentStatusDoc(),
+  checkoutDoc(),
+  checkoutPageDoc(),
+  checkoutStatusDoc(),
+  checkoutRenewDoc(),
+  openApiRouteDoc(),
+  docsRouteDoc(),
+];

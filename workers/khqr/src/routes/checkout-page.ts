@@ -1,5 +1,7 @@
 // GET /pay/{token} — the hosted checkout page (external-contracts §8). No bearer token: the signed
 // link is the authority. A bad link of any kind gets the same plain 404 page.
+import * as v from "valibot";
+import type { RouteDoc } from "#shared/http/openapi/route-doc.ts";
 import type { Context, Hono } from "hono";
 import { toPaymentError } from "#shared/errors.ts";
 import { rpcCall } from "#shared/payments/gateway-rpc.ts";
@@ -9,6 +11,9 @@ import { checkoutPage } from "../checkout/checkout-page.ts";
 import { newNonce, pageHeaders } from "../checkout/page-headers.ts";
 import { notFoundPage, unavailablePage } from "../checkout/problem-pages.ts";
 import type { KhqrEnv } from "../khqr-env.ts";
+
+/** The signed checkout link's token, as the page's URL carries it. */
+const CheckoutTokenParams = v.object({ token: v.pipe(v.string(), v.description("The signed, expiring token of a checkout link")) });
 
 export function registerCheckoutPage(app: Hono<KhqrEnv>): void {
   app.get("/pay/:token", async (c) => {
@@ -32,4 +37,25 @@ export async function checkoutDetailsOrPage(c: Context<KhqrEnv>, paymentId: numb
     c.set("error", { code: error.code, reason: error.reason ?? error.details ?? error.message });
     return error.status === 404 ? notFoundPage(c) : unavailablePage(c);
   }
+}
+
+/** This route in the API reference (openapi-document.ts). */
+export function checkoutPageDoc(): RouteDoc {
+  return {
+    method: "get",
+    path: "/pay/{token}",
+    operationId: "checkoutPage",
+    tag: "Checkout",
+    summary: "The hosted KHQR checkout page",
+    description:
+      "A mobile-first HTML page: the payer's name, the policy number, the amount, the KHQR code, the time left, and the live status turning to Paid or Expired without a reload (an expired QR offers a new one). No bearer token: the link's signed token authorizes it. Nothing loads from another origin; a strict Content-Security-Policy is sent.",
+    scope: null,
+    params: CheckoutTokenParams,
+    success: { status: 200, description: "The checkout page", contentType: "text/html", schema: v.string() },
+    errors: [],
+    pageErrors: [
+      { status: 404, description: "A forged, altered or expired link: one plain page that reveals nothing" },
+      { status: 503, description: "The gateway is unreachable: a plain page asking to try again" },
+    ],
+  };
 }

@@ -1,6 +1,8 @@
 // POST /pay/{token}/renew — the expired checkout page's button: a new QR for the same premium,
 // issued exactly as GET /khqr issues one, then a redirect to the new QR's page. The link may be up
 // to an hour past its expiry here (that is when the button is pressed), never on the page itself.
+import * as v from "valibot";
+import type { RouteDoc } from "#shared/http/openapi/route-doc.ts";
 import type { Hono } from "hono";
 import { toPaymentError } from "#shared/errors.ts";
 import { checkoutLink, readCheckoutLink } from "../checkout/checkout-link.ts";
@@ -8,6 +10,9 @@ import { notFoundPage, unavailablePage } from "../checkout/problem-pages.ts";
 import { issueKhqrFor } from "../khqr-issuer.ts";
 import type { KhqrEnv } from "../khqr-env.ts";
 import { checkoutDetailsOrPage } from "./checkout-page.ts";
+
+/** The signed checkout link's token, as the page's URL carries it. */
+const CheckoutTokenParams = v.object({ token: v.pipe(v.string(), v.description("The signed, expiring token of a checkout link")) });
 
 export function registerCheckoutRenew(app: Hono<KhqrEnv>): void {
   app.post("/pay/:token/renew", async (c) => {
@@ -31,4 +36,31 @@ export function registerCheckoutRenew(app: Hono<KhqrEnv>): void {
       return error.status === 404 ? notFoundPage(c) : unavailablePage(c);
     }
   });
+}
+
+/** This route in the API reference (openapi-document.ts). */
+export function checkoutRenewDoc(): RouteDoc {
+  return {
+    method: "post",
+    path: "/pay/{token}/renew",
+    operationId: "renewCheckout",
+    tag: "Checkout",
+    summary: "A new QR for an expired checkout",
+    description:
+      "When the page's QR expired unpaid, issues a new one for the same bill (as `GET /khqr` does) and redirects to its page; otherwise redirects back to the same page. Accepts a link up to an hour past its expiry.",
+    scope: null,
+    params: CheckoutTokenParams,
+    success: {
+      status: 303,
+      description: "To the checkout page (a new one when a QR was issued)",
+      contentType: "text/html",
+      schema: v.string(),
+      headers: { location: "The checkout page to show" },
+    },
+    errors: [],
+    pageErrors: [
+      { status: 404, description: "A forged, altered or long-expired link" },
+      { status: 503, description: "AMK or the gateway is unreachable" },
+    ],
+  };
 }

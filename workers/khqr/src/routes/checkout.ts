@@ -3,6 +3,8 @@
 import type { Hono } from "hono";
 import * as v from "valibot";
 import { clientAuth } from "#shared/http/client-auth.ts";
+import { successSchema } from "#shared/http/openapi/response-schemas.ts";
+import type { RouteDoc } from "#shared/http/openapi/route-doc.ts";
 import { limitBody, readJsonBody } from "#shared/http/request-input.ts";
 import { checkoutLink } from "../checkout/checkout-link.ts";
 import { issueKhqrFor } from "../khqr-issuer.ts";
@@ -34,4 +36,30 @@ export function registerCheckout(app: Hono<KhqrEnv>): void {
       return c.json({ success: true, data: { paymentId: premium.id, url: link.url, expiresAt } } satisfies CheckoutResponse, 201);
     },
   );
+}
+
+/** This route in the API reference (openapi-document.ts). */
+export function checkoutDoc(): RouteDoc {
+  return {
+    method: "post",
+    path: "/khqr/checkout",
+    operationId: "createCheckout",
+    tag: "Checkout",
+    summary: "Issue a KHQR and a link to the hosted checkout page for it",
+    description:
+      "Issues the QR exactly as `GET /khqr` does (same checks, errors and `khqr.generated-event`) and answers a link to `GET /pay/{token}`, signed and expiring with the QR.",
+    scope: "khqr:generate",
+    rateLimit: "app",
+    body: { schema: CheckoutBody, example: { bankCode: { id: "AMK", bank: "AMK" }, billNumber: "P987654321" } },
+    success: {
+      status: 201,
+      description: "The checkout link",
+      schema: successSchema(v.object({ paymentId: v.number(), url: v.string(), expiresAt: v.string() })),
+      example: {
+        success: true,
+        data: { paymentId: 150002, url: "http://localhost:8081/pay/150002.1795823961.mac", expiresAt: "2026-11-27T10:15:00.000Z" },
+      },
+    },
+    errors: ["BAD_REQUEST", "RESOURCE_NOT_FOUND", "BANK_NOT_FOUND", "MERCHANT_NOT_BIND", "AMK_UNKNOWN_ERROR", "SERVER_UNAVAILABLE"],
+  };
 }

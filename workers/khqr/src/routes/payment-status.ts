@@ -3,6 +3,8 @@
 import type { Hono } from "hono";
 import * as v from "valibot";
 import { clientAuth } from "#shared/http/client-auth.ts";
+import { amountSchema, currencySchema, successSchema } from "#shared/http/openapi/response-schemas.ts";
+import type { RouteDoc } from "#shared/http/openapi/route-doc.ts";
 import { parseInput } from "#shared/http/request-input.ts";
 import { rpcCall } from "#shared/payments/gateway-rpc.ts";
 import type { PaymentStatus } from "#shared/payments/payment-status.ts";
@@ -36,4 +38,63 @@ export function registerPaymentStatus(app: Hono<KhqrEnv>): void {
       return c.json({ success: true, data: status } satisfies PaymentStatusResponse);
     },
   );
+}
+
+export const paymentStatusSchema = () =>
+  v.object({
+    paymentId: v.number(),
+    policyNumber: v.string(),
+    status: v.picklist(["PENDING", "PAID", "EXPIRED"]),
+    amount: amountSchema(),
+    currency: currencySchema(),
+    expiresAt: v.nullable(v.string()),
+    paidAt: v.nullable(v.string()),
+    channel: v.nullable(v.picklist(["KHQR", "BILL"])),
+    transactionId: v.nullable(v.string()),
+  });
+
+/** Server-Sent Events: what an event-stream answer carries, as text. */
+export const statusEventStreamSchema = () =>
+  v.pipe(
+    v.string(),
+    v.description(
+      "`event: status` with the same `data` object as the JSON answer, at once and on every change; the stream ends after PAID or EXPIRED, or after at most 5 minutes (reconnect).",
+    ),
+  );
+
+/** This route in the API reference (openapi-document.ts). */
+export function paymentStatusDoc(): RouteDoc {
+  return {
+    method: "get",
+    path: "/khqr/{paymentId}/status",
+    operationId: "paymentStatus",
+    tag: "KHQR",
+    summary: "Whether a premium is paid: PENDING, PAID (either channel) or EXPIRED",
+    description:
+      "PENDING while the latest QR issued is open, PAID once the premium is paid through either channel, EXPIRED when the latest QR lapsed unpaid. With `Accept: text/event-stream` the same object arrives as Server-Sent Events named `status`, at once and on every change; a payment shows within 2 seconds of the gateway's answer to the bank.",
+    scope: "khqr:generate",
+    rateLimit: "app",
+    params: PaymentStatusParams,
+    success: {
+      status: 200,
+      description: "The payment status",
+      schema: successSchema(paymentStatusSchema()),
+      alternative: { contentType: "text/event-stream", schema: statusEventStreamSchema(), description: "The status as Server-Sent Events" },
+      example: {
+        success: true,
+        data: {
+          paymentId: 150002,
+          policyNumber: "P987654321",
+          status: "PAID",
+          amount: 89.5,
+          currency: "USD",
+          expiresAt: "2026-11-27T10:15:00.000Z",
+          paidAt: "2026-11-27T10:02:11.000Z",
+          channel: "KHQR",
+          transactionId: "AMK_KHQR_150002",
+        },
+      },
+    },
+    errors: ["BAD_REQUEST", "RESOURCE_NOT_FOUND", "SERVER_UNAVAILABLE"],
+  };
 }
