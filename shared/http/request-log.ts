@@ -14,7 +14,7 @@ export function requestLog<E extends AnyApiEnv>(service: string): MiddlewareHand
         requestId: c.get("requestId"),
         clientRequestId: c.get("clientRequestId"),
         method: c.req.method,
-        path: c.req.path,
+        path: withoutSecrets(c.req.path),
         status: c.res.status,
         durationMs: Date.now() - started,
         client: c.get("client")?.id,
@@ -24,4 +24,9 @@ export function requestLog<E extends AnyApiEnv>(service: string): MiddlewareHand
       }),
     );
   };
+}
+
+/** A checkout link's path carries its signed token: the log keeps the route, never the token. */
+function withoutSecrets(path: string): string {
+  return path.replace(/^\/pay\/[^/]+/, "/pay/:token");
 }
