@@ -2,7 +2,9 @@
 // Kafka stand-ins), applies the D1 migrations locally, and runs both workers with wrangler dev:
 // gateway on :8080, KHQR on :8081. Every variable of external-contracts §1 can be overridden from
 // the process environment or .dev.vars, e.g. `INTEGRATION_BASE_URL=http://host:port npm run dev`.
-// The gateway's cron runs every minute, as on Cloudflare (scripts/dev-cron.ts).
+// The gateway's cron runs every minute, as on Cloudflare (scripts/dev-cron.ts). With DATABASE_URL
+// (environment or .dev.vars) the gateway records into that PostgreSQL database instead of D1, after
+// its migrations are applied (scripts/dev-postgres.ts).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
@@ -10,7 +12,8 @@ import { mintDevToken } from "../sandbox/dev-token.ts";
 import { GATEWAY_PORT, KHQR_PORT, SANDBOX_PORT } from "../sandbox/local-config.ts";
 import { startSandbox } from "../sandbox/server.ts";
 import { fireCronEveryMinute } from "./dev-cron.ts";
-import { localSettings } from "./local-settings.ts";
+import { preparePostgresDev, type PostgresDev } from "./dev-postgres.ts";
+import { localDatabaseUrl, localSettings } from "./local-settings.ts";
 import { readWranglerConfig } from "./wrangler-config.ts";
 import { quietWranglerEnv as quietWrangler } from "./wrangler.ts";
 
@@ -36,21 +39,32 @@ writeEnvFile(envFile, config);
 // Each worker keeps its local state in its own folder: two workerd processes sharing one would
 // contend for the same SQLite files.
 const stateOf = (worker: string) => resolve(".wrangler/state", worker);
-const migrate = spawnSync(
-  "wrangler",
-  ["d1", "migrations", "apply", "DB", "--local", "-c", "wrangler.toml", "--persist-to", stateOf("gateway")],
-  {
-    stdio: "inherit",
-    env: quietWrangler,
-  },
-);
-if (migrate.status !== 0) {
-  await sandbox.close();
-  throw new Error("applying the D1 migrations locally failed");
+const databaseUrl = localDatabaseUrl();
+let postgres: PostgresDev | undefined;
+if (databaseUrl) {
+  try {
+    postgres = await preparePostgresDev(databaseUrl);
+  } catch (error) {
+    await sandbox.close();
+    throw new Error(`DATABASE_URL: preparing the PostgreSQL records failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+} else {
+  const migrate = spawnSync(
+    "wrangler",
+    ["d1", "migrations", "apply", "DB", "--local", "-c", "wrangler.toml", "--persist-to", stateOf("gateway")],
+    {
+      stdio: "inherit",
+      env: quietWrangler,
+    },
+  );
+  if (migrate.status !== 0) {
+    await sandbox.close();
+    throw new Error("applying the D1 migrations locally failed");
+  }
 }
 
 const children: ChildProcess[] = [];
-function wranglerDev(worker: string, configPath: string, port: number, inspectorPort: number) {
+function wranglerDev(worker: string, configPath: string, port: number, inspectorPort: number, extraEnv: Record<string, string> = {}) {
   const child = spawn(
     "wrangler",
     [
@@ -70,7 +84,7 @@ function wranglerDev(worker: string, configPath: string, port: number, inspector
       "--show-interactive-dev-session=false",
       "--test-scheduled",
     ],
-    { stdio: ["ignore", "inherit", "inherit"], env: quietWrangler },
+    { stdio: ["ignore", "inherit", "inherit"], env: { ...quietWrangler, ...extraEnv } },
   );
   child.on("exit", (code) => {
     console.error(`wrangler dev (${configPath}) exited with ${code}`);
@@ -92,7 +106,7 @@ async function shutdown(code: number) {
 process.on("SIGINT", () => void shutdown(0));
 process.on("SIGTERM", () => void shutdown(0));
 
-wranglerDev("gateway", "wrangler.toml", GATEWAY_PORT, 9230);
+wranglerDev("gateway", postgres?.configPath ?? "wrangler.toml", GATEWAY_PORT, 9230, postgres?.env);
 wranglerDev("khqr", "workers/khqr/wrangler.toml", KHQR_PORT, 9231);
 
 /** Waits until wrangler answers on `port`, so the banner comes after wrangler's own output. */
@@ -127,6 +141,7 @@ console.log(`
   khqr      http://localhost:${KHQR_PORT}/khqr
   sandbox   ${sandbox.url}   (Integration Service /integration, Kafka REST /kafka, AMK /amk)
   events    ${sandbox.url}/kafka/records
+  records   ${postgres ? `PostgreSQL ${postgres.describe} (DATABASE_URL, through a local HYPERDRIVE binding)` : "D1, local (.wrangler/state/gateway)"}
   demo premiums: P123456789 (150.00 USD), P987654321 (89.50 USD), A000000123 (400000 KHR)
   pay a generated QR at the sandbox bank:  npm run pay -- <paymentId>
   cron      the gateway's scheduled handler runs at every minute${gatewayCron ? "" : " (no cron in wrangler.toml: off)"}

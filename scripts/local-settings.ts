@@ -44,3 +44,12 @@ export function localSettings(sandboxUrl: string): Record<string, string> {
   const fromEnvironment = Object.fromEntries(CONFIG_NAMES.filter((n) => process.env[n] !== undefined).map((n) => [n, process.env[n]!]));
   return { ...localConfig(sandboxUrl), ...readDevVars(), ...fromEnvironment };
 }
+
+/**
+ * The PostgreSQL database `npm run dev` records into instead of D1 (README "Records in
+ * PostgreSQL"): DATABASE_URL from the process environment or .dev.vars. Never handed to the
+ * workers as a variable: the gateway reaches it through its HYPERDRIVE binding.
+ */
+export function localDatabaseUrl(): string | undefined {
+  return process.env.DATABASE_URL || readDevVars().DATABASE_URL || undefined;
+}
