@@ -1,6 +1,6 @@
 // Prints one plain closing line, `tests: N passed, N failed`, that any CI can read, after one line
 // per record store the workerd tests ran on (vitest.config.ts's projects: d1, postgres).
-import type { Reporter, TestModule } from "vitest/node";
+import type { Reporter, SerializedError, TestModule } from "vitest/node";
 
 interface Counts {
   passed: number;
@@ -11,7 +11,7 @@ interface Counts {
 const line = ({ passed, failed, skipped }: Counts) => `${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`;
 
 export default class SummaryReporter implements Reporter {
-  onTestRunEnd(testModules: ReadonlyArray<TestModule>) {
+  onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError> = []) {
     const total: Counts = { passed: 0, failed: 0, skipped: 0 };
     const byStore = new Map<string, Counts>();
     for (const module of testModules) {
@@ -27,6 +27,8 @@ export default class SummaryReporter implements Reporter {
     }
     console.log("");
     for (const [store, counts] of [...byStore].sort(([a], [b]) => a.localeCompare(b))) console.log(`  on ${store}: ${line(counts)}`);
+    // A setup that failed (PostgreSQL unreachable) runs no test: the run fails, and says why here.
+    if (unhandledErrors.length > 0) console.log(`  errors outside any test: ${unhandledErrors.length} (the run fails)`);
     console.log(`tests: ${line(total)}`);
   }
 }
