@@ -1,9 +1,9 @@
-// Its own file: it breaks this file's D1 database on purpose.
+// Its own file: it breaks this file's records on purpose (its D1 database, or its PostgreSQL schema).
 import { describe, expect, it } from "vitest";
 import { billConfirmationFor } from "../support/bill-payment.ts";
 import { callGateway } from "../support/gateway.ts";
 import { kafkaRecords, seedPremium } from "../support/sandbox.ts";
-import { execute } from "../support/records.ts";
+import { execute, queryRow } from "../support/records.ts";
 
 describe("when the record store fails", () => {
   it("answers 503 SERVER_UNAVAILABLE, publishes nothing, and keeps no answer, so the retry succeeds", async () => {
@@ -20,5 +20,20 @@ describe("when the record store fails", () => {
     const retry = await callGateway("/AMK/payments", { method: "POST", body });
     expect(retry.status).toBe(200);
     expect(retry.headers.get("idempotent-replayed")).toBeNull();
+  });
+
+  it("leaves no payment behind when a later write of the same confirmation fails (its events)", async () => {
+    const premium = await seedPremium();
+    const body = billConfirmationFor(premium);
+    // The payment row is written before the outbox rows: the failure comes after it, in the same unit of work.
+    await execute("ALTER TABLE event_outbox RENAME TO event_outbox_away");
+    const failed = await callGateway("/AMK/payments", { method: "POST", body });
+    await execute("ALTER TABLE event_outbox_away RENAME TO event_outbox");
+    expect(failed.status).toBe(503);
+    expect(await queryRow("SELECT payment_id FROM payments WHERE payment_id = ?", premium.id)).toBeNull();
+
+    const retry = await callGateway("/AMK/payments", { method: "POST", body });
+    expect(retry.status).toBe(200);
+    expect(await queryRow("SELECT channel FROM payments WHERE payment_id = ?", premium.id)).toEqual({ channel: "BILL" });
   });
 });
