@@ -1,15 +1,18 @@
 // `npm run dev`: the whole stack on this machine (scripts/local-stack.ts): the sandbox (AMK,
 // Integration Service and Kafka stand-ins), the D1 migrations applied locally, and both workers
-// with wrangler dev: gateway on :8080, KHQR on :8081. Every variable of external-contracts §1 can
+// with wrangler dev: gateway on :8080, KHQR on :8081. Every variable of docs/configuration.md can
 // be overridden from the process environment or .dev.vars, e.g.
 // `INTEGRATION_BASE_URL=http://host:port npm run dev`. The gateway's cron runs every minute, as on
-// Cloudflare (scripts/dev-cron.ts). It ends by printing a checkout link for a demo premium.
+// Cloudflare (scripts/dev-cron.ts). With DATABASE_URL (environment or .dev.vars) the gateway records
+// into that PostgreSQL database instead of D1, after its migrations are applied (scripts/dev-postgres.ts).
+// It ends by printing a checkout link for a demo premium.
 import { resolve } from "node:path";
 import { mintDevToken } from "../sandbox/dev-token.ts";
 import { GATEWAY_PORT, KHQR_PORT, SANDBOX_PORT } from "../sandbox/local-config.ts";
 import { fireCronEveryMinute } from "./dev-cron.ts";
+import { preparePostgresDev } from "./dev-postgres.ts";
 import { startLocalStack } from "./local-stack.ts";
-import { localSettings } from "./local-settings.ts";
+import { localDatabaseUrl, localSettings } from "./local-settings.ts";
 import { readWranglerConfig } from "./wrangler-config.ts";
 
 const DEMO_CHECKOUT_BILL = "P987654321";
@@ -24,9 +27,13 @@ const config = localSettings(sandboxUrl);
 if (!process.env.KHQR_PUBLIC_URL && khqrPort !== KHQR_PORT) config.KHQR_PUBLIC_URL = `http://localhost:${khqrPort}`;
 const pay = sandboxPort === SANDBOX_PORT ? "npm run pay --" : `SANDBOX_URL=${sandboxUrl} npm run pay --`;
 
+const databaseUrl = localDatabaseUrl();
+const postgres = databaseUrl ? await preparePostgresDev(databaseUrl) : undefined;
+
 let stopping = false;
 let stopCron = () => {};
 const stack = await startLocalStack({
+  postgres,
   config,
   sandboxPort,
   gatewayPort,
@@ -67,6 +74,7 @@ console.log(`
   khqr      http://localhost:${khqrPort}/khqr
   sandbox   ${stack.sandboxUrl}   (Integration Service /integration, Kafka REST /kafka, AMK /amk)
   events    ${stack.sandboxUrl}/kafka/records
+  records   ${postgres ? `PostgreSQL ${postgres.describe} (DATABASE_URL, through a local HYPERDRIVE binding)` : "D1, local (.wrangler/state/gateway)"}
   demo premiums: P123456789 (150.00 USD), P987654321 (89.50 USD), A000000123 (400000 KHR)
   pay a generated QR at the sandbox bank:  ${pay} <paymentId>
   cron      the gateway's scheduled handler runs at every minute${gatewayCron ? "" : " (no cron in wrangler.toml: off)"}

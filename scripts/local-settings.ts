@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { localConfig } from "../sandbox/local-config.ts";
 
-/** Every worker variable of external-contracts §1, plus the tuning knobs. */
+/** Every worker variable of docs/configuration.md, plus the tuning knobs. */
 export const CONFIG_NAMES = [
   "AMK_BASE_URL",
   "AMK_VERIFY_URL",
@@ -46,4 +46,13 @@ export function readDevVars(path = ".dev.vars"): Record<string, string> {
 export function localSettings(sandboxUrl: string): Record<string, string> {
   const fromEnvironment = Object.fromEntries(CONFIG_NAMES.filter((n) => process.env[n] !== undefined).map((n) => [n, process.env[n]!]));
   return { ...localConfig(sandboxUrl), ...readDevVars(), ...fromEnvironment };
+}
+
+/**
+ * The PostgreSQL database `npm run dev` records into instead of D1 (README "Records in
+ * PostgreSQL"): DATABASE_URL from the process environment or .dev.vars. Never handed to the
+ * workers as a variable: the gateway reaches it through its HYPERDRIVE binding.
+ */
+export function localDatabaseUrl(): string | undefined {
+  return process.env.DATABASE_URL || readDevVars().DATABASE_URL || undefined;
 }

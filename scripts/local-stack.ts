@@ -1,11 +1,13 @@
 // The local stack as one call: the sandbox (AMK, Integration Service, Kafka stand-ins), the D1
-// migrations applied locally, and both workers under wrangler dev, on the ports given.
+// migrations applied locally (or the gateway pointed at a prepared PostgreSQL), and both workers
+// under wrangler dev, on the ports given.
 // `npm run dev` runs it on the fixed ports of the README; the browser test on free ports, with
 // its own state and wrangler registry so it never meets a developer's running `npm run dev`.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { startSandbox } from "../sandbox/server.ts";
+import type { PostgresDev } from "./dev-postgres.ts";
 import { quietWranglerEnv } from "./wrangler.ts";
 
 export interface LocalStackOptions {
@@ -23,6 +25,8 @@ export interface LocalStackOptions {
   wranglerOutput: "inherit" | "ignore";
   /** Called when a worker's wrangler exits on its own. */
   onWorkerExit?: (code: number | null) => void;
+  /** The gateway records into this PostgreSQL (prepared by dev-postgres.ts) instead of local D1. */
+  postgres?: PostgresDev;
 }
 
 export interface LocalStack {
@@ -56,11 +60,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   // Each worker keeps its local state in its own folder: two workerd processes sharing one would
   // contend for the same SQLite files.
   const stateOf = (worker: string) => resolve(options.stateDir, "state", worker);
-  const migrate = spawnSync(
-    "wrangler",
-    ["d1", "migrations", "apply", "DB", "--local", "-c", "wrangler.toml", "--persist-to", stateOf("gateway")],
-    { stdio: ["ignore", options.wranglerOutput, options.wranglerOutput], env: wranglerEnv },
-  );
+  const migrate = options.postgres
+    ? { status: 0 } // migrated by dev-postgres.ts
+    : spawnSync("wrangler", ["d1", "migrations", "apply", "DB", "--local", "-c", "wrangler.toml", "--persist-to", stateOf("gateway")], {
+        stdio: ["ignore", options.wranglerOutput, options.wranglerOutput],
+        env: wranglerEnv,
+      });
   if (migrate.status !== 0) {
     await sandbox.close();
     throw new Error("applying the D1 migrations locally failed");
@@ -68,7 +73,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
   const children: ChildProcess[] = [];
   let stopping = false;
-  const wranglerDev = (worker: string, configPath: string, port: number, inspectorPort: number) => {
+  const wranglerDev = (worker: string, configPath: string, port: number, inspectorPort: number, extraEnv: Record<string, string> = {}) => {
     const child = spawn(
       "wrangler",
       [
@@ -88,7 +93,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         "--show-interactive-dev-session=false",
         "--test-scheduled",
       ],
-      { stdio: ["ignore", options.wranglerOutput, options.wranglerOutput], env: wranglerEnv },
+      { stdio: ["ignore", options.wranglerOutput, options.wranglerOutput], env: { ...wranglerEnv, ...extraEnv } },
     );
     child.on("exit", (code) => {
       if (stopping) return;
@@ -116,7 +121,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await sandbox.close();
   };
 
-  wranglerDev("gateway", "wrangler.toml", options.gatewayPort, options.inspectorPorts[0]);
+  wranglerDev(
+    "gateway",
+    options.postgres?.configPath ?? "wrangler.toml",
+    options.gatewayPort,
+    options.inspectorPorts[0],
+    options.postgres?.env,
+  );
   wranglerDev("khqr", "workers/khqr/wrangler.toml", options.khqrPort, options.inspectorPorts[1]);
   try {
     await Promise.all([answers(gatewayUrl), answers(khqrUrl)]);

@@ -5,8 +5,11 @@ import type { GatewayBindings } from "../workers/gateway/src/gateway-env.ts";
 declare global {
   namespace Cloudflare {
     interface Env extends GatewayBindings {
+      DB: D1Database;
       SANDBOX_URL: string;
       TEST_MIGRATIONS: D1Migration[];
+      /** migrations/postgres/, for each PostgreSQL test file's own schema (test/setup/postgres-schema.ts). */
+      TEST_POSTGRES_MIGRATIONS: { name: string; sql: string }[];
       JWT_SECRET: string;
       JWT_ISSUER: string;
       JWT_AUDIENCE: string;

@@ -8,6 +8,7 @@ import { callGateway } from "../support/gateway.ts";
 import { khqrWebhookFor, paidPremium, sendWebhook } from "../support/khqr-webhook.ts";
 import { seedPremium } from "../support/sandbox.ts";
 import { tokenFor } from "../support/tokens.ts";
+import { queryRow } from "../support/records.ts";
 
 const FINGERPRINT = "ab".repeat(32);
 const BANK_ROUTES = ["/AMK/payments", "/AMK/khqr"];
@@ -127,9 +128,7 @@ describe("bank routes: what they accept", () => {
     expect(response.status).toBe(200);
     const ours = response.headers.get("x-request-id");
     expect(ours).not.toBe("attacker-chosen");
-    const receipt = await env.DB.prepare("SELECT request_id FROM webhook_receipts WHERE invoice_number = ?")
-      .bind(String(premium.id))
-      .first<any>();
+    const receipt = await queryRow<any>("SELECT request_id FROM webhook_receipts WHERE invoice_number = ?", String(premium.id));
     expect(receipt.request_id).toBe(ours);
   });
 });

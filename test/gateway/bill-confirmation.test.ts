@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { billConfirmationFor } from "../support/bill-payment.ts";
 import { callGateway } from "../support/gateway.ts";
 import { kafkaRecords, seedPremium } from "../support/sandbox.ts";
+import { queryRow, queryRows } from "../support/records.ts";
 
 async function confirm(body: unknown) {
   return callGateway("/AMK/payments", { method: "POST", body });
@@ -30,7 +31,7 @@ describe("POST /AMK/payments: confirming a bill payment", () => {
     const premium = await seedPremium({ amount: 89.5 });
     const body = billConfirmationFor(premium);
     expect((await confirm(body)).status).toBe(200);
-    const payment = await env.DB.prepare("SELECT * FROM payments WHERE payment_id = ?").bind(premium.id).first();
+    const payment = await queryRow("SELECT * FROM payments WHERE payment_id = ?", premium.id);
     expect(payment).toMatchObject({
       channel: "BILL",
       transaction_id: body.bankTransactionId,
@@ -38,11 +39,12 @@ describe("POST /AMK/payments: confirming a bill payment", () => {
       currency: "USD",
       paid_at: "2025-10-07T05:00:00.000Z",
     });
-    const outbox = await env.DB.prepare("SELECT type, message_key, published_at FROM event_outbox WHERE message_key = ? ORDER BY type")
-      .bind(premium.policyNumber)
-      .all();
-    expect(outbox.results.map((r) => r.type)).toEqual(["gateway.payment.confirmed", "gateway.payment.success"]);
-    expect(outbox.results.every((r) => r.published_at !== null)).toBe(true);
+    const outbox = await queryRows(
+      "SELECT type, message_key, published_at FROM event_outbox WHERE message_key = ? ORDER BY type",
+      premium.policyNumber,
+    );
+    expect(outbox.map((r) => r.type)).toEqual(["gateway.payment.confirmed", "gateway.payment.success"]);
+    expect(outbox.every((r) => r.published_at !== null)).toBe(true);
   });
 
   it("confirms against the Integration Service when the premium was never inquired", async () => {

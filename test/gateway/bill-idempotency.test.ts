@@ -1,8 +1,8 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { billConfirmationFor } from "../support/bill-payment.ts";
 import { callGateway } from "../support/gateway.ts";
 import { kafkaRecords, seedPremium } from "../support/sandbox.ts";
+import { queryRow } from "../support/records.ts";
 
 async function confirm(body: unknown) {
   return callGateway("/AMK/payments", { method: "POST", body });
@@ -62,7 +62,7 @@ describe("POST /AMK/payments: idempotency and double payment", () => {
     expect(statuses.every((s) => s === 200 || s === 409)).toBe(true);
     const fresh = responses.filter((r) => r.status === 200 && r.headers.get("idempotent-replayed") === null);
     expect(fresh).toHaveLength(1);
-    const rows = await env.DB.prepare("SELECT COUNT(*) AS n FROM payments WHERE payment_id = ?").bind(premium.id).first<{ n: number }>();
+    const rows = await queryRow<{ n: number }>("SELECT COUNT(*) AS n FROM payments WHERE payment_id = ?", premium.id);
     expect(rows?.n).toBe(1);
     const records = await kafkaRecords(premium.policyNumber);
     expect(records.filter((r) => r.topic === "dev.gateway.payment.confirmed")).toHaveLength(1);
@@ -79,9 +79,7 @@ describe("POST /AMK/payments: idempotency and double payment", () => {
     const records = await kafkaRecords(premium.policyNumber);
     expect(records.filter((r) => r.topic !== "dev.gateway.payment.exception")).toHaveLength(2);
     expect(records.filter((r) => r.topic === "dev.gateway.payment.exception")).toHaveLength(19);
-    const flagged = await env.DB.prepare("SELECT COUNT(*) AS n FROM payment_exceptions WHERE payment_id = ?")
-      .bind(premium.id)
-      .first<{ n: number }>();
+    const flagged = await queryRow<{ n: number }>("SELECT COUNT(*) AS n FROM payment_exceptions WHERE payment_id = ?", premium.id);
     expect(flagged?.n).toBe(19);
   });
 });

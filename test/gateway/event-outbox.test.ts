@@ -6,6 +6,7 @@ import { billConfirmationFor } from "../support/bill-payment.ts";
 import { callGateway } from "../support/gateway.ts";
 import { kafkaRecords, refuseKafka, seedPremium } from "../support/sandbox.ts";
 import { tokenFor } from "../support/tokens.ts";
+import { execute, queryRows } from "../support/records.ts";
 
 async function runCron() {
   const ctx = createExecutionContext();
@@ -34,21 +35,18 @@ describe("event outbox", () => {
       expect(answeredInMs).toBeLessThan(3_000);
       await waitOnExecutionContext(ctx);
       expect(await kafkaRecords(premium.policyNumber)).toEqual([]);
-      const pending = await env.DB.prepare(
+      const pending = await queryRows<{ type: string; attempts: number; last_error: string | null; published_at: string | null }>(
         "SELECT type, attempts, last_error, published_at FROM event_outbox WHERE message_key = ? ORDER BY type",
-      )
-        .bind(premium.policyNumber)
-        .all<{ type: string; attempts: number; last_error: string | null; published_at: string | null }>();
-      expect(pending.results).toEqual([
+        premium.policyNumber,
+      );
+      expect(pending).toEqual([
         { type: "gateway.payment.confirmed", attempts: 1, last_error: "broker unavailable", published_at: null },
         { type: "gateway.payment.success", attempts: 1, last_error: "broker unavailable", published_at: null },
       ]);
 
       await refuseKafka(premium.policyNumber, false);
       // Make the retry due now instead of after its backoff.
-      await env.DB.prepare("UPDATE event_outbox SET next_attempt_at = ? WHERE message_key = ?")
-        .bind(new Date(0).toISOString(), premium.policyNumber)
-        .run();
+      await execute("UPDATE event_outbox SET next_attempt_at = ? WHERE message_key = ?", new Date(0).toISOString(), premium.policyNumber);
       await runCron();
       const records = await kafkaRecords(premium.policyNumber);
       expect(records.map((r) => r.topic).sort()).toEqual(["dev.gateway.payment.confirmed", "dev.gateway.payment.success"]);

@@ -5,6 +5,7 @@ import gateway from "../../workers/gateway/src/index.ts";
 import { seedVerify, verifications } from "../support/amk.ts";
 import { khqrWebhookFor, sendWebhook, serve } from "../support/khqr-webhook.ts";
 import { kafkaRecords, seedPremium, type TestPremium } from "../support/sandbox.ts";
+import { execute, queryRow } from "../support/records.ts";
 
 async function runCron() {
   const ctx = createExecutionContext();
@@ -23,7 +24,7 @@ async function issuedQr(minutesAgo: number): Promise<TestPremium> {
   });
   expect(reply.ok).toBe(true);
   const issuedAt = new Date(Date.now() - minutesAgo * 60_000).toISOString();
-  await env.DB.prepare("UPDATE khqr_issuances SET issued_at = ? WHERE invoice_number = ?").bind(issuedAt, String(premium.id)).run();
+  await execute("UPDATE khqr_issuances SET issued_at = ? WHERE invoice_number = ?", issuedAt, String(premium.id));
   return premium;
 }
 
@@ -33,7 +34,7 @@ describe("KHQR reconciliation (cron): a lost webhook does not leave a paid premi
     await seedVerify(String(premium.id), { status: "SUCCESS", amount: premium.amount, currency: premium.currency });
     await runCron();
 
-    const payment = await env.DB.prepare("SELECT channel, transaction_id FROM payments WHERE payment_id = ?").bind(premium.id).first();
+    const payment = await queryRow("SELECT channel, transaction_id FROM payments WHERE payment_id = ?", premium.id);
     expect(payment).toEqual({ channel: "KHQR", transaction_id: `AMK_KHQR_${premium.id}` });
     const topics = (await kafkaRecords(premium.policyNumber)).map((r) => r.topic).sort();
     expect(topics).toEqual(["dev.gateway.payment.success", "dev.gateway.payment.verified", "dev.khqr.generated-event"]);
@@ -50,7 +51,7 @@ describe("KHQR reconciliation (cron): a lost webhook does not leave a paid premi
     await runCron();
     await runCron();
     expect(await verifications(String(premium.id))).toBe(1);
-    expect(await env.DB.prepare("SELECT 1 FROM payments WHERE payment_id = ?").bind(premium.id).first()).toBeNull();
+    expect(await queryRow("SELECT 1 FROM payments WHERE payment_id = ?", premium.id)).toBeNull();
   });
 
   it("gives the webhook a head start: a QR issued a moment ago is not asked about", async () => {

@@ -1,10 +1,10 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { seedVerify, verifications } from "../support/amk.ts";
 import { billConfirmationFor } from "../support/bill-payment.ts";
 import { callGateway } from "../support/gateway.ts";
 import { khqrWebhookFor, paidPremium, sendWebhook, serve } from "../support/khqr-webhook.ts";
 import { kafkaRecords, seedPremium } from "../support/sandbox.ts";
+import { queryRow } from "../support/records.ts";
 
 describe("POST /AMK/khqr: idempotency per invoice and content", () => {
   it("replays the stored answer for the same webhook without asking AMK again", async () => {
@@ -47,7 +47,7 @@ describe("POST /AMK/khqr: idempotency per invoice and content", () => {
     const statuses = responses.map((r) => r.status);
     expect(statuses.every((s) => s === 200 || s === 409)).toBe(true);
     expect(responses.filter((r) => r.status === 200 && r.headers.get("idempotent-replayed") === null)).toHaveLength(1);
-    const rows = await env.DB.prepare("SELECT COUNT(*) AS n FROM payments WHERE payment_id = ?").bind(premium.id).first<{ n: number }>();
+    const rows = await queryRow<{ n: number }>("SELECT COUNT(*) AS n FROM payments WHERE payment_id = ?", premium.id);
     expect(rows?.n).toBe(1);
     const records = await kafkaRecords(premium.policyNumber);
     expect(records.filter((r) => r.topic === "dev.gateway.payment.verified")).toHaveLength(1);

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { clearVerify, seedVerify, verifications } from "../support/amk.ts";
 import { khqrWebhookFor, paidPremium, sendWebhook, serve } from "../support/khqr-webhook.ts";
 import { kafkaRecords, seedPremium } from "../support/sandbox.ts";
+import { queryRow } from "../support/records.ts";
 
 async function expectError(response: Response, status: number, code: string) {
   expect(response.status).toBe(status);
@@ -21,9 +22,7 @@ describe("POST /AMK/khqr: a verified KHQR payment", () => {
       data: { transactionId: `AMK_KHQR_${premium.id}`, status: "CONFIRMED", message: "KHQR payment successfully processed" },
     });
     expect(await verifications(String(premium.id))).toBe(1);
-    const payment = await env.DB.prepare("SELECT channel, transaction_id, amount_minor, paid_at FROM payments WHERE payment_id = ?")
-      .bind(premium.id)
-      .first();
+    const payment = await queryRow("SELECT channel, transaction_id, amount_minor, paid_at FROM payments WHERE payment_id = ?", premium.id);
     expect(payment).toEqual({
       channel: "KHQR",
       transaction_id: `AMK_KHQR_${premium.id}`,
@@ -66,9 +65,7 @@ describe("POST /AMK/khqr: a verified KHQR payment", () => {
     expect((await response.json<any>()).data).toMatchObject({ transactionId: `AMK_KHQR_${premium.id}`, status: "FAILED" });
     expect(await verifications(String(premium.id))).toBe(0);
     expect(await kafkaRecords(premium.policyNumber)).toEqual([]);
-    const receipt = await env.DB.prepare("SELECT status, outcome FROM webhook_receipts WHERE invoice_number = ?")
-      .bind(String(premium.id))
-      .first();
+    const receipt = await queryRow("SELECT status, outcome FROM webhook_receipts WHERE invoice_number = ?", String(premium.id));
     expect(receipt).toEqual({ status: "FAILED", outcome: "ACKNOWLEDGED" });
     // The customer pays after all: the SUCCESS webhook still confirms.
     expect((await sendWebhook(khqrWebhookFor(premium))).status).toBe(200);
@@ -136,7 +133,7 @@ describe("POST /AMK/khqr: refusals", () => {
     await serve(premium);
     const response = await sendWebhook(khqrWebhookFor(premium));
     expect(response.status).toBe(200);
-    const payment = await env.DB.prepare("SELECT amount_minor FROM payments WHERE payment_id = ?").bind(premium.id).first();
+    const payment = await queryRow("SELECT amount_minor FROM payments WHERE payment_id = ?", premium.id);
     expect(payment).toEqual({ amount_minor: 15000 });
   });
 

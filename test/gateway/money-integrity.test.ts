@@ -10,6 +10,7 @@ import { callGateway } from "../support/gateway.ts";
 import { khqrWebhookFor, paidPremium, sendWebhook, serve } from "../support/khqr-webhook.ts";
 import { kafkaRecords, refuseKafka, seedPremium, type TestPremium } from "../support/sandbox.ts";
 import { tokenFor } from "../support/tokens.ts";
+import { execute, queryRow, queryRows } from "../support/records.ts";
 
 async function runCron(overrides: Partial<Cloudflare.Env> = {}) {
   const ctx = createExecutionContext();
@@ -18,12 +19,11 @@ async function runCron(overrides: Partial<Cloudflare.Env> = {}) {
 }
 
 async function exceptionsFor(paymentId: number) {
-  const rows = await env.DB.prepare(
+  const rows = await queryRows(
     "SELECT kind, channel, transaction_id, amount_minor, currency FROM payment_exceptions WHERE payment_id = ?",
-  )
-    .bind(paymentId)
-    .all();
-  return rows.results;
+    paymentId,
+  );
+  return rows;
 }
 
 const topics = async (premium: TestPremium) => (await kafkaRecords(premium.policyNumber)).map((r) => r.topic).sort();
@@ -37,8 +37,8 @@ describe("money received twice is flagged, never dropped", () => {
       sendWebhook(khqrWebhookFor(premium)),
     ]);
     expect([billAnswer.status, khqrAnswer.status].sort()).toEqual([200, 409]);
-    const payments = await env.DB.prepare("SELECT channel FROM payments WHERE payment_id = ?").bind(premium.id).all();
-    expect(payments.results).toHaveLength(1);
+    const payments = await queryRows("SELECT channel FROM payments WHERE payment_id = ?", premium.id);
+    expect(payments).toHaveLength(1);
     const loser =
       billAnswer.status === 409
         ? { channel: "BILL", transaction_id: bill.bankTransactionId }
@@ -77,18 +77,21 @@ describe("money received twice is flagged, never dropped", () => {
     expect((await (exports as any).GatewayEntrypoint.recordQrIssued({ paymentId: premium.id, bankCode: "AMK", qrString: "x" })).ok).toBe(
       true,
     );
-    await env.DB.prepare("UPDATE khqr_issuances SET issued_at = ? WHERE invoice_number = ?")
-      .bind(new Date(Date.now() - 10 * 60_000).toISOString(), String(premium.id))
-      .run();
+    await execute(
+      "UPDATE khqr_issuances SET issued_at = ? WHERE invoice_number = ?",
+      new Date(Date.now() - 10 * 60_000).toISOString(),
+      String(premium.id),
+    );
     expect((await callGateway("/AMK/payments", { method: "POST", body: billConfirmationFor(premium) })).status).toBe(200);
     await seedVerify(String(premium.id), { status: "SUCCESS", amount: premium.amount, currency: premium.currency });
     await runCron();
     expect(await exceptionsFor(premium.id)).toEqual([
       { kind: "DUPLICATE_PAYMENT", channel: "KHQR", transaction_id: `AMK_KHQR_${premium.id}`, amount_minor: 15000, currency: "USD" },
     ]);
-    const issuance = await env.DB.prepare("SELECT resolved_at FROM khqr_issuances WHERE invoice_number = ?")
-      .bind(String(premium.id))
-      .first<{ resolved_at: string | null }>();
+    const issuance = await queryRow<{ resolved_at: string | null }>(
+      "SELECT resolved_at FROM khqr_issuances WHERE invoice_number = ?",
+      String(premium.id),
+    );
     expect(issuance?.resolved_at).not.toBeNull();
     await runCron();
     expect(await topics(premium)).toContain("dev.gateway.payment.exception");
@@ -106,9 +109,10 @@ describe("money received twice is flagged, never dropped", () => {
     ]);
     expect((await sendWebhook(khqrWebhookFor(premium))).headers.get("idempotent-replayed")).toBe("true");
     expect(await exceptionsFor(premium.id)).toHaveLength(1);
-    const receipt = await env.DB.prepare("SELECT outcome, verify_reply FROM webhook_receipts WHERE invoice_number = ? ORDER BY id")
-      .bind(String(premium.id))
-      .first<any>();
+    const receipt = await queryRow<any>(
+      "SELECT outcome, verify_reply FROM webhook_receipts WHERE invoice_number = ? ORDER BY id",
+      String(premium.id),
+    );
     expect(receipt.outcome).toBe("PAYMENT_VERIFICATION_DATA_MISMATCHED");
     expect(JSON.parse(receipt.verify_reply.replace(/^HTTP 200 /, "")).data).toMatchObject({
       status: "SUCCESS",
@@ -179,9 +183,12 @@ describe("event delivery", () => {
       expect((await callGateway("/AMK/payments", { method: "POST", body: billConfirmationFor(premium), env: confluent })).status).toBe(200);
     }
     await refuseKafka(next.policyNumber, false);
-    await env.DB.prepare("UPDATE event_outbox SET next_attempt_at = ? WHERE message_key IN (?, ?)")
-      .bind(new Date(0).toISOString(), stuck.policyNumber, next.policyNumber)
-      .run();
+    await execute(
+      "UPDATE event_outbox SET next_attempt_at = ? WHERE message_key IN (?, ?)",
+      new Date(0).toISOString(),
+      stuck.policyNumber,
+      next.policyNumber,
+    );
     await runCron(confluent);
     expect(await topics(next)).toEqual(["dev.gateway.payment.confirmed", "dev.gateway.payment.success"]);
     expect(await topics(stuck)).toEqual([]);

@@ -8,6 +8,7 @@ import { callGateway } from "../support/gateway.ts";
 import { khqrWebhookFor, paidPremium, sendWebhook } from "../support/khqr-webhook.ts";
 import { kafkaRecords, refuseKafka, seedPremium } from "../support/sandbox.ts";
 import { tokenFor } from "../support/tokens.ts";
+import { execute } from "../support/records.ts";
 
 const confluent = { KAFKA_REST_FLAVOR: "confluent-v3" } as Partial<Cloudflare.Env>;
 
@@ -33,9 +34,11 @@ describe("/ops/events and /ops/events/replay", () => {
       ["gateway.payment.success", "pending", 1, premium.id],
     ]);
     // After 12 failed attempts (about 5.5 hours of outage) the events are dead.
-    await env.DB.prepare("UPDATE event_outbox SET dead_at = ?, attempts = 12 WHERE message_key = ?")
-      .bind(new Date().toISOString(), premium.policyNumber)
-      .run();
+    await execute(
+      "UPDATE event_outbox SET dead_at = ?, attempts = 12 WHERE message_key = ?",
+      new Date().toISOString(),
+      premium.policyNumber,
+    );
     await refuseKafka(premium.policyNumber, false);
     const dead = (await (await operator("/ops/events?state=dead&limit=500")).json<any>()).data.events.filter(
       (e: any) => e.key === premium.policyNumber,

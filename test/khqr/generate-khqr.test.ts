@@ -7,6 +7,7 @@ import { AMK_BANK, callKhqr, failingSessions, tamperQr, type QrDefect } from "..
 import { kafkaRecords, seedPremium } from "../support/sandbox.ts";
 import { tokenFor } from "../support/tokens.ts";
 import { decodeQrPng } from "../support/qr-image.ts";
+import { queryRow } from "../support/records.ts";
 
 describe("GET /khqr", () => {
   // First in the file: the worker's token cache is empty, so exactly one sign-in is expected. This is
@@ -47,7 +48,7 @@ describe("GET /khqr", () => {
     const premium = await seedPremium({ currency: "KHR", amount: 400000 });
     const response = await callKhqr(`/khqr?bankCode=AMK&billNumber=${premium.policyNumber}`);
     const { data } = await response.json<any>();
-    const issued = await env.DB.prepare("SELECT * FROM khqr_issuances WHERE invoice_number = ?").bind(String(premium.id)).first();
+    const issued = await queryRow("SELECT * FROM khqr_issuances WHERE invoice_number = ?", String(premium.id));
     expect(issued).toMatchObject({
       payment_id: premium.id,
       amount_minor: 400000,
@@ -136,7 +137,7 @@ describe("GET /khqr", () => {
 // In this file too, since it signs in with the workers' partner account.
 describe("AMK's QR is checked before a customer sees it (docs/contracts.md)", () => {
   async function nothingRecorded(premium: { id: number; policyNumber: string }) {
-    const issued = await env.DB.prepare("SELECT 1 FROM khqr_issuances WHERE payment_id = ?").bind(premium.id).first();
+    const issued = await queryRow("SELECT 1 FROM khqr_issuances WHERE payment_id = ?", premium.id);
     expect(issued).toBeNull();
     // Give an outbox publish the time it would take, had an event been written.
     const records = await eventually(
@@ -172,7 +173,7 @@ describe("AMK's QR is checked before a customer sees it (docs/contracts.md)", ()
     const { data } = await response.json<any>();
     expect(decodeQrPng(data.qrCode)).toBe(data.qrString);
     expect(parseKhqr(data.qrString).tags["30"]?.["01"]).toBe(env.AMK_MERCHANT_ID);
-    const issued = await env.DB.prepare("SELECT qr_string FROM khqr_issuances WHERE payment_id = ?").bind(premium.id).first();
+    const issued = await queryRow("SELECT qr_string FROM khqr_issuances WHERE payment_id = ?", premium.id);
     expect(issued).toEqual({ qr_string: data.qrString });
   });
 });

@@ -5,7 +5,10 @@ import type { WebhookIdempotency } from "./adapters/durable-object-idempotency.t
 import type { GatewayConfig } from "./config.ts";
 
 export interface GatewayBindings {
-  DB: D1Database;
+  /** The payment records on D1, unless HYPERDRIVE is bound. */
+  DB?: D1Database;
+  /** The payment records on PostgreSQL through Hyperdrive; chosen over DB when present. */
+  HYPERDRIVE?: Hyperdrive;
   PREMIUM_CACHE: KVNamespace;
   WEBHOOK_IDEMPOTENCY: DurableObjectNamespace<WebhookIdempotency>;
   CLIENT_RATE_LIMIT?: RateLimiter;

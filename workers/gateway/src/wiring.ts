@@ -17,6 +17,7 @@ import { DurableObjectIdempotency } from "./adapters/durable-object-idempotency.
 import { IntegrationServicePremiums } from "./adapters/integration-service.ts";
 import { eventPublisher } from "./adapters/kafka-event-publisher.ts";
 import { KvPremiumCache } from "./adapters/kv-premium-cache.ts";
+import { PostgresRecordStore } from "./adapters/postgres/postgres-record-store.ts";
 import { gatewayConfig, type GatewayConfig } from "./config.ts";
 import type { GatewayBindings } from "./gateway-env.ts";
 
@@ -34,7 +35,7 @@ export interface GatewayDeps {
 }
 
 export function gatewayDeps(env: GatewayBindings, config: GatewayConfig = gatewayConfig(env)): GatewayDeps {
-  const records = new D1RecordStore(env.DB);
+  const records = recordStore(env);
   const publisher = eventPublisher(config.kafka);
   return {
     config,
@@ -50,6 +51,16 @@ export function gatewayDeps(env: GatewayBindings, config: GatewayConfig = gatewa
         (error: unknown) => console.log(JSON.stringify({ service: "gateway", outbox: "delivery-failed", reason: String(error) })),
       ),
   };
+}
+
+/**
+ * PostgreSQL through Hyperdrive when the environment binds HYPERDRIVE (README "Records in
+ * PostgreSQL"), D1 otherwise. Built per request: a database client never outlives its request.
+ */
+export function recordStore(env: GatewayBindings): RecordStore {
+  if (env.HYPERDRIVE) return new PostgresRecordStore(env.HYPERDRIVE.connectionString);
+  if (env.DB) return new D1RecordStore(env.DB);
+  throw new Error("the gateway has no record store: bind HYPERDRIVE (PostgreSQL) or DB (D1) in wrangler.toml");
 }
 
 /** The app routes' per-client limiter (wrangler.toml `CLIENT_RATE_LIMIT`, 100 a minute). */

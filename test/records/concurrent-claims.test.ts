@@ -1,0 +1,57 @@
+// Overlapping outbox drains and reconciliation runs, each on its own store (its own connection on
+// PostgreSQL, as two invocations would have): every row is claimed exactly once, none is lost.
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { recordStore } from "../../workers/gateway/src/wiring.ts";
+import { execute, queryRows } from "../support/records.ts";
+
+const RUNS = 6;
+const ROWS = 60;
+
+describe("concurrent claims", () => {
+  it("hands each due outbox event to one drain only, and every event to some drain", async () => {
+    const now = new Date("2026-02-01T00:00:00Z");
+    const ids = Array.from({ length: ROWS }, (_, i) => `concurrent-${String(i).padStart(3, "0")}`);
+    for (const [i, id] of ids.entries()) {
+      const at = new Date(now.getTime() - 60_000 + i).toISOString();
+      await execute(
+        "INSERT INTO event_outbox (event_id, type, message_key, payload, created_at, attempts, next_attempt_at) VALUES (?, 'gateway.payment.success', 'P000000002', '{}', ?, 0, ?)",
+        id,
+        at,
+        at,
+      );
+    }
+    const claims = await Promise.all(
+      Array.from({ length: RUNS }, () => recordStore(env).outbox.claimDue(now, { limit: Math.ceil(ROWS / 2) })),
+    );
+    const claimed = claims.flat().map((entry) => entry.eventId);
+    expect(new Set(claimed).size).toBe(claimed.length);
+    expect(claimed.sort()).toEqual(ids);
+    const rows = await queryRows<{ attempts: number }>("SELECT attempts FROM event_outbox WHERE message_key = 'P000000002'");
+    expect(rows.every((row) => row.attempts === 1)).toBe(true);
+  });
+
+  it("hands each open QR to one reconciliation run only", async () => {
+    const now = new Date("2026-02-01T00:10:00Z");
+    const invoices = Array.from({ length: 30 }, (_, i) => String(880_000 + i));
+    for (const invoice of invoices) {
+      await execute(
+        "INSERT INTO khqr_issuances (invoice_number, payment_id, policy_number, amount_minor, currency, bank_code, qr_string, issued_at) VALUES (?, ?, 'P000000003', 1000, 'USD', 'AMK', 'qr', ?)",
+        invoice,
+        Number(invoice),
+        new Date(now.getTime() - 5 * 60_000).toISOString(),
+      );
+    }
+    const query = {
+      issuedAfter: new Date(now.getTime() - 24 * 3_600_000),
+      issuedBefore: new Date(now.getTime() - 2 * 60_000),
+      expiredAfter: new Date(now.getTime() - 3_600_000),
+      checkedBefore: new Date(now.getTime() - 5 * 60_000),
+      limit: 20,
+    };
+    const claims = await Promise.all(Array.from({ length: RUNS }, () => recordStore(env).claimOpenIssuances(query, now)));
+    const claimed = claims.flat().map((issuance) => issuance.invoiceNumber);
+    expect(new Set(claimed).size).toBe(claimed.length);
+    expect(claimed.sort()).toEqual(invoices);
+  });
+});

@@ -1,0 +1,210 @@
+// The record store on PostgreSQL (drizzle over postgres.js, through Hyperdrive), the twin of
+// ../d1/d1-record-store.ts. A unit of work is one transaction: a payment, its events and its receipt
+// are written together or not at all, and the primary key on payments.payment_id refuses a second
+// payment of a premium (a concurrent insert waits for the first, then fails with 23505).
+import { and, asc, desc, eq, gte, inArray, isNull, lte, or, sql } from "drizzle-orm";
+import type { Money } from "#shared/money.ts";
+import type {
+  CommitOutcome,
+  OpenIssuanceQuery,
+  PaymentHistory,
+  PaymentRecord,
+  QrIssuance,
+  RecordedException,
+  RecordStore,
+  UnitOfWork,
+} from "#shared/payments/ports.ts";
+import type { Premium } from "#shared/premium.ts";
+import { guarded, isUniqueViolation, postgresDatabase, storeUnavailable, type PostgresDatabase } from "./postgres-client.ts";
+import { outboxInsert, PostgresEventOutbox } from "./postgres-event-outbox.ts";
+import { khqrIssuances, paymentExceptions, payments, premiums, webhookReceipts } from "./schema.ts";
+
+export class PostgresRecordStore implements RecordStore {
+  private readonly db: PostgresDatabase;
+  readonly outbox: PostgresEventOutbox;
+
+  /** `connectionString`: the HYPERDRIVE binding's, for this request. */
+  constructor(connectionString: string) {
+    this.db = postgresDatabase(connectionString);
+    this.outbox = new PostgresEventOutbox(this.db);
+  }
+
+  async findPremium(paymentId: number): Promise<Premium | null> {
+    const [row] = await guarded(this.db.select().from(premiums).where(eq(premiums.paymentId, paymentId)).limit(1));
+    if (!row) return null;
+    return { id: row.paymentId, policyNumber: row.policyNumber, payer: row.payer, money: moneyOf(row), dueDate: row.dueDate };
+  }
+
+  async findIssuance(invoiceNumber: string): Promise<QrIssuance | null> {
+    const [row] = await guarded(this.db.select().from(khqrIssuances).where(eq(khqrIssuances.invoiceNumber, invoiceNumber)).limit(1));
+    return row ? issuanceOf(row) : null;
+  }
+
+  async findInvoice(invoiceNumber: string): Promise<{ issuance: QrIssuance | null; premium: Premium | null }> {
+    // Two statements side by side on the request's pool: one round trip's wait.
+    const [issuance, premium] = await Promise.all([this.findIssuance(invoiceNumber), this.findPremium(Number(invoiceNumber))]);
+    return { issuance, premium };
+  }
+
+  async findPayment(paymentId: number): Promise<PaymentRecord | null> {
+    const [row] = await guarded(this.db.select().from(payments).where(eq(payments.paymentId, paymentId)).limit(1));
+    if (!row) return null;
+    return {
+      paymentId: row.paymentId,
+      policyNumber: row.policyNumber,
+      money: moneyOf(row),
+      channel: row.channel,
+      transactionId: row.transactionId,
+      payer: row.payer ?? undefined,
+      paidAt: row.paidAt,
+      confirmedAt: row.confirmedAt,
+    };
+  }
+
+  async claimOpenIssuances(query: OpenIssuanceQuery, now: Date): Promise<QrIssuance[]> {
+    // Rows another run is claiming right now are skipped, not waited for: it will check them.
+    const open = this.db
+      .select({ invoiceNumber: khqrIssuances.invoiceNumber })
+      .from(khqrIssuances)
+      .where(
+        and(
+          isNull(khqrIssuances.resolvedAt),
+          gte(khqrIssuances.issuedAt, query.issuedAfter.toISOString()),
+          lte(khqrIssuances.issuedAt, query.issuedBefore.toISOString()),
+          or(isNull(khqrIssuances.expiresAt), gte(khqrIssuances.expiresAt, query.expiredAfter.toISOString())),
+          checkDue(query.checkedBefore),
+        ),
+      )
+      .orderBy(sql`${khqrIssuances.lastCheckedAt} IS NOT NULL`, asc(khqrIssuances.lastCheckedAt))
+      .limit(query.limit)
+      .for("update", { skipLocked: true });
+    const rows = await guarded(
+      this.db
+        .update(khqrIssuances)
+        .set({ lastCheckedAt: now.toISOString() })
+        .where(and(inArray(khqrIssuances.invoiceNumber, open), checkDue(query.checkedBefore)))
+        .returning(),
+    );
+    return rows.map(issuanceOf);
+  }
+
+  async listExceptions(limit: number): Promise<RecordedException[]> {
+    const rows = await guarded(this.db.select().from(paymentExceptions).orderBy(desc(paymentExceptions.recordedAt)).limit(limit));
+    return rows.map(exceptionOf);
+  }
+
+  async history(paymentId: number): Promise<PaymentHistory> {
+    const invoiceNumber = String(paymentId);
+    const [premium, payment, issuance, receipts, exceptions, events] = await Promise.all([
+      this.findPremium(paymentId),
+      this.findPayment(paymentId),
+      this.findIssuance(invoiceNumber),
+      guarded(
+        this.db.select().from(webhookReceipts).where(eq(webhookReceipts.invoiceNumber, invoiceNumber)).orderBy(asc(webhookReceipts.id)),
+      ),
+      guarded(
+        this.db
+          .select()
+          .from(paymentExceptions)
+          .where(eq(paymentExceptions.paymentId, paymentId))
+          .orderBy(asc(paymentExceptions.recordedAt)),
+      ),
+      this.outbox.forPayment(paymentId),
+    ]);
+    return {
+      premium,
+      payment,
+      issuance,
+      receipts: receipts.map(({ id: _id, paidAmount, verifyReply, ...receipt }) => ({
+        ...receipt,
+        paidAmount: Number(paidAmount),
+        verifyReply: verifyReply ?? undefined,
+      })),
+      exceptions: exceptions.map(exceptionOf),
+      events,
+    };
+  }
+
+  async commit(work: UnitOfWork, now: Date): Promise<CommitOutcome> {
+    const at = now.toISOString();
+    try {
+      await this.db.transaction(async (tx) => {
+        if (work.premium) await premiumUpsert(tx, work.premium, at);
+        if (work.issuance) {
+          const { invoiceNumber, money, ...issuance } = work.issuance;
+          const row = { ...issuance, amountMinor: money.minor, currency: money.currency, expiresAt: issuance.expiresAt ?? null };
+          await tx
+            .insert(khqrIssuances)
+            .values({ invoiceNumber, ...row })
+            .onConflictDoUpdate({ target: khqrIssuances.invoiceNumber, set: row });
+        }
+        if (work.payment) {
+          const { money, payer, ...payment } = work.payment;
+          await tx
+            .insert(payments)
+            .values({ ...payment, amountMinor: money.minor, currency: money.currency, payer: payer ?? null, confirmedAt: at });
+        }
+        if (work.exception) {
+          const { money, ...exception } = work.exception;
+          await tx.insert(paymentExceptions).values({ ...exception, amountMinor: money.minor, currency: money.currency, recordedAt: at });
+        }
+        if (work.resolveIssuance) {
+          await tx
+            .update(khqrIssuances)
+            .set({ resolvedAt: at })
+            .where(and(eq(khqrIssuances.invoiceNumber, work.resolveIssuance), isNull(khqrIssuances.resolvedAt)));
+        }
+        if (work.receipt) {
+          await tx.insert(webhookReceipts).values({ ...work.receipt, paidAmount: String(work.receipt.paidAmount), receivedAt: at });
+        }
+        if (work.events.length > 0) await outboxInsert(tx, work.events, now);
+      });
+      return "committed";
+    } catch (error) {
+      if (work.payment && isUniqueViolation(error)) return "payment-taken";
+      if (work.exception && isUniqueViolation(error)) return "already-flagged";
+      throw storeUnavailable(error);
+    }
+  }
+}
+
+function premiumUpsert(db: PostgresDatabase, premium: Premium, at: string) {
+  const row = {
+    paymentId: premium.id,
+    policyNumber: premium.policyNumber,
+    payer: premium.payer,
+    amountMinor: premium.money.minor,
+    currency: premium.money.currency,
+    dueDate: premium.dueDate,
+  };
+  return db
+    .insert(premiums)
+    .values({ ...row, firstServedAt: at, lastServedAt: at })
+    .onConflictDoUpdate({ target: premiums.paymentId, set: { ...row, lastServedAt: at } });
+}
+
+function exceptionOf({ amountMinor, currency, ...row }: typeof paymentExceptions.$inferSelect): RecordedException {
+  return { ...row, money: { minor: amountMinor, currency } };
+}
+
+function checkDue(checkedBefore: Date) {
+  return or(isNull(khqrIssuances.lastCheckedAt), lte(khqrIssuances.lastCheckedAt, checkedBefore.toISOString()));
+}
+
+/** Money as the tables keep it: minor units beside the currency. */
+function moneyOf(row: { amountMinor: number; currency: Money["currency"] }): Money {
+  return { minor: row.amountMinor, currency: row.currency };
+}
+
+function issuanceOf(row: typeof khqrIssuances.$inferSelect): QrIssuance {
+  return {
+    invoiceNumber: row.invoiceNumber,
+    paymentId: row.paymentId,
+    policyNumber: row.policyNumber,
+    money: moneyOf(row),
+    bankCode: row.bankCode,
+    qrString: row.qrString,
+    issuedAt: row.issuedAt,
+    expiresAt: row.expiresAt ?? undefined,
+  };
+}
