@@ -1,9 +1,9 @@
 // The three Kafka REST flavors: each delivers the events, and a refusal the broker reports inside
 // an HTTP 200 (a failed delivery report, an offset with an error code) is retried like a 5xx.
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { billConfirmationFor } from "../support/bill-payment.ts";
 import { callGateway } from "../support/gateway.ts";
+import { queryRows } from "../support/records.ts";
 import { kafkaRecords, refuseKafka, seedPremium } from "../support/sandbox.ts";
 
 const flavors = ["upstash", "confluent-v3", "rest-v2"] as const;
@@ -43,11 +43,12 @@ describe("Kafka REST flavors", () => {
       });
       expect(answer.status).toBe(200);
       await refuseKafka(premium.policyNumber, false);
-      const rows = await env.DB.prepare("SELECT published_at, attempts, last_error FROM event_outbox WHERE message_key = ?")
-        .bind(premium.policyNumber)
-        .all<{ published_at: string | null; attempts: number; last_error: string }>();
-      expect(rows.results).toHaveLength(2);
-      for (const row of rows.results) {
+      const rows = await queryRows<{ published_at: string | null; attempts: number; last_error: string }>(
+        "SELECT published_at, attempts, last_error FROM event_outbox WHERE message_key = ?",
+        premium.policyNumber,
+      );
+      expect(rows).toHaveLength(2);
+      for (const row of rows) {
         expect(row).toMatchObject({ published_at: null, attempts: 1 });
         expect(row.last_error).toContain("50003");
       }
