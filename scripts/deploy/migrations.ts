@@ -1,6 +1,5 @@
 // The schema step of a deploy, before any worker changes: D1 by default; PostgreSQL when the
-// environment binds HYPERDRIVE (docs/contracts.md; the Postgres migrations arrive with the
-// issue that adds that store, as the `migrate:postgres` npm script).
+// environment binds HYPERDRIVE (`npm run migrate:postgres` against the database's own URL).
 import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { wrangler } from "../wrangler.ts";
