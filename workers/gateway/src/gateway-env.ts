@@ -1,19 +1,17 @@
-// The gateway's bindings (wrangler.toml) and its Hono environment.
+// The gateway's bindings: the types `wrangler types` generates from wrangler.toml
+// (worker-configuration.d.ts, checked in CI), with the record store's two forms made explicit.
 import type { ApiEnv } from "#shared/http/api-env.ts";
-import type { RateLimiter } from "#shared/http/client-auth.ts";
-import type { WebhookIdempotency } from "./adapters/durable-object-idempotency.ts";
 import type { GatewayConfig } from "./config.ts";
 
-export interface GatewayBindings {
+export type GatewayBindings = Omit<GatewayBindingsGenerated, "DB" | "CLIENT_RATE_LIMIT" | "BANK_RATE_LIMIT"> & {
   /** The payment records on D1, unless HYPERDRIVE is bound. */
   DB?: D1Database;
   /** The payment records on PostgreSQL through Hyperdrive; chosen over DB when present. */
   HYPERDRIVE?: Hyperdrive;
-  PREMIUM_CACHE: KVNamespace;
-  WEBHOOK_IDEMPOTENCY: DurableObjectNamespace<WebhookIdempotency>;
-  CLIENT_RATE_LIMIT?: RateLimiter;
-  BANK_RATE_LIMIT?: RateLimiter;
+  /** Optional so tests and tools may run without a limiter. */
+  CLIENT_RATE_LIMIT?: RateLimit;
+  BANK_RATE_LIMIT?: RateLimit;
   [variable: string]: unknown;
-}
+};
 
 export type GatewayEnv = ApiEnv<GatewayBindings, GatewayConfig>;

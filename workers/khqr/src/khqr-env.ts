@@ -1,15 +1,15 @@
-// The KHQR worker's bindings (workers/khqr/wrangler.toml) and its Hono environment.
+// The KHQR worker's bindings: the types `wrangler types` generates from workers/khqr/wrangler.toml
+// (worker-configuration.d.ts, checked in CI), with the gateway seen through its RPC contract.
 import type { ApiEnv } from "#shared/http/api-env.ts";
-import type { RateLimiter } from "#shared/http/client-auth.ts";
 import type { GatewayRpc } from "#shared/payments/gateway-rpc.ts";
 import type { KhqrConfig } from "./config.ts";
 
-export interface KhqrBindings {
-  /** The gateway's private RPC entrypoint (service binding). */
+export type KhqrBindings = Omit<KhqrBindingsGenerated, "GATEWAY" | "CLIENT_RATE_LIMIT"> & {
+  /** The gateway's private RPC entrypoint (service binding), typed by the contract both workers share. */
   GATEWAY: GatewayRpc;
-  AMK_SESSION: KVNamespace;
-  CLIENT_RATE_LIMIT?: RateLimiter;
+  /** Optional so tests and tools may run without a limiter. */
+  CLIENT_RATE_LIMIT?: RateLimit;
   [variable: string]: unknown;
-}
+};
 
 export type KhqrEnv = ApiEnv<KhqrBindings, KhqrConfig>;
