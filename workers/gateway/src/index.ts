@@ -23,7 +23,7 @@ export { WebhookIdempotency } from "./adapters/durable-object-idempotency.ts";
 export const app = apiApp<GatewayBindings, ReturnType<typeof gatewayConfig>>("gateway", gatewayConfig);
 // Local measurement only (npm run bench, the round-trip tests): how many times this request went to D1.
 app.use(async (c, next) => {
-  if (c.env.COUNT_RECORD_ROUND_TRIPS !== "true" || !c.env.DB) return next();
+  if (c.env.COUNT_RECORD_ROUND_TRIPS !== "true" || !c.env.DB || c.env.HYPERDRIVE) return next();
   const counter = { count: 0 };
   c.env = { ...c.env, DB: countingD1(c.env.DB, counter) };
   await next();
