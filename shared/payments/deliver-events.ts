@@ -7,6 +7,11 @@ import type { Clock, EventOutbox, EventPublisher, OutboxEntry } from "./ports.ts
 
 /** After this many failed attempts an event is dead-lettered and waits for an operator's replay. */
 export const MAX_PUBLISH_ATTEMPTS = 12;
+/** How long an event waits after its `attempts`-th failure: 30 s, doubling, at most an hour. */
+export function retryDelayMs(attempts: number): number {
+  return Math.min(60 * 60_000, 30_000 * 2 ** (attempts - 1));
+}
+
 /** Events claimed per run. */
 const BATCH = 100;
 /** Events published side by side (a Worker may hold 6 connections at once). */

@@ -1,7 +1,7 @@
 // The record store in memory: the same contract as the D1 and PostgreSQL stores (a unit of work
 // is all or nothing; one payment per premium; one use of a transaction id; leased outbox claims).
 import type { PaymentEvent, PaymentException } from "../../events/payment-events.ts";
-import { MAX_PUBLISH_ATTEMPTS } from "../deliver-events.ts";
+import { MAX_PUBLISH_ATTEMPTS, retryDelayMs } from "../deliver-events.ts";
 import type { Premium } from "../../premium.ts";
 import type {
   CommitOutcome,
@@ -187,7 +187,7 @@ class InMemoryOutbox implements EventOutbox {
   async markFailed(entry: OutboxEntry, error: string, now: Date): Promise<void> {
     const row = this.rows.get(entry.eventId);
     if (!row) return;
-    const backoffMs = Math.min(60 * 60_000, 30_000 * 2 ** (entry.attempts - 1));
+    const backoffMs = retryDelayMs(entry.attempts);
     row.leaseUntil = null;
     row.lastError = error.slice(0, 500);
     row.nextAttemptAt = now.getTime() + backoffMs;

@@ -4,9 +4,10 @@
 import { and, asc, eq, gte, inArray, isNotNull, isNull, lt, lte, or, sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import type { PaymentEvent } from "#shared/events/payment-events.ts";
-import { MAX_PUBLISH_ATTEMPTS } from "#shared/payments/deliver-events.ts";
+import { MAX_PUBLISH_ATTEMPTS, retryDelayMs } from "#shared/payments/deliver-events.ts";
 import type { EventOutbox, OutboxEntry, OutboxEventView } from "#shared/payments/ports.ts";
 import { eventOutbox } from "./schema.ts";
+import { outboxView } from "../record-rows.ts";
 
 const LEASE_MS = 60_000;
 
@@ -67,7 +68,7 @@ export class D1EventOutbox implements EventOutbox {
   }
 
   async markFailed(entry: OutboxEntry, error: string, now: Date): Promise<void> {
-    const backoffMs = Math.min(60 * 60_000, 30_000 * 2 ** (entry.attempts - 1));
+    const backoffMs = retryDelayMs(entry.attempts);
     const dead = entry.attempts >= MAX_PUBLISH_ATTEMPTS;
     await this.db
       .update(eventOutbox)
@@ -112,20 +113,4 @@ async function claimDue(db: DrizzleD1Database, now: Date, options: { eventIds?: 
   return rows
     .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
     .map((r) => ({ eventId: r.eventId, type: r.type, key: r.messageKey, value: JSON.parse(r.payload), attempts: r.attempts }));
-}
-
-export function outboxView(row: typeof eventOutbox.$inferSelect): OutboxEventView {
-  return {
-    eventId: row.eventId,
-    type: row.type,
-    key: row.messageKey,
-    paymentId: row.paymentId,
-    state: row.publishedAt ? "published" : row.deadAt ? "dead" : "pending",
-    attempts: row.attempts,
-    lastError: row.lastError,
-    createdAt: row.createdAt,
-    nextAttemptAt: row.nextAttemptAt,
-    publishedAt: row.publishedAt,
-    deadAt: row.deadAt,
-  };
 }

@@ -5,7 +5,6 @@ import { and, asc, desc, eq, gte, inArray, isNull, lte, or, sql } from "drizzle-
 import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
 import type { BatchItem } from "drizzle-orm/batch";
 import { PaymentError } from "#shared/errors.ts";
-import type { Money } from "#shared/money.ts";
 import type {
   CommitOutcome,
   OpenIssuanceQuery,
@@ -19,6 +18,7 @@ import type {
 import type { Premium } from "#shared/premium.ts";
 import { D1EventOutbox, outboxInsert } from "./d1-event-outbox.ts";
 import { khqrIssuances, paymentExceptions, payments, premiums, webhookReceipts } from "./schema.ts";
+import { exceptionOf, issuanceOf, moneyOf, premiumOf } from "../record-rows.ts";
 
 export class D1RecordStore implements RecordStore {
   private readonly db: DrizzleD1Database;
@@ -201,34 +201,8 @@ export class D1RecordStore implements RecordStore {
   }
 }
 
-function exceptionOf({ amountMinor, currency, ...row }: typeof paymentExceptions.$inferSelect): RecordedException {
-  return { ...row, money: { minor: amountMinor, currency } };
-}
-
 function checkDue(checkedBefore: Date) {
   return or(isNull(khqrIssuances.lastCheckedAt), lte(khqrIssuances.lastCheckedAt, checkedBefore.toISOString()));
-}
-
-/** Money as the tables keep it: minor units beside the currency. */
-function moneyOf(row: { amountMinor: number; currency: Money["currency"] }): Money {
-  return { minor: row.amountMinor, currency: row.currency };
-}
-
-function premiumOf(row: typeof premiums.$inferSelect): Premium {
-  return { id: row.paymentId, policyNumber: row.policyNumber, payer: row.payer, money: moneyOf(row), dueDate: row.dueDate };
-}
-
-function issuanceOf(row: typeof khqrIssuances.$inferSelect): QrIssuance {
-  return {
-    invoiceNumber: row.invoiceNumber,
-    paymentId: row.paymentId,
-    policyNumber: row.policyNumber,
-    money: moneyOf(row),
-    bankCode: row.bankCode,
-    qrString: row.qrString,
-    issuedAt: row.issuedAt,
-    expiresAt: row.expiresAt ?? undefined,
-  };
 }
 
 function isUniqueViolation(error: unknown): boolean {

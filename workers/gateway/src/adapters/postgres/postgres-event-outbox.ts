@@ -4,10 +4,11 @@
 // (FOR UPDATE SKIP LOCKED), so concurrent drains never publish one event twice.
 import { and, asc, eq, gte, inArray, isNotNull, isNull, lt, lte, or, sql } from "drizzle-orm";
 import type { PaymentEvent } from "#shared/events/payment-events.ts";
-import { MAX_PUBLISH_ATTEMPTS } from "#shared/payments/deliver-events.ts";
+import { MAX_PUBLISH_ATTEMPTS, retryDelayMs } from "#shared/payments/deliver-events.ts";
 import type { EventOutbox, OutboxEntry, OutboxEventView } from "#shared/payments/ports.ts";
 import { guarded, type PostgresDatabase } from "./postgres-client.ts";
 import { eventOutbox } from "./schema.ts";
+import { outboxView } from "../record-rows.ts";
 
 const LEASE_MS = 60_000;
 
@@ -121,7 +122,7 @@ export class PostgresEventOutbox implements EventOutbox {
   }
 
   async markFailed(entry: OutboxEntry, error: string, now: Date): Promise<void> {
-    const backoffMs = Math.min(60 * 60_000, 30_000 * 2 ** (entry.attempts - 1));
+    const backoffMs = retryDelayMs(entry.attempts);
     const dead = entry.attempts >= MAX_PUBLISH_ATTEMPTS;
     await guarded(
       this.db
@@ -135,20 +136,4 @@ export class PostgresEventOutbox implements EventOutbox {
         .where(eq(eventOutbox.eventId, entry.eventId)),
     );
   }
-}
-
-function outboxView(row: typeof eventOutbox.$inferSelect): OutboxEventView {
-  return {
-    eventId: row.eventId,
-    type: row.type,
-    key: row.messageKey,
-    paymentId: row.paymentId,
-    state: row.publishedAt ? "published" : row.deadAt ? "dead" : "pending",
-    attempts: row.attempts,
-    lastError: row.lastError,
-    createdAt: row.createdAt,
-    nextAttemptAt: row.nextAttemptAt,
-    publishedAt: row.publishedAt,
-    deadAt: row.deadAt,
-  };
 }

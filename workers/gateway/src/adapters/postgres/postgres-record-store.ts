@@ -3,7 +3,6 @@
 // are written together or not at all, and the primary key on payments.payment_id refuses a second
 // payment of a premium (a concurrent insert waits for the first, then fails with 23505).
 import { and, asc, desc, eq, gte, inArray, isNull, lte, or, sql } from "drizzle-orm";
-import type { Money } from "#shared/money.ts";
 import type {
   CommitOutcome,
   OpenIssuanceQuery,
@@ -18,6 +17,7 @@ import type { Premium } from "#shared/premium.ts";
 import { guarded, isUniqueViolation, postgresDatabase, storeUnavailable, type PostgresDatabase } from "./postgres-client.ts";
 import { outboxInsert, PostgresEventOutbox } from "./postgres-event-outbox.ts";
 import { khqrIssuances, paymentExceptions, payments, premiums, webhookReceipts } from "./schema.ts";
+import { exceptionOf, issuanceOf, moneyOf, premiumOf } from "../record-rows.ts";
 
 export class PostgresRecordStore implements RecordStore {
   private readonly db: PostgresDatabase;
@@ -31,8 +31,7 @@ export class PostgresRecordStore implements RecordStore {
 
   async findPremium(paymentId: number): Promise<Premium | null> {
     const [row] = await guarded(this.db.select().from(premiums).where(eq(premiums.paymentId, paymentId)).limit(1));
-    if (!row) return null;
-    return { id: row.paymentId, policyNumber: row.policyNumber, payer: row.payer, money: moneyOf(row), dueDate: row.dueDate };
+    return row ? premiumOf(row) : null;
   }
 
   async findIssuance(invoiceNumber: string): Promise<QrIssuance | null> {
@@ -183,28 +182,6 @@ function premiumUpsert(db: PostgresDatabase, premium: Premium, at: string) {
     .onConflictDoUpdate({ target: premiums.paymentId, set: { ...row, lastServedAt: at } });
 }
 
-function exceptionOf({ amountMinor, currency, ...row }: typeof paymentExceptions.$inferSelect): RecordedException {
-  return { ...row, money: { minor: amountMinor, currency } };
-}
-
 function checkDue(checkedBefore: Date) {
   return or(isNull(khqrIssuances.lastCheckedAt), lte(khqrIssuances.lastCheckedAt, checkedBefore.toISOString()));
-}
-
-/** Money as the tables keep it: minor units beside the currency. */
-function moneyOf(row: { amountMinor: number; currency: Money["currency"] }): Money {
-  return { minor: row.amountMinor, currency: row.currency };
-}
-
-function issuanceOf(row: typeof khqrIssuances.$inferSelect): QrIssuance {
-  return {
-    invoiceNumber: row.invoiceNumber,
-    paymentId: row.paymentId,
-    policyNumber: row.policyNumber,
-    money: moneyOf(row),
-    bankCode: row.bankCode,
-    qrString: row.qrString,
-    issuedAt: row.issuedAt,
-    expiresAt: row.expiresAt ?? undefined,
-  };
 }

@@ -1,0 +1,70 @@
+// The payment tables' rows as the core's values: one mapping for both stores, whose tables have the
+// same columns (adapters/d1/schema.ts, adapters/postgres/schema.ts).
+import type { Money } from "#shared/money.ts";
+import type { OutboxEventView, QrIssuance, RecordedException } from "#shared/payments/ports.ts";
+import type { Premium } from "#shared/premium.ts";
+
+type MoneyColumns = { amountMinor: number; currency: Money["currency"] };
+
+/** Money as the tables keep it: minor units beside the currency. */
+export function moneyOf(row: MoneyColumns): Money {
+  return { minor: row.amountMinor, currency: row.currency };
+}
+
+export function premiumOf(row: MoneyColumns & { paymentId: number; policyNumber: string; payer: string; dueDate: string }): Premium {
+  return { id: row.paymentId, policyNumber: row.policyNumber, payer: row.payer, money: moneyOf(row), dueDate: row.dueDate };
+}
+
+export function issuanceOf(
+  row: MoneyColumns & {
+    invoiceNumber: string;
+    paymentId: number;
+    policyNumber: string;
+    bankCode: string;
+    qrString: string;
+    issuedAt: string;
+    expiresAt: string | null;
+  },
+): QrIssuance {
+  return {
+    invoiceNumber: row.invoiceNumber,
+    paymentId: row.paymentId,
+    policyNumber: row.policyNumber,
+    money: moneyOf(row),
+    bankCode: row.bankCode,
+    qrString: row.qrString,
+    issuedAt: row.issuedAt,
+    expiresAt: row.expiresAt ?? undefined,
+  };
+}
+
+export function exceptionOf({ amountMinor, currency, ...row }: MoneyColumns & Omit<RecordedException, "money">): RecordedException {
+  return { ...row, money: { minor: amountMinor, currency } };
+}
+
+export function outboxView(row: {
+  eventId: string;
+  type: string;
+  messageKey: string;
+  paymentId: number | null;
+  attempts: number;
+  lastError: string | null;
+  createdAt: string;
+  nextAttemptAt: string;
+  publishedAt: string | null;
+  deadAt: string | null;
+}): OutboxEventView {
+  return {
+    eventId: row.eventId,
+    type: row.type,
+    key: row.messageKey,
+    paymentId: row.paymentId,
+    state: row.publishedAt ? "published" : row.deadAt ? "dead" : "pending",
+    attempts: row.attempts,
+    lastError: row.lastError,
+    createdAt: row.createdAt,
+    nextAttemptAt: row.nextAttemptAt,
+    publishedAt: row.publishedAt,
+    deadAt: row.deadAt,
+  };
+}
