@@ -44,7 +44,12 @@ describe("/ops/events and /ops/events/replay", () => {
       (e: any) => e.key === premium.policyNumber,
     );
     expect(dead).toHaveLength(2);
-    expect(dead[0]).toMatchObject({ state: "dead", lastError: expect.any(String), deadAt: expect.any(String) });
+    expect(dead[0]).toMatchObject({
+      state: "dead",
+      lastError: expect.any(String),
+      deadAt: expect.any(String),
+      topic: `dev.${dead[0].type}`,
+    });
     await runCron();
     expect(await kafkaRecords(premium.policyNumber)).toEqual([]); // dead stays dead until replayed
 

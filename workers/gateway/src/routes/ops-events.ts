@@ -6,6 +6,7 @@ import { clientAuth } from "#shared/http/client-auth.ts";
 import { parseInput } from "#shared/http/request-input.ts";
 import { successSchema } from "#shared/http/openapi/response-schemas.ts";
 import type { RouteDoc } from "#shared/http/openapi/route-doc.ts";
+import type { OutboxEventView } from "#shared/payments/ports.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
 import { clientRateLimiter, gatewayDeps } from "../wiring.ts";
 import { OpsLimit } from "./ops-exceptions.ts";
@@ -20,6 +21,7 @@ export const outboxEventViewSchema = () =>
   v.object({
     eventId: v.string(),
     type: v.string(),
+    topic: v.pipe(v.string(), v.description("The Kafka topic: the type under this environment's KAFKA_TOPIC_PREFIX")),
     key: v.string(),
     paymentId: v.nullable(v.number()),
     state: v.picklist(["pending", "published", "dead"]),
@@ -76,7 +78,13 @@ export function opsEventsDoc(): RouteDoc {
 export function registerOpsEvents(app: Hono<GatewayEnv>): void {
   app.get("/ops/events", clientAuth<GatewayEnv>("payments:operate", clientRateLimiter), async (c) => {
     const { state, limit } = parseInput(OpsEventsQuery, { state: c.req.query("state"), limit: c.req.query("limit") });
-    const events = await gatewayDeps(c.env, c.get("config")).records.outbox.list(state, limit);
-    return c.json({ success: true, data: { events } });
+    const config = c.get("config");
+    const events = await gatewayDeps(c.env, config).records.outbox.list(state, limit);
+    return c.json({ success: true, data: { events: withTopics(events, config.kafka.topicPrefix) } });
   });
+}
+
+/** The topic each event goes to (the outbox keeps the type; the prefix is the environment's). */
+export function withTopics(events: OutboxEventView[], topicPrefix: string) {
+  return events.map((event) => ({ ...event, topic: `${topicPrefix}${event.type}` }));
 }

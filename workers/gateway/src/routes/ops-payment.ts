@@ -11,7 +11,7 @@ import type { RouteDoc } from "#shared/http/openapi/route-doc.ts";
 import { toAmount, type Money } from "#shared/money.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
 import { clientRateLimiter, gatewayDeps } from "../wiring.ts";
-import { outboxEventViewSchema } from "./ops-events.ts";
+import { outboxEventViewSchema, withTopics } from "./ops-events.ts";
 import { paymentExceptionViewSchema } from "./ops-exceptions.ts";
 
 export const OpsPaymentParams = v.object({
@@ -128,7 +128,7 @@ export function registerOpsPayment(app: Hono<GatewayEnv>): void {
         issuance: issuance && { ...withoutMoney(issuance), ...amountOf(issuance.money) },
         receipts: history.receipts,
         exceptions: exceptions.map((e) => ({ ...withoutMoney(e), ...amountOf(e.money) })),
-        events: history.events,
+        events: withTopics(history.events, c.get("config").kafka.topicPrefix),
       },
     });
   });
