@@ -1,5 +1,5 @@
 // Runs the project's wrangler (npm puts node_modules/.bin on PATH) with the two settings that keep
-// it from reaching Cloudflare when it has no reason to (shared/notes: wrangler offline traps).
+// it from reaching Cloudflare when it has no reason to.
 import { spawnSync } from "node:child_process";
 
 export const quietWranglerEnv: NodeJS.ProcessEnv = {

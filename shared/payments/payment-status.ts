@@ -1,4 +1,4 @@
-// What an app may know about a premium's payment (external-contracts §8): PENDING while its latest
+// What an app may know about a premium's payment (docs/api.md): PENDING while its latest
 // QR is open, PAID once paid through either channel, EXPIRED when the latest QR lapsed unpaid.
 // Computed from the gateway's records alone; `now` is passed in so the rules stay pure.
 import { PaymentError } from "../errors.ts";

@@ -1,4 +1,4 @@
-// The hosted checkout page in a real browser (external-contracts §8), against the real local
+// The hosted checkout page in a real browser (docs/api.md), against the real local
 // stack: both workers under wrangler dev and the sandbox bank, on free ports. A phone-sized
 // Chromium opens a checkout link, the QR is read back from a screenshot and must be the KHQR string
 // the bank issued, the sandbox bank pays it (sending AMK's webhook to the gateway) and "Paid" must

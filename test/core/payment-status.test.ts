@@ -1,4 +1,4 @@
-// The status rules of external-contracts §8, pure, and as the in-memory gateway answers them over
+// The status rules of docs/api.md, pure, and as the in-memory gateway answers them over
 // its RPC contract (what the KHQR worker's status routes call).
 import { deepEqual, equal } from "node:assert/strict";
 import { toMoney } from "#shared/money.ts";

@@ -1,4 +1,4 @@
-// The hosted checkout page (external-contracts §8) without a browser: what the worker serves at
+// The hosted checkout page (docs/api.md) without a browser: what the worker serves at
 // /pay/{token}, its status stream and its renewal. test/browser/ drives the same page in Chromium.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";

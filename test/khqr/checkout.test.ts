@@ -1,4 +1,4 @@
-// POST /khqr/checkout (external-contracts §8): a QR issued exactly as GET /khqr issues one, and a
+// POST /khqr/checkout (docs/api.md): a QR issued exactly as GET /khqr issues one, and a
 // signed link to its hosted checkout page.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";

@@ -1,4 +1,4 @@
-// GET /khqr/{paymentId}/status (external-contracts §8): JSON and Server-Sent Events, through the
+// GET /khqr/{paymentId}/status (docs/api.md): JSON and Server-Sent Events, through the
 // KHQR worker's real service binding to the gateway's records.
 import { describe, expect, it } from "vitest";
 import { payAtBank } from "../support/amk.ts";

@@ -1,5 +1,5 @@
 // GET /docs: the OpenAPI document rendered as one HTML page on the server. No script and no asset
-// from another origin (external-contracts §9), so it reads offline and under a CSP that allows
+// from another origin (docs/api.md), so it reads offline and under a CSP that allows
 // only its own inline style, by nonce.
 type Json = { [key: string]: any };
 

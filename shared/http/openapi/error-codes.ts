@@ -1,4 +1,4 @@
-// When each error code is answered, for the reference: the words of external-contracts §3.
+// When each error code is answered, for the reference: the words of docs/api.md.
 import type { ErrorCode } from "../../errors.ts";
 
 export const ERROR_CODE_MEANING: Record<ErrorCode, string> = {

@@ -1,4 +1,4 @@
-// GET /openapi.json and GET /docs on both workers: no token (external-contracts §2). The document
+// GET /openapi.json and GET /docs on both workers: no token (docs/api.md). The document
 // is generated at build time (`npm run openapi`) and passed in as JSON, so the worker carries no converter.
 import type { Hono } from "hono";
 import * as v from "valibot";

@@ -1,4 +1,4 @@
-// Valibot schemas of the bodies every route shares: the error envelope (external-contracts §3)
+// Valibot schemas of the bodies every route shares: the error envelope (docs/api.md)
 // and the success wrapper. Written for the reference and the schema-driven tests; strict, so an
 // undocumented field in an answer fails them.
 import * as v from "valibot";

@@ -1,4 +1,4 @@
-// The live form of a payment's status (external-contracts §8): Server-Sent Events named `status`,
+// The live form of a payment's status (docs/api.md): Server-Sent Events named `status`,
 // the current reading at once, then each change, until PAID or EXPIRED or five minutes have passed.
 // It polls the gateway over the service binding once a second (README "Checkout page and payment
 // status" says why polling): a payment shows up at most about a second after the gateway commits it.

@@ -1,4 +1,4 @@
-// AMK's partner API for QR generation (external-contracts §5): sign-in and /qr/generator. The
+// AMK's partner API for QR generation (docs/contracts.md): sign-in and /qr/generator. The
 // only module that knows these formats. The access token is reused across requests (memory) and
 // instances (KV) until a minute before it expires; a 401 forces one fresh sign-in and one retry.
 // KV is only a cache: when it fails we sign in or keep the token in memory, never fail the request.

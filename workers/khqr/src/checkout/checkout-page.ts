@@ -1,4 +1,4 @@
-// The hosted checkout page (external-contracts §8), server-rendered with hono's `html` helper:
+// The hosted checkout page (docs/api.md), server-rendered with hono's `html` helper:
 // mobile first, no build step, nothing from another origin. A small inline script (allowed by the
 // response's nonce) runs the countdown and follows the status stream, so "Paid" or "Expired"
 // appears without a reload. Everything the script needs is in data- attributes, never in its text.

@@ -1,4 +1,4 @@
-// GET /pay/{token} — the hosted checkout page (external-contracts §8). No bearer token: the signed
+// GET /pay/{token} — the hosted checkout page (docs/api.md). No bearer token: the signed
 // link is the authority. A bad link of any kind gets the same plain 404 page.
 import * as v from "valibot";
 import type { RouteDoc } from "#shared/http/openapi/route-doc.ts";

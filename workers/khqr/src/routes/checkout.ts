@@ -1,5 +1,5 @@
 // POST /khqr/checkout — issues a KHQR exactly as GET /khqr does (same checks, errors and event)
-// and answers a link to the hosted checkout page for it (external-contracts §8).
+// and answers a link to the hosted checkout page for it (docs/api.md).
 import type { Hono } from "hono";
 import * as v from "valibot";
 import { clientAuth } from "#shared/http/client-auth.ts";

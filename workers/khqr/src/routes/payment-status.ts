@@ -1,4 +1,4 @@
-// GET /khqr/{paymentId}/status — a premium's payment status for the apps (external-contracts §8):
+// GET /khqr/{paymentId}/status — a premium's payment status for the apps (docs/api.md):
 // JSON, or with `Accept: text/event-stream` a stream of its changes.
 import type { Hono } from "hono";
 import * as v from "valibot";
