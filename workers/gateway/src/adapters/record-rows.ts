@@ -1,7 +1,7 @@
 // The payment tables' rows as the core's values: one mapping for both stores, whose tables have the
 // same columns (adapters/d1/schema.ts, adapters/postgres/schema.ts).
 import type { Money } from "#shared/money.ts";
-import type { OutboxEventView, QrIssuance, RecordedException } from "#shared/payments/ports.ts";
+import type { OutboxEventView, QrIssuance, RecordedException, WebhookReceipt } from "#shared/payments/ports.ts";
 import type { Premium } from "#shared/premium.ts";
 
 type MoneyColumns = { amountMinor: number; currency: Money["currency"] };
@@ -67,4 +67,21 @@ export function outboxView(row: {
     publishedAt: row.publishedAt,
     deadAt: row.deadAt,
   };
+}
+
+/** A receipt as kept: the amount as the bank wrote it (text), AMK's reply when it was asked. */
+export function receiptOf({
+  id: _id,
+  paidAmount,
+  verifyReply,
+  ...receipt
+}: Omit<WebhookReceipt, "paidAmount" | "verifyReply"> & {
+  id: number;
+  paidAmount: string;
+  verifyReply: string | null;
+  receivedAt: string;
+}): WebhookReceipt & {
+  receivedAt: string;
+} {
+  return { ...receipt, paidAmount: Number(paidAmount), verifyReply: verifyReply ?? undefined };
 }

@@ -18,7 +18,7 @@ import type {
 import type { Premium } from "#shared/premium.ts";
 import { D1EventOutbox, outboxInsert } from "./d1-event-outbox.ts";
 import { khqrIssuances, paymentExceptions, payments, premiums, webhookReceipts } from "./schema.ts";
-import { exceptionOf, issuanceOf, moneyOf, premiumOf } from "../record-rows.ts";
+import { exceptionOf, issuanceOf, moneyOf, premiumOf, receiptOf } from "../record-rows.ts";
 
 export class D1RecordStore implements RecordStore {
   private readonly db: DrizzleD1Database;
@@ -123,11 +123,7 @@ export class D1RecordStore implements RecordStore {
       premium,
       payment,
       issuance,
-      receipts: receipts.map(({ id: _id, paidAmount, verifyReply, ...receipt }) => ({
-        ...receipt,
-        paidAmount: Number(paidAmount),
-        verifyReply: verifyReply ?? undefined,
-      })),
+      receipts: receipts.map(receiptOf),
       exceptions: exceptions.map(exceptionOf),
       events,
     };

@@ -17,7 +17,7 @@ import type { Premium } from "#shared/premium.ts";
 import { guarded, isUniqueViolation, postgresDatabase, storeUnavailable, type PostgresDatabase } from "./postgres-client.ts";
 import { outboxInsert, PostgresEventOutbox } from "./postgres-event-outbox.ts";
 import { khqrIssuances, paymentExceptions, payments, premiums, webhookReceipts } from "./schema.ts";
-import { exceptionOf, issuanceOf, moneyOf, premiumOf } from "../record-rows.ts";
+import { exceptionOf, issuanceOf, moneyOf, premiumOf, receiptOf } from "../record-rows.ts";
 
 export class PostgresRecordStore implements RecordStore {
   private readonly db: PostgresDatabase;
@@ -114,11 +114,7 @@ export class PostgresRecordStore implements RecordStore {
       premium,
       payment,
       issuance,
-      receipts: receipts.map(({ id: _id, paidAmount, verifyReply, ...receipt }) => ({
-        ...receipt,
-        paidAmount: Number(paidAmount),
-        verifyReply: verifyReply ?? undefined,
-      })),
+      receipts: receipts.map(receiptOf),
       exceptions: exceptions.map(exceptionOf),
       events,
     };
