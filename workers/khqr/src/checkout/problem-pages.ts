@@ -1,6 +1,8 @@
 // The checkout pages that say no. The 404 page is one fixed text for every bad link (forged,
 // altered, expired, unknown payment): it must not tell which of these it was.
 import type { Context } from "hono";
+import { toPaymentError } from "#shared/errors.ts";
+import type { KhqrEnv } from "../khqr-env.ts";
 import { pageHeaders } from "./page-headers.ts";
 
 const NOT_FOUND_PAGE = `<!doctype html>
@@ -29,4 +31,11 @@ export function notFoundPage(c: Context): Response {
 
 export function unavailablePage(c: Context): Response {
   return c.body(UNAVAILABLE_PAGE, 503, { ...pageHeaders(), "retry-after": "30" });
+}
+
+/** The page for a failure behind a checkout link: 404 when there is nothing to pay, else "try again"; the cause goes to the log. */
+export function problemPage(c: Context<KhqrEnv>, thrown: unknown): Response {
+  const error = toPaymentError(thrown);
+  c.set("error", { code: error.code, reason: error.reason ?? error.details ?? error.message });
+  return error.status === 404 ? notFoundPage(c) : unavailablePage(c);
 }

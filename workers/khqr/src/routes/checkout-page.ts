@@ -3,13 +3,12 @@
 import * as v from "valibot";
 import type { RouteDoc } from "#shared/http/openapi/route-doc.ts";
 import type { Context, Hono } from "hono";
-import { toPaymentError } from "#shared/errors.ts";
 import { rpcCall } from "#shared/payments/gateway-rpc.ts";
 import type { CheckoutDetails } from "#shared/payments/checkout-details.ts";
 import { readCheckoutLink } from "../checkout/checkout-link.ts";
 import { checkoutPage } from "../checkout/checkout-page.ts";
 import { newNonce, pageHeaders } from "../checkout/page-headers.ts";
-import { notFoundPage, unavailablePage } from "../checkout/problem-pages.ts";
+import { notFoundPage, problemPage } from "../checkout/problem-pages.ts";
 import type { KhqrEnv } from "../khqr-env.ts";
 
 /** The signed checkout link's token, as the page's URL carries it. */
@@ -33,9 +32,7 @@ export async function checkoutDetailsOrPage(c: Context<KhqrEnv>, paymentId: numb
   try {
     return await rpcCall(() => c.env.GATEWAY.checkoutDetails(paymentId));
   } catch (thrown) {
-    const error = toPaymentError(thrown);
-    c.set("error", { code: error.code, reason: error.reason ?? error.details ?? error.message });
-    return error.status === 404 ? notFoundPage(c) : unavailablePage(c);
+    return problemPage(c, thrown);
   }
 }
 

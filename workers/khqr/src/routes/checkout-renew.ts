@@ -4,9 +4,8 @@
 import * as v from "valibot";
 import type { RouteDoc } from "#shared/http/openapi/route-doc.ts";
 import type { Hono } from "hono";
-import { toPaymentError } from "#shared/errors.ts";
 import { checkoutLink, readCheckoutLink } from "../checkout/checkout-link.ts";
-import { notFoundPage, unavailablePage } from "../checkout/problem-pages.ts";
+import { notFoundPage, problemPage } from "../checkout/problem-pages.ts";
 import { issueKhqrFor } from "../khqr-issuer.ts";
 import type { KhqrEnv } from "../khqr-env.ts";
 import { checkoutDetailsOrPage } from "./checkout-page.ts";
@@ -30,10 +29,8 @@ export function registerCheckoutRenew(app: Hono<KhqrEnv>): void {
       c.set("logFields", { paymentId: issued.premium.id, renewed: true });
       return c.redirect(link.path, 303);
     } catch (thrown) {
-      const error = toPaymentError(thrown);
-      c.set("error", { code: error.code, reason: error.reason ?? error.details ?? error.message });
-      // No premium due any more (paid meanwhile, or withdrawn): nothing to pay on this link.
-      return error.status === 404 ? notFoundPage(c) : unavailablePage(c);
+      // No premium due any more (paid meanwhile, or withdrawn): nothing to pay on this link (404).
+      return problemPage(c, thrown);
     }
   });
 }
