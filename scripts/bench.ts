@@ -1,7 +1,7 @@
 // `npm run bench` (with `npm run dev` running): the gateway's and the KHQR worker's request kinds
 // against the platform floor, measured in the same run with a real load generator (autocannon),
 // at 1 and at 10 concurrent connections, many client tokens, a bounded number of requests to
-// localhost only. Start the stack with `COUNT_RECORD_ROUND_TRIPS=true npm run dev` to have the
+// localhost only. Start the stack with `MEASURE_REQUESTS=true npm run dev` to have the
 // record round trips of each kind counted (the gateway reports them per response).
 //   BENCH_REQUESTS=300 npm run bench            prints the table
 //   npm run bench -- --write                     also writes docs/benchmarks.md
@@ -266,7 +266,7 @@ if (process.argv.includes("--write")) {
   writeFileSync(
     "docs/benchmarks.md",
     `# Benchmarks\n\nMeasured ${new Date().toISOString().slice(0, 10)} on ${machine}, wrangler dev (local workerd), record store ${store}.\n` +
-      `Command: \`COUNT_RECORD_ROUND_TRIPS=true npm run dev\` in one terminal, \`BENCH_REQUESTS=${REQUESTS} npm run bench -- --write\` in another.\n\n` +
+      `Command: \`MEASURE_REQUESTS=true npm run dev\` in one terminal, \`BENCH_REQUESTS=${REQUESTS} npm run bench -- --write\` in another.\n\n` +
       `${table}\n\nBundles (\`wrangler deploy --dry-run\`, uat):\n${bundles}\n`,
   );
 }

@@ -30,7 +30,7 @@ export const CONFIG_NAMES = [
   "INTEGRATION_TIMEOUT_MS",
   "PREMIUM_CACHE_TTL_SECONDS",
   "AMK_TIMEOUT_MS",
-  "COUNT_RECORD_ROUND_TRIPS",
+  "MEASURE_REQUESTS",
 ];
 
 export function readDevVars(path = ".dev.vars"): Record<string, string> {

@@ -6,7 +6,7 @@ import type { Money } from "../money.ts";
 import type { Premium } from "../premium.ts";
 import { answerIdempotently, type AnsweredRequest } from "./idempotent-answer.ts";
 import { requireMatch, termDifferences, type PaymentTerms } from "./matching.ts";
-import type { Clock, IdempotencyKeeper, PremiumCache, PremiumSource, RecordStore } from "./ports.ts";
+import type { Clock, IdempotencyKeeper, Later, PremiumCache, PremiumSource, RecordStore } from "./ports.ts";
 import { bookPayment, confirmedPayment } from "./record-payment.ts";
 
 export interface BillConfirmation {
@@ -32,6 +32,7 @@ export type BillPaymentDeps = {
   cache: PremiumCache;
   idempotency: IdempotencyKeeper;
   clock: Clock;
+  later?: Later;
 };
 
 /** `input` is the request as received: a repeat with the same bankTransactionId and other content is a conflict. */

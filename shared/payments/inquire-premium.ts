@@ -4,7 +4,7 @@
 // is paid, and an unpaid one is cached and remembered as offered.
 import { PaymentError } from "../errors.ts";
 import type { Premium } from "../premium.ts";
-import type { Clock, PremiumCache, PremiumSource, RecordStore } from "./ports.ts";
+import type { Clock, Later, PremiumCache, PremiumSource, RecordStore } from "./ports.ts";
 
 export type InquiryDeps = { premiums: PremiumSource; cache: PremiumCache; records: RecordStore; clock: Clock };
 
@@ -12,7 +12,7 @@ export type InquiryDeps = { premiums: PremiumSource; cache: PremiumCache; record
  * `later` runs writes that need not delay the answer (a Worker's waitUntil); without it they are
  * awaited (the KHQR worker's inquiry, whose QR record needs the premium remembered first).
  */
-export async function inquirePremium(deps: InquiryDeps, query: string, later?: (work: Promise<unknown>) => void): Promise<Premium> {
+export async function inquirePremium(deps: InquiryDeps, query: string, later?: Later): Promise<Premium> {
   const current = await deps.cache.current(query);
   if (current) {
     // A QR about to be issued for it needs the premium in the records, whatever the cache holds.

@@ -7,7 +7,7 @@ import type { Money } from "../money.ts";
 import type { Premium } from "../premium.ts";
 import { answerIdempotently, fingerprint, type AnsweredRequest } from "./idempotent-answer.ts";
 import { mismatch, requireMatch } from "./matching.ts";
-import type { Clock, IdempotencyKeeper, PaymentVerifier, PremiumCache, RecordStore, WebhookReceipt } from "./ports.ts";
+import type { Clock, IdempotencyKeeper, Later, PaymentVerifier, PremiumCache, RecordStore, WebhookReceipt } from "./ports.ts";
 import { bookPayment, confirmedPayment, flagException, type ReportAudit } from "./record-payment.ts";
 
 /** A KHQR payment as reported: by AMK's webhook, or by our reconciliation pass asking AMK. */
@@ -34,6 +34,7 @@ export type KhqrPaymentDeps = {
   idempotency: IdempotencyKeeper;
   clock: Clock;
   merchantId: string;
+  later?: Later;
 };
 
 export const khqrTransactionId = (invoiceNumber: string) => `AMK_KHQR_${invoiceNumber}`;

@@ -18,6 +18,9 @@ export interface PremiumSource {
   find(query: string): Promise<Premium | null>;
 }
 
+/** Work that must finish but need not delay the answer (a Worker's waitUntil). Where there is none, such work is awaited. */
+export type Later = (work: Promise<unknown>) => void;
+
 /**
  * Premiums known to be due and unpaid, kept where the edge can read them (KV), in step with
  * payments: a booked payment marks its premium paid here. The hot path of an inquiry reads only

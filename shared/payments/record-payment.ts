@@ -3,7 +3,7 @@
 import { PaymentError } from "../errors.ts";
 import { exceptionEvent, paymentEvents, type ConfirmedPayment, type PaymentException } from "../events/payment-events.ts";
 import type { Premium } from "../premium.ts";
-import type { PremiumCache, RecordStore, UnitOfWork, WebhookReceipt } from "./ports.ts";
+import type { Later, PremiumCache, RecordStore, UnitOfWork, WebhookReceipt } from "./ports.ts";
 
 /** The payment of `premium` the bank reported through `channel`: always the premium's own money and policy. */
 export function confirmedPayment(
@@ -23,7 +23,7 @@ export interface ReportAudit {
   written(): void;
 }
 
-type BookingDeps = { records: RecordStore; cache: PremiumCache };
+type BookingDeps = { records: RecordStore; cache: PremiumCache; later?: Later };
 
 /**
  * Writes the payment with its events in one unit of work and returns the new events' ids. The
@@ -42,14 +42,15 @@ export async function bookPayment(
   const unit: UnitOfWork = { payment, receipt: audit?.receipt("CONFIRMED"), resolveIssuance, events };
   if ((await deps.records.commit(unit, now)) === "committed") {
     audit?.written();
-    // The next premium of the policy is offered at once, not after the cache's lifetime.
-    await deps.cache.markPaid({ paymentId: payment.paymentId, policyNumber: payment.policyNumber }).catch(logCacheFailure);
+    await markCachePaid(deps, payment);
     return events.map((e) => e.eventId);
   }
 
   const existing = await deps.records.findPayment(payment.paymentId);
   if (existing?.channel === payment.channel && existing.transactionId === payment.transactionId) {
     await commitAudit(deps.records, audit, "CONFIRMED", now, resolveIssuance);
+    // The first attempt may have stopped between its commit and its cache mark.
+    await markCachePaid(deps, payment);
     return [];
   }
   if (!existing) {
@@ -114,6 +115,18 @@ async function commitAudit(records: RecordStore, audit: ReportAudit | undefined,
   if (!audit && !resolveIssuance) return;
   await records.commit({ receipt: audit?.receipt(outcome), resolveIssuance, events: [] }, now);
   audit?.written();
+}
+
+/**
+ * The premium's cached copy marked paid, so the cache stops offering it and the policy's next
+ * premium is offered at once. Started right after the commit and finished after the answer when
+ * the platform allows (`later`): the bank never waits on a cache write, and a lost mark is redone
+ * by the bank's retry (above) or ends with the entry's 15 minutes.
+ */
+async function markCachePaid(deps: BookingDeps, payment: ConfirmedPayment): Promise<void> {
+  const marking = deps.cache.markPaid({ paymentId: payment.paymentId, policyNumber: payment.policyNumber }).catch(logCacheFailure);
+  if (deps.later) deps.later(marking);
+  else await marking;
 }
 
 function logCacheFailure(error: unknown) {

@@ -83,6 +83,28 @@ Deno.test("after a payment the policy's next premium is offered at once", async 
   equal((await inquirePremium(world, premium.policyNumber)).id, next.id);
 });
 
+Deno.test("the cache mark is not on the answer's path, and the bank's retry redoes a mark lost in a crash", async () => {
+  const world = coreWorld();
+  const premium = premiumDue(world);
+  await inquirePremium(world, premium.policyNumber); // cached
+  const deferred: Promise<unknown>[] = [];
+  const answered = await receiveBillConfirmation({ ...world, later: (work) => deferred.push(work) }, billFor(premium), {
+    input: billFor(premium),
+    requestId: "req",
+  });
+  equal(answered.answer.status, 200);
+  equal(deferred.length, 1); // handed to the platform, finished after the answer
+  await Promise.all(deferred);
+  equal(await world.cache.current(premium.policyNumber), null);
+
+  // The worker stopped after the commit: neither the mark nor the kept answer survived.
+  world.cache.paid.delete(premium.id);
+  world.idempotency.entries.clear();
+  equal((await confirmBill(world, billFor(premium))).answer.status, 200);
+  equal(world.records.payments.size, 1);
+  equal(await world.cache.current(premium.policyNumber), null);
+});
+
 Deno.test("'not found' is never kept: the bank's retry confirms once the Integration Service knows the premium", async () => {
   const world = coreWorld();
   const premium = premiumDue(world);

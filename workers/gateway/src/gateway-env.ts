@@ -2,6 +2,7 @@
 // (worker-configuration.d.ts, checked in CI), with the record store's two forms made explicit.
 import type { ApiEnv } from "#shared/http/api-env.ts";
 import type { GatewayConfig } from "./config.ts";
+import type { StepTimings } from "./measurement/step-timings.ts";
 
 export type GatewayBindings = Omit<GatewayBindingsGenerated, "DB" | "CLIENT_RATE_LIMIT" | "BANK_RATE_LIMIT"> & {
   /** The payment records on D1, unless HYPERDRIVE is bound. */
@@ -11,6 +12,8 @@ export type GatewayBindings = Omit<GatewayBindingsGenerated, "DB" | "CLIENT_RATE
   /** Optional so tests and tools may run without a limiter. */
   CLIENT_RATE_LIMIT?: RateLimit;
   BANK_RATE_LIMIT?: RateLimit;
+  /** Set per request by the measurement middleware (MEASURE_REQUESTS=true), never in wrangler.toml. */
+  MEASURED_STEPS?: StepTimings;
   [variable: string]: unknown;
 };
 

@@ -6,6 +6,7 @@ import {
   systemClock,
   type Clock,
   type IdempotencyKeeper,
+  type Later,
   type PaymentVerifier,
   type PremiumCache,
   type PremiumSource,
@@ -19,6 +20,7 @@ import { eventPublisher } from "./adapters/kafka-event-publisher.ts";
 import { KvPremiumCache } from "./adapters/kv-premium-cache.ts";
 import { PostgresRecordStore } from "./adapters/postgres/postgres-record-store.ts";
 import { gatewayConfig, type GatewayConfig } from "./config.ts";
+import { timed } from "./measurement/step-timings.ts";
 import type { GatewayBindings } from "./gateway-env.ts";
 
 export interface GatewayDeps {
@@ -30,22 +32,27 @@ export interface GatewayDeps {
   verifier: PaymentVerifier;
   clock: Clock;
   merchantId: string;
+  /** The request's waitUntil, for work that must not delay the answer (a booked payment's cache mark). */
+  later?: Later;
   /** Publishes the given outbox events now (all that are due, without ids); failures stay for the next drain. */
   deliver(eventIds?: string[]): Promise<unknown>;
 }
 
-export function gatewayDeps(env: GatewayBindings, config: GatewayConfig = gatewayConfig(env)): GatewayDeps {
-  const records = recordStore(env);
+export function gatewayDeps(env: GatewayBindings, config: GatewayConfig = gatewayConfig(env), later?: Later): GatewayDeps {
+  const steps = env.MEASURED_STEPS;
+  const measured = <T extends object>(port: T, name: string): T => (steps ? timed(port, name, steps) : port);
+  const records = measured(recordStore(env), "records");
   const publisher = eventPublisher(config.kafka);
   return {
     config,
     records,
-    premiums: new IntegrationServicePremiums(config.integration),
-    cache: new KvPremiumCache(env.PREMIUM_CACHE, config.premiumCacheTtlSeconds),
-    idempotency: new DurableObjectIdempotency(env.WEBHOOK_IDEMPOTENCY),
-    verifier: new AmkPaymentVerifier(config.amk),
+    premiums: measured(new IntegrationServicePremiums(config.integration), "integration-service"),
+    cache: measured(new KvPremiumCache(env.PREMIUM_CACHE, config.premiumCacheTtlSeconds), "kv"),
+    idempotency: measured(new DurableObjectIdempotency(env.WEBHOOK_IDEMPOTENCY), "idempotency"),
+    verifier: measured(new AmkPaymentVerifier(config.amk), "amk"),
     clock: systemClock,
     merchantId: config.amk.merchantId,
+    later,
     deliver: (eventIds) =>
       deliverEvents({ outbox: records.outbox, publisher, topicPrefix: config.kafka.topicPrefix, clock: systemClock }, eventIds).catch(
         (error: unknown) => console.log(JSON.stringify({ service: "gateway", outbox: "delivery-failed", reason: String(error) })),

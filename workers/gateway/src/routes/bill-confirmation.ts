@@ -118,7 +118,7 @@ export function registerBillConfirmation(app: Hono<GatewayEnv>): void {
       if (isInTheFuture(paidAt, Date.now())) {
         throw new PaymentError("BAD_REQUEST", "Invalid request parameters", { details: "paidDate: must not be in the future" });
       }
-      const deps = gatewayDeps(c.env, c.get("config"));
+      const deps = gatewayDeps(c.env, c.get("config"), (work) => c.executionCtx.waitUntil(work));
       const confirmation = {
         paymentId: body.id,
         policyNumber: body.policyNumber,

@@ -110,7 +110,7 @@ export function registerKhqrWebhook(app: Hono<GatewayEnv>): void {
       if (isInTheFuture(paidAt, Date.now())) {
         throw new PaymentError("BAD_REQUEST", "Invalid request parameters", { details: "paid_datetime: must not be in the future" });
       }
-      const deps = gatewayDeps(c.env, c.get("config"));
+      const deps = gatewayDeps(c.env, c.get("config"), (work) => c.executionCtx.waitUntil(work));
       const report = {
         source: "WEBHOOK" as const,
         invoiceNumber: body.invoice_number,

@@ -1,0 +1,40 @@
+// Where a request's time goes, for `npm run bench` only (MEASURE_REQUESTS=true): every call to an
+// outside system (records, idempotency object, KV, AMK, Integration Service, rate limiter) is
+// timed and reported in the response's Server-Timing header, with the handler's own total.
+//
+// Workers' clocks advance only at I/O, so a step's time is its wait plus the CPU spent since the
+// previous I/O; the handler total less the steps is CPU after the last I/O (building the answer).
+
+export class StepTimings {
+  private readonly steps = new Map<string, { ms: number; calls: number }>();
+
+  add(step: string, ms: number): void {
+    const entry = this.steps.get(step) ?? { ms: 0, calls: 0 };
+    entry.ms += ms;
+    entry.calls += 1;
+    this.steps.set(step, entry);
+  }
+
+  /** `step;dur=ms` per step, then `handler;dur=ms` (RFC Server-Timing). */
+  header(handlerMs: number): string {
+    const parts = [...this.steps].map(([step, { ms, calls }]) => `${step};dur=${ms.toFixed(2)};desc="${calls} call${calls > 1 ? "s" : ""}"`);
+    return [...parts, `handler;dur=${handlerMs.toFixed(2)}`].join(", ");
+  }
+}
+
+/** `port` with every method that returns a promise timed as `name.method`. */
+export function timed<T extends object>(port: T, name: string, timings: StepTimings): T {
+  return new Proxy(port, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (typeof value !== "function" || typeof property !== "string") return value;
+      return (...args: unknown[]) => {
+        const started = performance.now();
+        const result: unknown = value.apply(target, args);
+        // Durable Object and binding calls answer with a thenable that is not a Promise.
+        if (typeof (result as PromiseLike<unknown> | null)?.then !== "function") return result;
+        return Promise.resolve(result).finally(() => timings.add(`${name}.${property}`, performance.now() - started));
+      };
+    },
+  });
+}
