@@ -6,6 +6,8 @@ declare module "autocannon" {
     headers?: Record<string, string>;
     body?: string;
     setupRequest?: (request: Request) => Request;
+    /** Each response's status, body, the request's context and its headers (lower-case names). */
+    onResponse?: (status: number, body: string, context: object, headers: Record<string, string | string[]>) => void;
   }
   interface Options {
     url: string;

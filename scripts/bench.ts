@@ -1,14 +1,15 @@
 // `npm run bench` (with `npm run dev` running): the gateway's and the KHQR worker's request kinds
 // against the platform floor, measured in the same run with a real load generator (autocannon),
 // at 1 and at 10 concurrent connections, many client tokens, a bounded number of requests to
-// localhost only. Start the stack with `MEASURE_REQUESTS=true npm run dev` to have the
-// record round trips of each kind counted (the gateway reports them per response).
-//   BENCH_REQUESTS=300 npm run bench            prints the table
-//   npm run bench -- --write                     also writes docs/benchmarks.md
+// localhost only. Start the stack with `MEASURE_REQUESTS=true npm run dev` to have the record
+// round trips of each kind counted and its outside calls timed (the gateway reports both per
+// response: x-record-round-trips, Server-Timing), which the breakdown is built from.
+//   BENCH_REQUESTS=300 npm run bench            prints the tables
+//   npm run bench -- --write                     also writes this store's section of docs/benchmarks.md
 import autocannon from "autocannon";
 import { spawn } from "node:child_process";
 import { cpus, totalmem } from "node:os";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { mintDevToken } from "../sandbox/dev-token.ts";
 import { GATEWAY_PORT, KHQR_PORT, SANDBOX_PORT } from "../sandbox/local-config.ts";
 import { buildWorker } from "./deploy/build.ts";
@@ -59,21 +60,54 @@ async function measure(
   make: (i: number) => { method?: string; path: string; headers: Record<string, string>; body?: string },
 ) {
   let i = 0;
-  const started = performance.now();
+  const timings = new StepTotals();
   const result = await autocannon({
     url,
     connections,
     amount,
     timeout: 30,
-    requests: [{ setupRequest: (request) => ({ ...request, ...make(i++ % amount) }) }],
+    requests: [
+      {
+        setupRequest: (request) => {
+          const made = make(i++ % amount);
+          // The gateway and the floor report how long the request took to reach them (same clock).
+          return { ...request, ...made, headers: { ...made.headers, "x-bench-sent": String(Date.now()) } };
+        },
+        onResponse: (_status, _body, _context, headers) =>
+          timings.add(Object.entries(headers).find(([name]) => name.toLowerCase() === "server-timing")?.[1]),
+      },
+    ],
   });
   return {
     rps: result.requests.total / result.duration,
     p50: result.latency.p50,
     p99: result.latency.p99,
+    mean: result.latency.average,
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
+    steps: timings.means(),
   };
+}
+
+/** The gateway's Server-Timing headers of one run, summed per step (`name;dur=ms`). */
+class StepTotals {
+  private readonly totals = new Map<string, number>();
+  private responses = 0;
+
+  add(header: string | string[] | undefined): void {
+    if (typeof header !== "string") return;
+    this.responses += 1;
+    for (const part of header.split(",")) {
+      const [name, ...params] = part.trim().split(";");
+      const duration = Number(params.find((p) => p.startsWith("dur="))?.slice(4));
+      if (name && Number.isFinite(duration)) this.totals.set(name, (this.totals.get(name) ?? 0) + duration);
+    }
+  }
+
+  /** Mean ms per request of each step (over the requests that reported timings). */
+  means(): Map<string, number> {
+    return new Map([...this.totals].map(([name, total]) => [name, total / Math.max(1, this.responses)]));
+  }
 }
 
 async function roundTrips(url: string, init: RequestInit): Promise<string> {
@@ -128,20 +162,76 @@ interface Row {
   rps: number;
   p50: number;
   p99: number;
+  mean: number;
   ratio: string;
   trips: string;
   failures: number;
+  steps: Map<string, number>;
 }
+
+const appTokens = await Promise.all(
+  Array.from({ length: Math.max(REQUESTS, QR_REQUESTS) }, (_, i) => mint(`bench-app-${run}-${i}`, ["payments:inquire", "khqr:generate"])),
+);
+const bank = await mint("amk-bank", ["payments:confirm"]);
+const auth = (token: string) => ({ authorization: `Bearer ${token}` });
+const bankPost = (path: string, body: string) => ({
+  method: "POST",
+  path,
+  headers: { ...auth(bank), "content-type": "application/json" },
+  body,
+});
+
+/** Premiums the customer has seen (inquired), as a bank confirmation expects. */
+async function inquired(count: number, label: string) {
+  const premiums = await seedPremiums(count, label);
+  for (const [i, premium] of premiums.entries()) {
+    const response = await fetch(`${gateway}/AMK/payments?query=${premium.policyNumber}`, {
+      headers: auth(appTokens[i % appTokens.length]!),
+    });
+    await response.arrayBuffer();
+  }
+  return premiums;
+}
+
+/** Premiums served and paid by KHQR: AMK's payment-verify reports each one paid. */
+async function paidByKhqr(count: number, label: string) {
+  const premiums = await inquired(count, label);
+  for (const premium of premiums)
+    await post(`${sandbox}/__sandbox/amk/transactions`, { txId: String(premium.id), status: "SUCCESS", amount: 10.5, currency: "USD" });
+  return premiums;
+}
+
+const billConfirmation = (premium: { id: number; policyNumber: string }, transactionId: string) =>
+  bankPost(
+    "/AMK/payments",
+    JSON.stringify({
+      id: premium.id,
+      policyNumber: premium.policyNumber,
+      amount: 10.5,
+      currency: "USD",
+      bankTransactionId: transactionId,
+      payer: "Bench Payer",
+      paidDate: "20261101120000",
+    }),
+  );
+const khqrWebhook = (premium: { id: number }) =>
+  bankPost(
+    "/AMK/khqr",
+    JSON.stringify({
+      invoice_number: String(premium.id),
+      status: "SUCCESS",
+      merchant_number: config.AMK_MERCHANT_ID,
+      paid_amount: 10.5,
+      currency: "USD",
+      paid_datetime: "2026-11-01 12:00:00.000000",
+    }),
+  );
+const once = (request: { method?: string; path: string; headers: Record<string, string>; body?: string }) =>
+  roundTrips(`${gateway}${request.path}`, request);
 
 const rows: Row[] = [];
 const stopFloor = await startFloor();
 try {
-  const appTokens = await Promise.all(
-    Array.from({ length: Math.max(REQUESTS, QR_REQUESTS) }, (_, i) => mint(`bench-app-${run}-${i}`, ["payments:inquire", "khqr:generate"])),
-  );
-  const bank = await mint("amk-bank", ["payments:confirm"]);
-  const auth = (token: string) => ({ authorization: `Bearer ${token}` });
-
   // The cached premium, in the gateway's cache and in the floor's own KV.
   const [cached] = await seedPremiums(1, "BC");
   const cachedPath = `/AMK/payments?query=${cached!.policyNumber}`;
@@ -178,62 +268,13 @@ try {
     );
 
     // Bill confirmations of the premiums just inquired (as the customer saw them).
-    const bill = (i: number) =>
-      JSON.stringify({
-        id: misses[i]!.id,
-        policyNumber: misses[i]!.policyNumber,
-        amount: 10.5,
-        currency: "USD",
-        bankTransactionId: `BENCH${run}${connections}${i}`,
-        payer: "Bench Payer",
-        paidDate: "20261101120000",
-      });
-    const confirm = await measure(gateway, connections, REQUESTS, (i) => ({
-      method: "POST",
-      path: "/AMK/payments",
-      headers: { ...auth(bank), "content-type": "application/json" },
-      body: bill(i),
-    }));
-    add(
-      "bill confirmation",
-      confirm,
-      await roundTrips(`${gateway}/AMK/payments`, {
-        method: "POST",
-        headers: { ...auth(bank), "content-type": "application/json" },
-        body: bill(REQUESTS),
-      }),
-    );
+    const bill = (i: number) => billConfirmation(misses[i]!, `BENCH${run}${connections}${i}`);
+    add("bill confirmation", await measure(gateway, connections, REQUESTS, bill), await once(bill(REQUESTS)));
 
     // KHQR webhooks for premiums served, which AMK's payment-verify reports paid.
-    const served = await seedPremiums(REQUESTS + 1, "BK");
-    for (const [i, premium] of served.entries()) {
-      await fetch(`${gateway}/AMK/payments?query=${premium.policyNumber}`, { headers: auth(appTokens[i % appTokens.length]!) });
-      await post(`${sandbox}/__sandbox/amk/transactions`, { txId: String(premium.id), status: "SUCCESS", amount: 10.5, currency: "USD" });
-    }
-    const webhook = (i: number) =>
-      JSON.stringify({
-        invoice_number: String(served[i]!.id),
-        status: "SUCCESS",
-        merchant_number: config.AMK_MERCHANT_ID,
-        paid_amount: 10.5,
-        currency: "USD",
-        paid_datetime: "2026-11-01 12:00:00.000000",
-      });
-    const khqrWebhook = await measure(gateway, connections, REQUESTS, (i) => ({
-      method: "POST",
-      path: "/AMK/khqr",
-      headers: { ...auth(bank), "content-type": "application/json" },
-      body: webhook(i),
-    }));
-    add(
-      "KHQR webhook (AMK verify included)",
-      khqrWebhook,
-      await roundTrips(`${gateway}/AMK/khqr`, {
-        method: "POST",
-        headers: { ...auth(bank), "content-type": "application/json" },
-        body: webhook(REQUESTS),
-      }),
-    );
+    const served = await paidByKhqr(REQUESTS + 1, "BK");
+    const webhook = (i: number) => khqrWebhook(served[i]!);
+    add("KHQR webhook (AMK verify included)", await measure(gateway, connections, REQUESTS, webhook), await once(webhook(REQUESTS)));
 
     const forQr = await seedPremiums(QR_REQUESTS, "BQ");
     const qr = await measure(khqr, connections, QR_REQUESTS, (i) => ({
@@ -246,27 +287,55 @@ try {
   stopFloor();
 }
 
-const sizes = WORKERS.map((worker) => ({ worker: worker.id, ...buildWorker(worker, "uat") }));
+const store = process.env.DATABASE_URL ? "PostgreSQL" : "D1";
+const ms = (value: number) => value.toFixed(1);
 const table = [
   "| request | conc. | req/s | p50 ms | p99 ms | vs floor: req/s ratio (p99 diff) | record round trips | failed |",
   "|---|---|---|---|---|---|---|---|",
   ...rows.map(
-    (r) =>
-      `| ${r.kind} | ${r.connections} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.ratio} | ${r.trips} | ${r.failures} |`,
+    (r) => `| ${r.kind} | ${r.connections} | ${r.rps.toFixed(0)} | ${ms(r.p50)} | ${ms(r.p99)} | ${r.ratio} | ${r.trips} | ${r.failures} |`,
   ),
 ].join("\n");
+
+// Where the time of one request goes, at one connection: the gateway's own Server-Timing (each
+// outside call, and the handler), and what the client saw beyond the handler.
+const timed = rows.filter((r) => r.connections === 1 && r.steps.has("handler"));
+const breakdown = [
+  "| request (1 connection, means) | client saw ms | to the handler ms | handler ms | back to the client ms | outside calls inside the handler, ms each |",
+  "|---|---|---|---|---|---|",
+  ...timed.map((r) => {
+    const handler = r.steps.get("handler")!;
+    const toHandler = r.steps.get("to-handler") ?? 0;
+    const calls = [...r.steps].filter(([name]) => name !== "handler" && name !== "to-handler").map(([name, mean]) => `${name} ${ms(mean)}`);
+    return `| ${r.kind} | ${ms(r.mean)} | ${ms(toHandler)} | ${ms(handler)} | ${ms(r.mean - toHandler - handler)} | ${calls.join(", ") || "none"} |`;
+  }),
+].join("\n");
+const sizes = WORKERS.map((worker) => ({ worker: worker.id, ...buildWorker(worker, "uat") }));
 const bundles = sizes
   .map((s) => `- ${s.worker}: ${(s.gzipBytes / 1024).toFixed(1)} KiB gzipped (${(s.bytes / 1024).toFixed(1)} KiB)`)
   .join("\n");
-const store = process.env.DATABASE_URL ? "PostgreSQL" : "D1";
-console.log(`\n${table}\n\nbundles:\n${bundles}\nrecord store of this run: ${store} (as npm run dev was started)`);
+const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.versions.node}`;
+const section = [
+  `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}; ${REQUESTS} requests per kind (${QR_REQUESTS} QR), record store ${store}.`,
+  "",
+  table,
+  "",
+  "Where the time goes (Server-Timing; the handler less its outside calls is its own CPU):",
+  "",
+  breakdown || "(start the stack with MEASURE_REQUESTS=true for the breakdown)",
+  "",
+  "Bundles (`wrangler deploy --dry-run`, uat, minified):",
+  "",
+  bundles,
+].join("\n");
+console.log(`\n${section}\n`);
 
 if (process.argv.includes("--write")) {
-  const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.versions.node}`;
-  writeFileSync(
-    "docs/benchmarks.md",
-    `# Benchmarks\n\nMeasured ${new Date().toISOString().slice(0, 10)} on ${machine}, wrangler dev (local workerd), record store ${store}.\n` +
-      `Command: \`MEASURE_REQUESTS=true npm run dev\` in one terminal, \`BENCH_REQUESTS=${REQUESTS} npm run bench -- --write\` in another.\n\n` +
-      `${table}\n\nBundles (\`wrangler deploy --dry-run\`, uat):\n${bundles}\n`,
-  );
+  // Only this store's results are replaced; the analysis around them is written by hand.
+  const doc = readFileSync("docs/benchmarks.md", "utf8");
+  const begin = `<!-- bench:${store} -->`;
+  const end = `<!-- /bench:${store} -->`;
+  if (!doc.includes(begin) || !doc.includes(end)) throw new Error(`docs/benchmarks.md has no ${begin} ... ${end} section`);
+  writeFileSync("docs/benchmarks.md", `${doc.slice(0, doc.indexOf(begin) + begin.length)}\n${section}\n${doc.slice(doc.indexOf(end))}`);
+  console.log(`docs/benchmarks.md: the ${store} section is rewritten`);
 }

@@ -45,7 +45,9 @@ describe("record round trips per request", () => {
     expect(roundTrips(answer)).toBeLessThanOrEqual(2);
     // Where its time went, for the benchmark's breakdown: each outside call, then the handler.
     const steps = (answer.headers.get("server-timing") ?? "").split(", ").map((step) => step.split(";")[0]);
-    expect(steps).toEqual(expect.arrayContaining(["rate-limit.limit", "idempotency.admit", "records.findPremium", "records.commit", "idempotency.settle"]));
+    expect(steps).toEqual(
+      expect.arrayContaining(["rate-limit.limit", "idempotency.admit", "records.findPremium", "records.commit", "idempotency.settle"]),
+    );
     expect(steps.at(-1)).toBe("handler");
   });
 

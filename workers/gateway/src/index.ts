@@ -5,8 +5,7 @@ import { apiApp } from "#shared/http/api-app.ts";
 import { registerApiReference } from "#shared/http/openapi/reference-routes.ts";
 import { reconcileKhqrPayments } from "#shared/payments/reconcile-khqr.ts";
 import { gatewayConfig } from "./config.ts";
-import { countingD1 } from "./measurement/round-trip-counter.ts";
-import { StepTimings, timed } from "./measurement/step-timings.ts";
+import { measureRequests } from "./measurement/measure-requests.ts";
 import type { GatewayBindings } from "./gateway-env.ts";
 import { openApiJson } from "./openapi.generated.ts";
 import { registerBillConfirmation } from "./routes/bill-confirmation.ts";
@@ -22,25 +21,8 @@ export { GatewayEntrypoint } from "./adapters/gateway-entrypoint.ts";
 export { WebhookIdempotency } from "./adapters/durable-object-idempotency.ts";
 
 export const app = apiApp<GatewayBindings, ReturnType<typeof gatewayConfig>>("gateway", gatewayConfig);
-// Local measurement only (npm run bench, the round-trip tests): how many times this request went to
-// D1, and where its time went (measurement/).
-app.use(async (c, next) => {
-  if (c.env.MEASURE_REQUESTS !== "true") return next();
-  const started = performance.now();
-  const steps = new StepTimings();
-  const counter = { count: 0 };
-  const limiter = (binding: RateLimit | undefined) => binding && timed(binding, "rate-limit", steps);
-  c.env = {
-    ...c.env,
-    DB: c.env.DB && !c.env.HYPERDRIVE ? countingD1(c.env.DB, counter) : c.env.DB,
-    CLIENT_RATE_LIMIT: limiter(c.env.CLIENT_RATE_LIMIT),
-    BANK_RATE_LIMIT: limiter(c.env.BANK_RATE_LIMIT),
-    MEASURED_STEPS: steps,
-  };
-  await next();
-  if (c.env.DB && !c.env.HYPERDRIVE) c.header("x-record-round-trips", String(counter.count));
-  c.header("server-timing", steps.header(performance.now() - started));
-});
+// Local measurement only (npm run bench, the round-trip tests): round trips and step timings.
+app.use(measureRequests());
 registerPremiumInquiry(app);
 registerBillConfirmation(app);
 registerKhqrWebhook(app);

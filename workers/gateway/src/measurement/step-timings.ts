@@ -2,8 +2,8 @@
 // outside system (records, idempotency object, KV, AMK, Integration Service, rate limiter) is
 // timed and reported in the response's Server-Timing header, with the handler's own total.
 //
-// Workers' clocks advance only at I/O, so a step's time is its wait plus the CPU spent since the
-// previous I/O; the handler total less the steps is CPU after the last I/O (building the answer).
+// Under wrangler dev the clock runs as usual, so the handler total less the steps is the handler's
+// own CPU. (On Cloudflare a Worker's clock advances only at I/O; these timings are for local runs.)
 
 export class StepTimings {
   private readonly steps = new Map<string, { ms: number; calls: number }>();
@@ -17,7 +17,9 @@ export class StepTimings {
 
   /** `step;dur=ms` per step, then `handler;dur=ms` (RFC Server-Timing). */
   header(handlerMs: number): string {
-    const parts = [...this.steps].map(([step, { ms, calls }]) => `${step};dur=${ms.toFixed(2)};desc="${calls} call${calls > 1 ? "s" : ""}"`);
+    const parts = [...this.steps].map(
+      ([step, { ms, calls }]) => `${step};dur=${ms.toFixed(2)};desc="${calls} call${calls > 1 ? "s" : ""}"`,
+    );
     return [...parts, `handler;dur=${handlerMs.toFixed(2)}`].join(", ");
   }
 }
