@@ -1,7 +1,6 @@
 // The measurement middleware (MEASURE_REQUESTS=true, local runs only: npm run bench and the
 // round-trip tests): counts this request's D1 round trips (x-record-round-trips) and times its
-// outside calls and its handler (Server-Timing). With the client's `x-bench-sent` (its Date.now()
-// at sending), it also reports how long the request took to reach the handler.
+// outside calls and its handler (Server-Timing). Never with ENVIRONMENT=production.
 import type { MiddlewareHandler } from "hono";
 import type { GatewayEnv } from "../gateway-env.ts";
 import { countingD1 } from "./round-trip-counter.ts";
@@ -9,11 +8,9 @@ import { StepTimings, timed } from "./step-timings.ts";
 
 export function measureRequests(): MiddlewareHandler<GatewayEnv> {
   return async (c, next) => {
-    if (c.env.MEASURE_REQUESTS !== "true") return next();
+    if (c.env.MEASURE_REQUESTS !== "true" || c.env.ENVIRONMENT === "production") return next();
     const started = performance.now();
     const steps = new StepTimings();
-    const sent = Number(c.req.header("x-bench-sent"));
-    if (sent > 0) steps.add("to-handler", Math.max(0, Date.now() - sent));
     const counter = { count: 0 };
     const d1 = c.env.DB && !c.env.HYPERDRIVE ? c.env.DB : undefined;
     const limiter = (binding: RateLimit | undefined) => binding && timed(binding, "rate-limit", steps);
