@@ -56,9 +56,6 @@ export default defineConfig({
       }),
     ],
     reporters: ["default", "./test/setup/summary-reporter.ts"],
-    // postgres.js closing an idle socket inside workerd's test runner (test/setup/postgres-schema.ts)
-    // rejects a read nobody awaits any more; that one message is not a failure, anything else is.
-    onUnhandledError: (error) => error.message !== "This socket has been closed.",
     // The structured request log is noise when a test passes, and evidence when it fails.
     silent: "passed-only",
   },
