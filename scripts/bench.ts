@@ -266,6 +266,10 @@ try {
     // Bill confirmations of the premiums just inquired (as the customer saw them).
     const bill = (i: number) => billConfirmation(misses[i]!, `BENCH${run}${connections}${i}`);
     add("bill confirmation", await measure(gateway, connections, REQUESTS, bill), await once(bill(REQUESTS)));
+    // The same confirmations again, as the bank's retries: answered by the idempotency object, with
+    // nothing to do after the answer (no events, no cache mark). Beside the row above, it shows what
+    // the after-answer work costs the answer's way back.
+    add("bill confirmation, replayed", await measure(gateway, connections, REQUESTS, bill), await once(bill(REQUESTS)));
 
     // KHQR webhooks for premiums served, which AMK's payment-verify reports paid.
     const served = await paidByKhqr(REQUESTS + 1, "BK");
