@@ -79,7 +79,7 @@ console.log(`
   pay a generated QR at the sandbox bank:  ${pay} <paymentId>
   cron      the gateway's scheduled handler runs at every minute${gatewayCron ? "" : " (no cron in wrangler.toml: off)"}
 ${await demoCheckout()}
-  dev token (all scopes, 24 h):
+  dev token (app and bank scopes, 24 h; not payments:operate):
   export TOKEN=${token ?? "(JWT_JWKS_URL is set: use a token from your identity provider)"}
 `);
 

@@ -5,6 +5,7 @@ import { localConfig } from "../sandbox/local-config.ts";
 
 /** Every worker variable of docs/configuration.md, plus the tuning knobs. */
 export const CONFIG_NAMES = [
+  "ENVIRONMENT",
   "AMK_BASE_URL",
   "AMK_VERIFY_URL",
   "AMK_USERNAME",
@@ -13,6 +14,8 @@ export const CONFIG_NAMES = [
   "AMK_STORE_ID",
   "AMK_TERMINAL_ID",
   "AMK_SECRET_KEY",
+  "AMK_CLIENT_SUBJECTS",
+  "AMK_CLIENT_CERT_SHA256",
   "INTEGRATION_BASE_URL",
   "INTEGRATION_TOKEN",
   "KAFKA_REST_URL",
@@ -43,9 +46,13 @@ export function readDevVars(path = ".dev.vars"): Record<string, string> {
   return vars;
 }
 
+/** What .dev.vars may hold for the scripts only, never handed to the workers (their records go through HYPERDRIVE). */
+const SCRIPT_ONLY = new Set(["DATABASE_URL", "TEST_DATABASE_URL"]);
+
 export function localSettings(sandboxUrl: string): Record<string, string> {
   const fromEnvironment = Object.fromEntries(CONFIG_NAMES.filter((n) => process.env[n] !== undefined).map((n) => [n, process.env[n]!]));
-  return { ...localConfig(sandboxUrl), ...readDevVars(), ...fromEnvironment };
+  const fromDevVars = Object.fromEntries(Object.entries(readDevVars()).filter(([name]) => !SCRIPT_ONLY.has(name)));
+  return { ...localConfig(sandboxUrl), ...fromDevVars, ...fromEnvironment };
 }
 
 /**

@@ -1,5 +1,6 @@
 // `npm run token -- <client> [scope ...]`: a development bearer token signed with JWT_SECRET
-// (from the environment, .dev.vars, or the local defaults). Scopes default to all three.
+// (from the environment, .dev.vars, or the local defaults). Scopes default to the app and bank
+// ones (payments:inquire, payments:confirm, khqr:generate); an operator's token names payments:operate.
 import { mintDevToken } from "../sandbox/dev-token.ts";
 import { SANDBOX_PORT } from "../sandbox/local-config.ts";
 import { localSettings } from "./local-settings.ts";

@@ -156,6 +156,17 @@ describe("GET /pay/{token}/status", () => {
     expect(response.status).toBe(404);
     expect(await response.text()).toContain("Page not found");
   });
+
+  it("is the 404 page for a genuine link to a payment the gateway does not know", async () => {
+    const unknownPayment = await signCheckoutToken(env.CHECKOUT_SIGNING_KEY, {
+      paymentId: 987_654_321,
+      expiresAt: Math.floor(Date.now() / 1000) + 600,
+    });
+    const response = await page(`/pay/${unknownPayment}/status`);
+    expect(response.status).toBe(404);
+    expect(response.headers.get("content-type")).toMatch(/^text\/html/);
+    expect(await response.text()).toContain("Page not found");
+  });
 });
 
 describe("POST /pay/{token}/renew", () => {

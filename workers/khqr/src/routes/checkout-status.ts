@@ -6,7 +6,7 @@ import type { RouteDoc } from "#shared/http/openapi/route-doc.ts";
 import type { Hono } from "hono";
 import { rpcCall } from "#shared/payments/gateway-rpc.ts";
 import { readCheckoutLink } from "../checkout/checkout-link.ts";
-import { notFoundPage } from "../checkout/problem-pages.ts";
+import { notFoundPage, problemPage } from "../checkout/problem-pages.ts";
 import type { KhqrEnv } from "../khqr-env.ts";
 import { statusStream } from "../status-stream.ts";
 
@@ -18,7 +18,13 @@ export function registerCheckoutStatus(app: Hono<KhqrEnv>): void {
     const claims = await readCheckoutLink(c.get("config").checkout, c.req.param("token"));
     if (!claims) return notFoundPage(c);
     const read = () => rpcCall(() => c.env.GATEWAY.paymentStatus(claims.paymentId));
-    const status = await read();
+    let status: Awaited<ReturnType<typeof read>>;
+    try {
+      status = await read();
+    } catch (thrown) {
+      // As the page itself: a plain 404 when there is nothing to pay, else "try again".
+      return problemPage(c, thrown);
+    }
     c.set("logFields", { paymentId: claims.paymentId, paymentStatus: status.status });
     return statusStream(c, status, read);
   });
@@ -43,6 +49,9 @@ export function checkoutStatusDoc(): RouteDoc {
       schema: v.pipe(v.string(), v.description("`event: status` with the payment status object, at once and on every change")),
     },
     errors: [],
-    pageErrors: [{ status: 404, description: "A forged, altered or expired link" }],
+    pageErrors: [
+      { status: 404, description: "A forged, altered or expired link, or one to a payment the gateway does not know" },
+      { status: 503, description: "The gateway is unreachable: a plain page asking to try again" },
+    ],
   };
 }

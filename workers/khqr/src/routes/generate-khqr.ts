@@ -27,7 +27,7 @@ export interface GenerateKhqrResponse {
     currency: string;
     qrCode: string;
     qrString: string;
-    expiresAt?: string;
+    expiresAt: string;
   };
 }
 
@@ -41,7 +41,7 @@ export const generateKhqrResponseSchema = () =>
       currency: currencySchema(),
       qrCode: v.pipe(v.string(), v.description("The QR as a Base64 PNG")),
       qrString: v.pipe(v.string(), v.description("The KHQR text")),
-      expiresAt: v.optional(v.pipe(v.string(), v.description("The QR's expiry (absent if AMK's QR has none)"))),
+      expiresAt: v.pipe(v.string(), v.description("The QR's expiry (ISO 8601); a QR without one is refused")),
     }),
   );
 
