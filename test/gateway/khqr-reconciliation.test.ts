@@ -17,6 +17,12 @@ async function runCron() {
 async function issuedQr(minutesAgo: number): Promise<TestPremium> {
   const premium = await seedPremium();
   await serve(premium);
+  await issueAgain(premium, minutesAgo);
+  return premium;
+}
+
+/** Another QR for the same premium (its invoice number is the premium's id), issued `minutesAgo`. */
+async function issueAgain(premium: TestPremium, minutesAgo: number) {
   const reply = await (exports as any).GatewayEntrypoint.recordQrIssued({
     paymentId: premium.id,
     bankCode: "AMK",
@@ -25,7 +31,6 @@ async function issuedQr(minutesAgo: number): Promise<TestPremium> {
   expect(reply.ok).toBe(true);
   const issuedAt = new Date(Date.now() - minutesAgo * 60_000).toISOString();
   await execute("UPDATE khqr_issuances SET issued_at = ? WHERE invoice_number = ?", issuedAt, String(premium.id));
-  return premium;
 }
 
 describe("KHQR reconciliation (cron): a lost webhook does not leave a paid premium unpaid", () => {
@@ -52,6 +57,21 @@ describe("KHQR reconciliation (cron): a lost webhook does not leave a paid premi
     await runCron();
     expect(await verifications(String(premium.id))).toBe(1);
     expect(await queryRow("SELECT 1 FROM payments WHERE payment_id = ?", premium.id)).toBeNull();
+  });
+
+  it("asks about a QR issued again after the last one was settled, so its lost webhook is still found", async () => {
+    const premium = await issuedQr(10);
+    // The first QR's payment came with the wrong amount: flagged for a person, that QR settled, the premium still due.
+    await seedVerify(String(premium.id), { status: "SUCCESS", amount: premium.amount + 1, currency: premium.currency });
+    expect((await sendWebhook(khqrWebhookFor(premium, { paid_amount: premium.amount + 1 }))).status).toBe(422);
+    expect(await queryRow("SELECT 1 FROM khqr_issuances WHERE invoice_number = ? AND resolved_at IS NULL", String(premium.id))).toBeNull();
+
+    // The customer scans a new QR and pays it in full; its webhook never arrives.
+    await issueAgain(premium, 10);
+    await seedVerify(String(premium.id), { status: "SUCCESS", amount: premium.amount, currency: premium.currency });
+    await runCron();
+    const payment = await queryRow("SELECT channel, transaction_id FROM payments WHERE payment_id = ?", premium.id);
+    expect(payment).toEqual({ channel: "KHQR", transaction_id: `AMK_KHQR_${premium.id}` });
   });
 
   it("gives the webhook a head start: a QR issued a moment ago is not asked about", async () => {

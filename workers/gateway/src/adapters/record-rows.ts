@@ -85,3 +85,10 @@ export function receiptOf({
 } {
   return { ...receipt, paidAmount: Number(paidAmount), verifyReply: verifyReply ?? undefined };
 }
+
+/**
+ * A new QR for a premium replaces the row of its last one (the invoice number is the premium's id)
+ * and is open again: unresolved and never checked, whatever became of the last one (a flagged
+ * payment resolves it), so reconciliation asks AMK about the new one.
+ */
+export const OPEN_AGAIN = { resolvedAt: null, lastCheckedAt: null };

@@ -18,7 +18,7 @@ import type {
 import type { Premium } from "#shared/premium.ts";
 import { D1EventOutbox, outboxInsert } from "./d1-event-outbox.ts";
 import { khqrIssuances, paymentExceptions, payments, premiums, webhookReceipts } from "./schema.ts";
-import { exceptionOf, issuanceOf, moneyOf, premiumOf, receiptOf } from "../record-rows.ts";
+import { exceptionOf, issuanceOf, moneyOf, OPEN_AGAIN, premiumOf, receiptOf } from "../record-rows.ts";
 
 export class D1RecordStore implements RecordStore {
   private readonly db: DrizzleD1Database;
@@ -140,7 +140,7 @@ export class D1RecordStore implements RecordStore {
         this.db
           .insert(khqrIssuances)
           .values({ invoiceNumber, ...row })
-          .onConflictDoUpdate({ target: khqrIssuances.invoiceNumber, set: row }),
+          .onConflictDoUpdate({ target: khqrIssuances.invoiceNumber, set: { ...row, ...OPEN_AGAIN } }),
       );
     }
     if (work.payment) {

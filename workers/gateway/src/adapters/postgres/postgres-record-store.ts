@@ -17,7 +17,7 @@ import type { Premium } from "#shared/premium.ts";
 import { guarded, isUniqueViolation, postgresDatabase, storeUnavailable, type PostgresDatabase } from "./postgres-client.ts";
 import { outboxInsert, PostgresEventOutbox } from "./postgres-event-outbox.ts";
 import { khqrIssuances, paymentExceptions, payments, premiums, webhookReceipts } from "./schema.ts";
-import { exceptionOf, issuanceOf, moneyOf, premiumOf, receiptOf } from "../record-rows.ts";
+import { exceptionOf, issuanceOf, moneyOf, OPEN_AGAIN, premiumOf, receiptOf } from "../record-rows.ts";
 
 export class PostgresRecordStore implements RecordStore {
   private readonly db: PostgresDatabase;
@@ -131,7 +131,7 @@ export class PostgresRecordStore implements RecordStore {
           await tx
             .insert(khqrIssuances)
             .values({ invoiceNumber, ...row })
-            .onConflictDoUpdate({ target: khqrIssuances.invoiceNumber, set: row });
+            .onConflictDoUpdate({ target: khqrIssuances.invoiceNumber, set: { ...row, ...OPEN_AGAIN } });
         }
         if (work.payment) {
           const { money, payer, ...payment } = work.payment;
