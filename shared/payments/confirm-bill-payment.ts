@@ -2,7 +2,8 @@
 // the premium we offered (else the Integration Service's), recorded once with its events, and
 // answered idempotently per bankTransactionId.
 import { PaymentError } from "../errors.ts";
-import type { Money } from "../money.ts";
+import type { ConfirmedPayment } from "../events/payment-events.ts";
+import { sameMoney, type Money } from "../money.ts";
 import type { Premium } from "../premium.ts";
 import { answerIdempotently, type AnsweredRequest } from "./idempotent-answer.ts";
 import { requireMatch, termDifferences, type PaymentTerms } from "./matching.ts";
@@ -47,13 +48,7 @@ export function receiveBillConfirmation(
 }
 
 export async function confirmBillPayment(deps: BillPaymentDeps, confirmation: BillConfirmation) {
-  const premium = await premiumFor(deps, confirmation);
-  const payment = confirmedPayment(premium, {
-    channel: "BILL",
-    transactionId: confirmation.bankTransactionId,
-    payer: confirmation.payer,
-    paidAt: confirmation.paidAt,
-  });
+  const payment = await paymentFor(deps, confirmation);
   const eventIds = await bookPayment(deps, payment, deps.clock.now());
   const data: BillConfirmationResult = {
     transactionId: confirmation.bankTransactionId,
@@ -62,6 +57,34 @@ export async function confirmBillPayment(deps: BillPaymentDeps, confirmation: Bi
     message: "Payment successfully processed",
   };
   return { data, eventIds };
+}
+
+/**
+ * The payment the confirmation reports. When its premium is refused (gone from the Integration
+ * Service, or now another amount) the confirmation may be the bank's retry of a payment already
+ * booked whose kept answer was lost: that payment, the same transaction and money, is confirmed
+ * again (bookPayment answers it without a second booking) instead of refusing money we hold.
+ */
+async function paymentFor(deps: BillPaymentDeps, confirmation: BillConfirmation): Promise<ConfirmedPayment> {
+  const report = {
+    channel: "BILL" as const,
+    transactionId: confirmation.bankTransactionId,
+    payer: confirmation.payer,
+    paidAt: confirmation.paidAt,
+  };
+  try {
+    return confirmedPayment(await premiumFor(deps, confirmation), report);
+  } catch (refused) {
+    if (!(refused instanceof PaymentError) || refused.status >= 500) throw refused;
+    const booked = await deps.records.findPayment(confirmation.paymentId);
+    const same =
+      booked?.channel === "BILL" &&
+      booked.transactionId === confirmation.bankTransactionId &&
+      booked.policyNumber === confirmation.policyNumber &&
+      sameMoney(booked.money, confirmation.money);
+    if (!same) throw refused;
+    return booked;
+  }
 }
 
 /**

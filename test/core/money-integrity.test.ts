@@ -105,6 +105,34 @@ Deno.test("the cache mark is not on the answer's path, and the bank's retry redo
   equal(await world.cache.current(premium.policyNumber), null);
 });
 
+Deno.test("a booked bill payment whose kept answer was lost is confirmed again, though its premium is no longer offered", async () => {
+  const world = coreWorld();
+  const premium = premiumDue(world);
+  equal((await confirmBill(world, billFor(premium))).answer.status, 200);
+
+  // The kept answer is lost (a failed settle, a crash before it), and by the bank's retry the
+  // Integration Service has learned of the payment: it offers that policy's premium no more.
+  world.idempotency.entries.clear();
+  world.premiums.premiums.delete(premium.policyNumber);
+  const retry = await confirmBill(world, billFor(premium));
+  equal(retry.answer.status, 200);
+  equal(JSON.parse(retry.answer.body).data.status, "CONFIRMED");
+  deepStrictEqual(retry.eventIds, []);
+  equal(world.records.payments.size, 1);
+  equal(world.records.outboxRows.size, 2);
+
+  // Or it offers the policy's next premium, at another amount: still the same booked payment.
+  world.idempotency.entries.clear();
+  world.premiums.premiums.set(premium.policyNumber, { ...premium, id: premium.id + 1, money: toMoney(120, "USD") });
+  equal((await confirmBill(world, billFor(premium))).answer.status, 200);
+
+  // Another amount under the booked transaction id is not that payment: refused as before.
+  world.idempotency.entries.clear();
+  const other = { ...billFor(premium), money: toMoney(88, "USD") };
+  equal((await refusal(confirmBill(world, other))).code, "PAYMENT_VERIFICATION_DATA_MISMATCHED");
+  equal(world.records.payments.size, 1);
+});
+
 Deno.test("'not found' is never kept: the bank's retry confirms once the Integration Service knows the premium", async () => {
   const world = coreWorld();
   const premium = premiumDue(world);
