@@ -21,15 +21,40 @@ export interface Client {
   scopes: ReadonlySet<string>;
 }
 
-const remoteKeySets = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
+type KeySet = ReturnType<typeof createRemoteJWKSet>;
+const remoteKeySets = new Map<string, KeySet>();
 
-function remoteKeySet(url: string) {
+function remoteKeySet(url: string): KeySet {
   let keySet = remoteKeySets.get(url);
   if (!keySet) {
     keySet = createRemoteJWKSet(new URL(url));
     remoteKeySets.set(url, keySet);
   }
-  return keySet;
+  const cached = keySet;
+  return (async (header, token) => {
+    try {
+      return await cached(header, token);
+    } catch (error) {
+      throw keySetUnreadable(error) ? keySetUnavailable(url, error) : error;
+    }
+  }) as KeySet;
+}
+
+/**
+ * The key set could not be read (timeout, an answer other than 200, not JSON, not a key set, no
+ * connection): our outage, not a verdict on the token. jose's generic JOSEError is what it throws
+ * for a bad answer; the token's own faults (no matching key, an unsupported key) have their own classes.
+ */
+function keySetUnreadable(error: unknown): boolean {
+  if (!(error instanceof errors.JOSEError)) return true;
+  return error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || error.code === errors.JOSEError.code;
+}
+
+/** 503, so a caller retries (the bank does not retry a 401); the cause goes to the log. */
+function keySetUnavailable(url: string, error: unknown): PaymentError {
+  return new PaymentError("SERVER_UNAVAILABLE", "The token issuer's keys are unavailable; retry later", {
+    reason: `JWKS ${new URL(url).host}: ${String(error)}`,
+  });
 }
 
 export async function verifyBearerToken(authorization: string | undefined, verification: TokenVerification): Promise<Client> {

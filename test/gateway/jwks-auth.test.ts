@@ -48,4 +48,15 @@ describe("bearer tokens verified against a JWKS", () => {
     const response = await callGateway("/AMK/payments?query=P123456789", { token: await rs256Token("https://evil.example"), env: jwks() });
     expect(response.status).toBe(401);
   });
+
+  // A 401 tells the bank its call was refused and is not retried: a key set we cannot read is our
+  // outage, answered 503 so the bank retries, never a verdict on the token.
+  it.each([
+    ["answers an error", () => `${env.SANDBOX_URL}/identity/no-such-key-set.json`],
+    ["is unreachable", () => "http://127.0.0.1:1/jwks.json"],
+  ])("answers 503, not 401, while the key set %s", async (_case, url) => {
+    const response = await callGateway("/AMK/payments?query=P123456789", { token: await rs256Token(), env: { JWT_JWKS_URL: url() } });
+    expect(response.status).toBe(503);
+    expect((await response.json<any>()).error.code).toBe("SERVER_UNAVAILABLE");
+  });
 });

@@ -15,5 +15,6 @@ export const ERROR_CODE_MEANING: Record<ErrorCode, string> = {
   RATE_LIMITED: "over the route's limit per token sub; Retry-After gives the seconds until the window reopens",
   INTERNAL_ERROR: "a bug or a misconfiguration; the reason is only in the log",
   AMK_UNKNOWN_ERROR: "AMK answered something unexpected",
-  SERVER_UNAVAILABLE: "AMK, the Integration Service, the record store or the gateway unreachable, or a circuit open",
+  SERVER_UNAVAILABLE:
+    "AMK, the Integration Service, the record store, the gateway or the token issuer's key set unreachable, or a circuit open",
 };
