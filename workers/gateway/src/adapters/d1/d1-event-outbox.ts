@@ -6,6 +6,7 @@ import type { DrizzleD1Database } from "drizzle-orm/d1";
 import type { PaymentEvent } from "#shared/events/payment-events.ts";
 import { MAX_PUBLISH_ATTEMPTS, retryDelayMs } from "#shared/payments/deliver-events.ts";
 import type { EventOutbox, OutboxEntry, OutboxEventView } from "#shared/payments/ports.ts";
+import { D1_IDS_PER_STATEMENT, guarded } from "./d1-failures.ts";
 import { eventOutbox } from "./schema.ts";
 import { outboxView } from "../record-rows.ts";
 
@@ -31,55 +32,74 @@ export class D1EventOutbox implements EventOutbox {
 
   async list(state: "dead" | "pending", limit: number): Promise<OutboxEventView[]> {
     const inState = state === "dead" ? isNotNull(eventOutbox.deadAt) : isNull(eventOutbox.deadAt);
-    const rows = await this.db
-      .select()
-      .from(eventOutbox)
-      .where(and(isNull(eventOutbox.publishedAt), inState))
-      .orderBy(asc(eventOutbox.createdAt))
-      .limit(limit);
+    const rows = await guarded(
+      this.db
+        .select()
+        .from(eventOutbox)
+        .where(and(isNull(eventOutbox.publishedAt), inState))
+        .orderBy(asc(eventOutbox.createdAt))
+        .limit(limit),
+    );
     return rows.map(outboxView);
   }
 
   async forPayment(paymentId: number): Promise<OutboxEventView[]> {
-    const rows = await this.db.select().from(eventOutbox).where(eq(eventOutbox.paymentId, paymentId)).orderBy(asc(eventOutbox.createdAt));
+    const rows = await guarded(
+      this.db.select().from(eventOutbox).where(eq(eventOutbox.paymentId, paymentId)).orderBy(asc(eventOutbox.createdAt)),
+    );
     return rows.map(outboxView);
   }
 
+  /** In slices of ids (D1's bound-value limit), one batch: all of them made due again, or none. */
   async replay(eventIds: string[], now: Date): Promise<number> {
-    if (eventIds.length === 0) return 0;
-    const replayed = await this.db
-      .update(eventOutbox)
-      .set({ deadAt: null, attempts: 0, leaseUntil: null, nextAttemptAt: now.toISOString() })
-      .where(and(inArray(eventOutbox.eventId, eventIds), isNotNull(eventOutbox.deadAt), isNull(eventOutbox.publishedAt)))
-      .returning({ eventId: eventOutbox.eventId });
-    return replayed.length;
+    const [first, ...rest] = slices(eventIds).map((ids) =>
+      this.db
+        .update(eventOutbox)
+        .set({ deadAt: null, attempts: 0, leaseUntil: null, nextAttemptAt: now.toISOString() })
+        .where(and(inArray(eventOutbox.eventId, ids), isNotNull(eventOutbox.deadAt), isNull(eventOutbox.publishedAt)))
+        .returning({ eventId: eventOutbox.eventId }),
+    );
+    if (!first) return 0;
+    const replayed = await guarded(this.db.batch([first, ...rest]));
+    return replayed.reduce((sum, rows) => sum + rows.length, 0);
   }
 
   async claimDue(now: Date, options: { eventIds?: string[]; limit: number }): Promise<OutboxEntry[]> {
-    return claimDue(this.db, now, options);
+    return guarded(claimDue(this.db, now, options));
   }
 
   async markPublished(eventIds: string[], now: Date): Promise<void> {
-    if (eventIds.length === 0) return;
-    await this.db
-      .update(eventOutbox)
-      .set({ publishedAt: now.toISOString(), leaseUntil: null, lastError: null })
-      .where(inArray(eventOutbox.eventId, eventIds));
+    for (const ids of slices(eventIds)) {
+      await guarded(
+        this.db
+          .update(eventOutbox)
+          .set({ publishedAt: now.toISOString(), leaseUntil: null, lastError: null })
+          .where(inArray(eventOutbox.eventId, ids)),
+      );
+    }
   }
 
   async markFailed(entry: OutboxEntry, error: string, now: Date): Promise<void> {
     const backoffMs = retryDelayMs(entry.attempts);
     const dead = entry.attempts >= MAX_PUBLISH_ATTEMPTS;
-    await this.db
-      .update(eventOutbox)
-      .set({
-        leaseUntil: null,
-        lastError: error.slice(0, 500),
-        nextAttemptAt: new Date(now.getTime() + backoffMs).toISOString(),
-        deadAt: dead ? now.toISOString() : null,
-      })
-      .where(eq(eventOutbox.eventId, entry.eventId));
+    await guarded(
+      this.db
+        .update(eventOutbox)
+        .set({
+          leaseUntil: null,
+          lastError: error.slice(0, 500),
+          nextAttemptAt: new Date(now.getTime() + backoffMs).toISOString(),
+          deadAt: dead ? now.toISOString() : null,
+        })
+        .where(eq(eventOutbox.eventId, entry.eventId)),
+    );
   }
+}
+
+function slices(ids: string[]): string[][] {
+  const out: string[][] = [];
+  for (let i = 0; i < ids.length; i += D1_IDS_PER_STATEMENT) out.push(ids.slice(i, i + D1_IDS_PER_STATEMENT));
+  return out;
 }
 
 /** A row whose last attempt never reported back (the invocation died mid-publish) and has no attempts left is dead-lettered. */

@@ -4,7 +4,6 @@
 import { and, asc, desc, eq, gte, inArray, isNull, lte, or, sql } from "drizzle-orm";
 import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
 import type { BatchItem } from "drizzle-orm/batch";
-import { PaymentError } from "#shared/errors.ts";
 import type {
   CommitOutcome,
   OpenIssuanceQuery,
@@ -17,6 +16,7 @@ import type {
 } from "#shared/payments/ports.ts";
 import type { Premium } from "#shared/premium.ts";
 import { D1EventOutbox, outboxInsert } from "./d1-event-outbox.ts";
+import { guarded, storeUnavailable } from "./d1-failures.ts";
 import { khqrIssuances, paymentExceptions, payments, premiums, webhookReceipts } from "./schema.ts";
 import { exceptionOf, issuanceOf, moneyOf, OPEN_AGAIN, premiumOf, receiptOf } from "../record-rows.ts";
 
@@ -206,18 +206,4 @@ function isUniqueViolation(error: unknown): boolean {
     if (/UNIQUE constraint failed/i.test(e.message)) return true;
   }
   return false;
-}
-
-/** The record store failed (not our input): 503, so the bank retries, the cause in the log. */
-export function storeUnavailable(error: unknown): PaymentError {
-  return new PaymentError("SERVER_UNAVAILABLE", "The payment store is unavailable; retry later", { reason: `D1: ${String(error)}` });
-}
-
-/** Awaits a D1 query, turning a store failure into SERVER_UNAVAILABLE. */
-export async function guarded<T>(query: PromiseLike<T>): Promise<T> {
-  try {
-    return await query;
-  } catch (error) {
-    throw storeUnavailable(error);
-  }
 }
