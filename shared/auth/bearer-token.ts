@@ -24,20 +24,21 @@ export interface Client {
 type KeySet = ReturnType<typeof createRemoteJWKSet>;
 const remoteKeySets = new Map<string, KeySet>();
 
+/** The issuer's key set, fetched and cached by jose, its read failures told from the token's own. */
 function remoteKeySet(url: string): KeySet {
   let keySet = remoteKeySets.get(url);
   if (!keySet) {
-    keySet = createRemoteJWKSet(new URL(url));
+    const remote = createRemoteJWKSet(new URL(url));
+    keySet = (async (header, token) => {
+      try {
+        return await remote(header, token);
+      } catch (error) {
+        throw keySetUnreadable(error) ? keySetUnavailable(url, error) : error;
+      }
+    }) as KeySet;
     remoteKeySets.set(url, keySet);
   }
-  const cached = keySet;
-  return (async (header, token) => {
-    try {
-      return await cached(header, token);
-    } catch (error) {
-      throw keySetUnreadable(error) ? keySetUnavailable(url, error) : error;
-    }
-  }) as KeySet;
+  return keySet;
 }
 
 /**

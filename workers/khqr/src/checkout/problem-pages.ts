@@ -39,3 +39,12 @@ export function problemPage(c: Context<KhqrEnv>, thrown: unknown): Response {
   c.set("error", { code: error.code, reason: error.reason ?? error.details ?? error.message });
   return error.status === 404 ? notFoundPage(c) : unavailablePage(c);
 }
+
+/** What `work` answers, or the page for its failure: every checkout route's call to the gateway or AMK goes through here. */
+export async function orProblemPage<T>(c: Context<KhqrEnv>, work: () => Promise<T>): Promise<T | Response> {
+  try {
+    return await work();
+  } catch (thrown) {
+    return problemPage(c, thrown);
+  }
+}

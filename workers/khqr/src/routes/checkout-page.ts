@@ -8,7 +8,7 @@ import type { CheckoutDetails } from "#shared/payments/checkout-details.ts";
 import { readCheckoutLink } from "../checkout/checkout-link.ts";
 import { checkoutPage } from "../checkout/checkout-page.ts";
 import { newNonce, pageHeaders } from "../checkout/page-headers.ts";
-import { notFoundPage, problemPage } from "../checkout/problem-pages.ts";
+import { notFoundPage, orProblemPage } from "../checkout/problem-pages.ts";
 import type { KhqrEnv } from "../khqr-env.ts";
 
 /** The signed checkout link's token, as the page's URL carries it. */
@@ -28,12 +28,8 @@ export function registerCheckoutPage(app: Hono<KhqrEnv>): void {
 }
 
 /** The gateway's details for the page, or the page that says why there are none (404, or try again). */
-export async function checkoutDetailsOrPage(c: Context<KhqrEnv>, paymentId: number): Promise<CheckoutDetails | Response> {
-  try {
-    return await rpcCall(() => c.env.GATEWAY.checkoutDetails(paymentId));
-  } catch (thrown) {
-    return problemPage(c, thrown);
-  }
+export function checkoutDetailsOrPage(c: Context<KhqrEnv>, paymentId: number): Promise<CheckoutDetails | Response> {
+  return orProblemPage(c, () => rpcCall(() => c.env.GATEWAY.checkoutDetails(paymentId)));
 }
 
 /** This route in the API reference (openapi-document.ts). */

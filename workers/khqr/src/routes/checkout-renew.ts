@@ -5,7 +5,7 @@ import * as v from "valibot";
 import type { RouteDoc } from "#shared/http/openapi/route-doc.ts";
 import type { Hono } from "hono";
 import { checkoutLink, readCheckoutLink } from "../checkout/checkout-link.ts";
-import { notFoundPage, problemPage } from "../checkout/problem-pages.ts";
+import { notFoundPage, orProblemPage } from "../checkout/problem-pages.ts";
 import { issueKhqrFor } from "../khqr-issuer.ts";
 import type { KhqrEnv } from "../khqr-env.ts";
 import { checkoutDetailsOrPage } from "./checkout-page.ts";
@@ -23,15 +23,13 @@ export function registerCheckoutRenew(app: Hono<KhqrEnv>): void {
     if (details instanceof Response) return details;
     // Only an expired QR is replaced: a pending one is still good, a paid premium needs nothing.
     if (details.status.status !== "EXPIRED") return c.redirect(`/pay/${token}`, 303);
-    try {
+    // No premium due any more (paid meanwhile, or withdrawn): nothing to pay on this link (404).
+    return orProblemPage(c, async () => {
       const issued = await issueKhqrFor(c, { bankCode: details.bankCode ?? undefined, billNumber: details.status.policyNumber });
       const link = await checkoutLink(settings, issued.premium.id, issued.expiresAt);
       c.set("logFields", { paymentId: issued.premium.id, renewed: true });
       return c.redirect(link.path, 303);
-    } catch (thrown) {
-      // No premium due any more (paid meanwhile, or withdrawn): nothing to pay on this link (404).
-      return problemPage(c, thrown);
-    }
+    });
   });
 }
 

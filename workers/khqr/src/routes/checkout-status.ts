@@ -6,7 +6,7 @@ import type { RouteDoc } from "#shared/http/openapi/route-doc.ts";
 import type { Hono } from "hono";
 import { rpcCall } from "#shared/payments/gateway-rpc.ts";
 import { readCheckoutLink } from "../checkout/checkout-link.ts";
-import { notFoundPage, problemPage } from "../checkout/problem-pages.ts";
+import { notFoundPage, orProblemPage } from "../checkout/problem-pages.ts";
 import type { KhqrEnv } from "../khqr-env.ts";
 import { statusStream } from "../status-stream.ts";
 
@@ -18,13 +18,9 @@ export function registerCheckoutStatus(app: Hono<KhqrEnv>): void {
     const claims = await readCheckoutLink(c.get("config").checkout, c.req.param("token"));
     if (!claims) return notFoundPage(c);
     const read = () => rpcCall(() => c.env.GATEWAY.paymentStatus(claims.paymentId));
-    let status: Awaited<ReturnType<typeof read>>;
-    try {
-      status = await read();
-    } catch (thrown) {
-      // As the page itself: a plain 404 when there is nothing to pay, else "try again".
-      return problemPage(c, thrown);
-    }
+    // As the page itself: a plain 404 when there is nothing to pay, else "try again".
+    const status = await orProblemPage(c, read);
+    if (status instanceof Response) return status;
     c.set("logFields", { paymentId: claims.paymentId, paymentStatus: status.status });
     return statusStream(c, status, read);
   });

@@ -117,7 +117,7 @@ export class D1RecordStore implements RecordStore {
           .where(eq(paymentExceptions.paymentId, paymentId))
           .orderBy(asc(paymentExceptions.recordedAt)),
       ),
-      guarded(this.outbox.forPayment(paymentId)),
+      this.outbox.forPayment(paymentId),
     ]);
     return {
       premium,
