@@ -16,36 +16,56 @@ export function retryDelayMs(attempts: number): number {
 const BATCH = 100;
 /** Events published side by side (a Worker may hold 6 connections at once). */
 const PARALLEL = 4;
-/** Well inside the outbox lease (60 s) and the 30 s a Worker may keep running after responding. */
-const RUN_DEADLINE_MS = 25_000;
+
+/**
+ * How long a run keeps taking events, and how long one publish may take: together inside the
+ * outbox lease (60 s) and the 30 s a Worker may keep running after responding. One publish gets
+ * 17 s because @upstash/kafka retries a refused produce on its own for about 15.5 s.
+ */
+export interface DeliveryLimits {
+  takeForMs: number;
+  publishTimeoutMs: number;
+}
+const LIMITS: DeliveryLimits = { takeForMs: 12_000, publishTimeoutMs: 17_000 };
 
 export interface DeliveryReport {
   published: number;
   failed: number;
+  /** Claimed but never tried before the run's time was up: given back, no attempt counted. */
+  released: number;
 }
 
-type DeliveryDeps = { outbox: EventOutbox; publisher: EventPublisher; topicPrefix: string; clock: Clock };
+type DeliveryDeps = { outbox: EventOutbox; publisher: EventPublisher; topicPrefix: string; clock: Clock; limits?: DeliveryLimits };
 
 export async function deliverEvents(deps: DeliveryDeps, eventIds?: string[]): Promise<DeliveryReport> {
-  if (eventIds?.length === 0) return { published: 0, failed: 0 };
+  const report: DeliveryReport = { published: 0, failed: 0, released: 0 };
+  if (eventIds?.length === 0) return report;
+  const limits = deps.limits ?? LIMITS;
   const pending = await deps.outbox.claimDue(deps.clock.now(), { eventIds, limit: BATCH });
-  const report: DeliveryReport = { published: 0, failed: 0 };
-  const deadline = Date.now() + RUN_DEADLINE_MS;
+  // No publish starts after this: one that started may still finish (or time out), and the rest
+  // go back to the outbox as they were, so a slow broker never gets an event twice from one run.
+  const takeUntil = Date.now() + limits.takeForMs;
   await Promise.all(
     Array.from({ length: Math.min(PARALLEL, pending.length) }, async () => {
-      for (let entry = pending.shift(); entry; entry = pending.shift()) {
-        if (await deliverOne(deps, entry, deadline)) report.published += 1;
+      while (Date.now() < takeUntil) {
+        const entry = pending.shift();
+        if (!entry) return;
+        if (await deliverOne(deps, entry, limits.publishTimeoutMs)) report.published += 1;
         else report.failed += 1;
       }
     }),
   );
+  if (pending.length > 0) {
+    await deps.outbox.release(pending.map((e) => e.eventId));
+    report.released = pending.length;
+  }
   return report;
 }
 
-async function deliverOne(deps: DeliveryDeps, entry: OutboxEntry, deadline: number): Promise<boolean> {
+async function deliverOne(deps: DeliveryDeps, entry: OutboxEntry, timeoutMs: number): Promise<boolean> {
   try {
     const record = { topic: `${deps.topicPrefix}${entry.type}`, key: entry.key, value: entry.value, eventId: entry.eventId };
-    await Promise.race([deps.publisher.publish([record]), rejectAfter(deadline - Date.now())]);
+    await withTimeout(deps.publisher.publish([record]), timeoutMs);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     await deps.outbox.markFailed(entry, message, deps.clock.now());
@@ -65,8 +85,11 @@ async function deliverOne(deps: DeliveryDeps, entry: OutboxEntry, deadline: numb
   return true;
 }
 
-function rejectAfter(ms: number): Promise<never> {
-  return new Promise((_, reject) =>
-    setTimeout(() => reject(new Error(`Kafka REST gave no answer within the run's ${RUN_DEADLINE_MS} ms`)), Math.max(0, ms)),
-  );
+/** A publish with no answer in time has an unknown outcome: counted failed and retried (consumers dedupe on eventId). */
+function withTimeout(publishing: Promise<void>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Kafka REST gave no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([publishing, timeout]).finally(() => clearTimeout(timer));
 }

@@ -174,6 +174,8 @@ export interface EventOutbox {
   markPublished(eventIds: string[], now: Date): Promise<void>;
   /** Schedules a retry with backoff, or dead-letters the event when its attempts are spent. */
   markFailed(entry: OutboxEntry, error: string, now: Date): Promise<void>;
+  /** Gives back claimed events never tried (the run ran out of time): due again at once, the claim's attempt not counted. */
+  release(eventIds: string[]): Promise<void>;
   /** Dead or still unpublished events, oldest first. */
   list(state: "dead" | "pending", limit: number): Promise<OutboxEventView[]>;
   /** Makes these dead events due again with fresh attempts (same eventId); returns how many were dead. */

@@ -149,13 +149,13 @@ Deno.test("an event Kafka keeps refusing does not delay or repeat the next payme
   world.publisher.refusedKeys.add(stuck.policyNumber);
   await confirmBill(world, billFor(stuck));
   await confirmBill(world, billFor(next));
-  deepStrictEqual(await world.deliver(), { published: 2, failed: 2 });
+  deepStrictEqual(await world.deliver(), { published: 2, failed: 2, released: 0 });
   deepStrictEqual(
     world.publisher.published.map((r) => r.key),
     [next.policyNumber, next.policyNumber],
   );
   world.clock.advance(30_000);
-  deepStrictEqual(await world.deliver(), { published: 0, failed: 2 });
+  deepStrictEqual(await world.deliver(), { published: 0, failed: 2, released: 0 });
   equal(world.publisher.published.length, 2);
 });
 

@@ -31,6 +31,32 @@ describe("concurrent claims", () => {
     expect(rows.every((row) => row.attempts === 1)).toBe(true);
   });
 
+  it("gives back released events due at once with their claim's attempt uncounted, and leaves a published one alone", async () => {
+    const now = new Date("2026-02-01T00:05:00Z");
+    const ids = Array.from({ length: 120 }, (_, i) => `release-${String(i).padStart(3, "0")}`);
+    for (const id of ids) {
+      await execute(
+        "INSERT INTO event_outbox (event_id, type, message_key, payload, created_at, attempts, next_attempt_at) VALUES (?, 'gateway.payment.success', 'P000000004', '{}', ?, 2, ?)",
+        id,
+        now.toISOString(),
+        now.toISOString(),
+      );
+    }
+    const store = recordStore(env);
+    const claimed = (await store.outbox.claimDue(now, { limit: 200 })).filter((e) => e.eventId.startsWith("release-"));
+    expect(claimed).toHaveLength(120);
+    await store.outbox.markPublished(["release-000"], now);
+    // More ids than D1 binds to one statement.
+    await store.outbox.release(ids);
+    const rows = await queryRows<{ event_id: string; attempts: number; lease_until: string | null }>(
+      "SELECT event_id, attempts, lease_until FROM event_outbox WHERE message_key = 'P000000004' ORDER BY event_id",
+    );
+    expect(rows[0]).toMatchObject({ event_id: "release-000", attempts: 3 });
+    expect(rows.slice(1).every((row) => row.attempts === 2 && row.lease_until === null)).toBe(true);
+    const again = (await store.outbox.claimDue(now, { limit: 200 })).filter((e) => e.eventId.startsWith("release-"));
+    expect(again).toHaveLength(119);
+  });
+
   it("hands each open QR to one reconciliation run only", async () => {
     const now = new Date("2026-02-01T00:10:00Z");
     const invoices = Array.from({ length: 30 }, (_, i) => String(880_000 + i));

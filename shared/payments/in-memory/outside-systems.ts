@@ -57,12 +57,14 @@ export class InMemoryPaymentVerifier implements PaymentVerifier {
   }
 }
 
-/** Kafka: keeps what it took; refuses records whose key is in `refusedKeys`. */
+/** Kafka: keeps what it took; refuses records whose key is in `refusedKeys`; answers after `delayMs` (a slow broker). */
 export class InMemoryEventPublisher implements EventPublisher {
   readonly published: OutgoingRecord[] = [];
   readonly refusedKeys = new Set<string>();
+  delayMs = 0;
 
   async publish(records: OutgoingRecord[]): Promise<void> {
+    if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
     const refused = records.find((r) => this.refusedKeys.has(r.key));
     if (refused) throw new Error(`broker refused key ${refused.key}`);
     this.published.push(...records);

@@ -184,6 +184,13 @@ class InMemoryOutbox implements EventOutbox {
     }
   }
 
+  async release(eventIds: string[]): Promise<void> {
+    for (const id of eventIds) {
+      const row = this.rows.get(id);
+      if (row && row.publishedAt === null && row.leaseUntil !== null) Object.assign(row, { leaseUntil: null, attempts: row.attempts - 1 });
+    }
+  }
+
   async markFailed(entry: OutboxEntry, error: string, now: Date): Promise<void> {
     const row = this.rows.get(entry.eventId);
     if (!row) return;

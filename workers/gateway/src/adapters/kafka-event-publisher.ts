@@ -17,7 +17,7 @@ export interface KafkaSettings {
   topicPrefix: string;
 }
 
-/** One produce request's own bound; the delivery run keeps its overall deadline too. */
+/** One produce request's own bound, inside the delivery run's per-publish limit (deliver-events.ts). */
 const PRODUCE_TIMEOUT_MS = 10_000;
 
 export function eventPublisher(settings: KafkaSettings): EventPublisher {

@@ -79,6 +79,17 @@ export class D1EventOutbox implements EventOutbox {
     }
   }
 
+  /** In slices of ids (D1's bound-value limit), one batch. */
+  async release(eventIds: string[]): Promise<void> {
+    const [first, ...rest] = slices(eventIds).map((ids) =>
+      this.db
+        .update(eventOutbox)
+        .set({ leaseUntil: null, attempts: sql`${eventOutbox.attempts} - 1` })
+        .where(and(inArray(eventOutbox.eventId, ids), isNull(eventOutbox.publishedAt), isNotNull(eventOutbox.leaseUntil))),
+    );
+    if (first) await guarded(this.db.batch([first, ...rest]));
+  }
+
   async markFailed(entry: OutboxEntry, error: string, now: Date): Promise<void> {
     const backoffMs = retryDelayMs(entry.attempts);
     const dead = entry.attempts >= MAX_PUBLISH_ATTEMPTS;

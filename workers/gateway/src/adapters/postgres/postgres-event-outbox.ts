@@ -121,6 +121,16 @@ export class PostgresEventOutbox implements EventOutbox {
     );
   }
 
+  async release(eventIds: string[]): Promise<void> {
+    if (eventIds.length === 0) return;
+    await guarded(
+      this.db
+        .update(eventOutbox)
+        .set({ leaseUntil: null, attempts: sql`${eventOutbox.attempts} - 1` })
+        .where(and(inArray(eventOutbox.eventId, eventIds), isNull(eventOutbox.publishedAt), isNotNull(eventOutbox.leaseUntil))),
+    );
+  }
+
   async markFailed(entry: OutboxEntry, error: string, now: Date): Promise<void> {
     const backoffMs = retryDelayMs(entry.attempts);
     const dead = entry.attempts >= MAX_PUBLISH_ATTEMPTS;
