@@ -3,6 +3,8 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import gateway from "../../workers/gateway/src/index.ts";
+import { gatewayConfig } from "../../workers/gateway/src/config.ts";
+import type { PaymentError } from "#shared/errors.ts";
 import { billConfirmationFor } from "../support/bill-payment.ts";
 import { callGateway } from "../support/gateway.ts";
 import { khqrWebhookFor, paidPremium, sendWebhook } from "../support/khqr-webhook.ts";
@@ -140,6 +142,34 @@ describe("production settings", () => {
     const answer = await callGateway(`/AMK/payments?query=${premium.policyNumber}`, { env: production });
     expect(answer.status).toBe(500);
     expect(await codeOf(answer)).toBe("INTERNAL_ERROR");
+  });
+});
+
+describe("production bank clients", () => {
+  const productionEnv = () => ({
+    ...env,
+    ENVIRONMENT: "production",
+    JWT_SECRET: undefined,
+    JWT_JWKS_URL: "https://login.example.com/.well-known/jwks.json",
+    INTEGRATION_BASE_URL: "https://integration.example.com",
+    AMK_VERIFY_URL: "https://amk.example.com/payment-verify",
+    KAFKA_REST_URL: "https://kafka.example.com",
+    SANDBOX_URL: undefined,
+  });
+  const problem = (settings: object) => {
+    try {
+      gatewayConfig(settings);
+      return undefined;
+    } catch (error) {
+      return (error as PaymentError).reason;
+    }
+  };
+
+  it("refuses to start without AMK_CLIENT_SUBJECTS or AMK_CLIENT_CERT_SHA256: bill confirmations are never verified with AMK", () => {
+    expect(problem(productionEnv())).toContain("requires AMK_CLIENT_SUBJECTS or AMK_CLIENT_CERT_SHA256");
+    expect(problem({ ...productionEnv(), AMK_CLIENT_SUBJECTS: "amk-bank" })).toBeUndefined();
+    expect(problem({ ...productionEnv(), AMK_CLIENT_CERT_SHA256: "ab".repeat(32) })).toBeUndefined();
+    expect(problem({ ...productionEnv(), ENVIRONMENT: "uat" })).toBeUndefined();
   });
 });
 

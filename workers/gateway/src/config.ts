@@ -77,6 +77,11 @@ const GatewayEnvSchema = v.pipe(
   tokenCheck<v.InferOutput<typeof GatewayEntries>>(),
   kafkaCheck<v.InferOutput<typeof GatewayEntries>>(),
   productionCheck<v.InferOutput<typeof GatewayEntries>>(),
+  // Bill confirmations are never verified with AMK: in production only AMK's own client may send them.
+  v.check(
+    (env) => env.ENVIRONMENT !== "production" || Boolean(env.AMK_CLIENT_SUBJECTS || env.AMK_CLIENT_CERT_SHA256),
+    "ENVIRONMENT=production requires AMK_CLIENT_SUBJECTS or AMK_CLIENT_CERT_SHA256 (who may call the bank routes)",
+  ),
   v.transform((env): GatewayConfig => ({
     tokens: tokenVerification(env),
     integration: { baseUrl: env.INTEGRATION_BASE_URL, token: env.INTEGRATION_TOKEN, timeoutMs: env.INTEGRATION_TIMEOUT_MS },
