@@ -48,8 +48,8 @@ export function receiveBillConfirmation(
 }
 
 export async function confirmBillPayment(deps: BillPaymentDeps, confirmation: BillConfirmation) {
-  const payment = await paymentFor(deps, confirmation);
-  const eventIds = await bookPayment(deps, payment, deps.clock.now());
+  const { payment, premium } = await paymentFor(deps, confirmation);
+  const eventIds = await bookPayment(deps, payment, deps.clock.now(), { premium });
   const data: BillConfirmationResult = {
     transactionId: confirmation.bankTransactionId,
     paymentReferenceId: String(confirmation.paymentId),
@@ -60,12 +60,16 @@ export async function confirmBillPayment(deps: BillPaymentDeps, confirmation: Bi
 }
 
 /**
- * The payment the confirmation reports. When its premium is refused (gone from the Integration
- * Service, or now another amount) the confirmation may be the bank's retry of a payment already
- * booked whose kept answer was lost: that payment, the same transaction and money, is confirmed
- * again (bookPayment answers it without a second booking) instead of refusing money we hold.
+ * The payment the confirmation reports, and the premium it pays (written with the payment). When
+ * its premium is refused (gone from the Integration Service, or now another amount), the records
+ * decide before the refusal does, since the premium may be gone because it was paid:
+ * - the payment booked under this same transaction, policy and money is the bank's retry of it,
+ *   whose kept answer was lost: confirmed again (bookPayment books nothing twice);
+ * - a payment booked under another transaction makes this one a second payment of the premium:
+ *   booked as reported, so bookPayment answers 409 and flags it DUPLICATE_PAYMENT with the
+ *   money the bank reported, instead of a refusal that leaves that money with nobody.
  */
-async function paymentFor(deps: BillPaymentDeps, confirmation: BillConfirmation): Promise<ConfirmedPayment> {
+async function paymentFor(deps: BillPaymentDeps, confirmation: BillConfirmation): Promise<{ payment: ConfirmedPayment; premium?: Premium }> {
   const report = {
     channel: "BILL" as const,
     transactionId: confirmation.bankTransactionId,
@@ -73,17 +77,20 @@ async function paymentFor(deps: BillPaymentDeps, confirmation: BillConfirmation)
     paidAt: confirmation.paidAt,
   };
   try {
-    return confirmedPayment(await premiumFor(deps, confirmation), report);
+    const premium = await premiumFor(deps, confirmation);
+    return { payment: confirmedPayment(premium, report), premium };
   } catch (refused) {
     if (!(refused instanceof PaymentError) || refused.status >= 500) throw refused;
     const booked = await deps.records.findPayment(confirmation.paymentId);
-    const same =
-      booked?.channel === "BILL" &&
-      booked.transactionId === confirmation.bankTransactionId &&
-      booked.policyNumber === confirmation.policyNumber &&
-      sameMoney(booked.money, confirmation.money);
-    if (!same) throw refused;
-    return booked;
+    if (!booked || booked.policyNumber !== confirmation.policyNumber) throw refused;
+    const sameTransaction = booked.channel === "BILL" && booked.transactionId === confirmation.bankTransactionId;
+    if (!sameTransaction) {
+      const reported = { paymentId: confirmation.paymentId, policyNumber: confirmation.policyNumber, money: confirmation.money };
+      return { payment: { ...reported, ...report } };
+    }
+    // Other money under the booked transaction id is not that payment: the refusal stands.
+    if (!sameMoney(booked.money, confirmation.money)) throw refused;
+    return { payment: booked };
   }
 }
 

@@ -91,5 +91,5 @@ function withTimeout(publishing: Promise<void>, ms: number): Promise<void> {
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`Kafka REST gave no answer within ${ms} ms`)), ms);
   });
-  return Promise.race([publishing, timeout]).finally(() => clearTimeout(timer));
+  return Promise.race([publishing, timeout]).finally(() => timer !== undefined && clearTimeout(timer));
 }

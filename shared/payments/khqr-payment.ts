@@ -3,11 +3,11 @@
 // judge it the same way: against the QR we issued, under the same idempotency, with the same audit.
 import { parseCambodiaDateTime } from "../bank-time.ts";
 import { PaymentError, toPaymentError } from "../errors.ts";
-import type { Money } from "../money.ts";
+import { sameMoney, type Money } from "../money.ts";
 import type { Premium } from "../premium.ts";
 import { answerIdempotently, fingerprint, type AnsweredRequest } from "./idempotent-answer.ts";
 import { mismatch, requireMatch } from "./matching.ts";
-import type { Clock, IdempotencyKeeper, Later, PaymentVerifier, PremiumCache, RecordStore, WebhookReceipt } from "./ports.ts";
+import type { Clock, IdempotencyKeeper, Later, PaymentRecord, PaymentVerifier, PremiumCache, RecordStore, WebhookReceipt } from "./ports.ts";
 import { bookPayment, confirmedPayment, flagException, type ReportAudit } from "./record-payment.ts";
 
 /** A KHQR payment as reported: by AMK's webhook, or by our reconciliation pass asking AMK. */
@@ -85,6 +85,9 @@ async function confirmKhqrPayment(deps: KhqrPaymentDeps, report: KhqrReport, aud
   const { verified } = verification;
   const now = deps.clock.now();
   const transactionId = khqrTransactionId(report.invoiceNumber);
+  const amkPaidAt = verified.paidAt ? parseCambodiaDateTime(verified.paidAt) : null;
+  // This one payment, among others an invoice may receive: flagged under it, so each is flagged once.
+  const flaggedAs = khqrPaymentReference(report.invoiceNumber, report.paidAt ?? amkPaidAt);
   const amkMismatch = mismatch(premium, [verified]);
   if (amkMismatch) {
     // AMK says money moved, but not what the QR asked for: flag it with AMK's amount for a person.
@@ -95,7 +98,7 @@ async function confirmKhqrPayment(deps: KhqrPaymentDeps, report: KhqrReport, aud
         paymentId: premium.id,
         policyNumber: premium.policyNumber,
         channel: "KHQR",
-        transactionId,
+        transactionId: flaggedAs,
         money: verified.money,
       },
       now,
@@ -104,7 +107,6 @@ async function confirmKhqrPayment(deps: KhqrPaymentDeps, report: KhqrReport, aud
     throw mismatch(premium, [verified, report], eventIds);
   }
   requireMatch(premium, [report]);
-  const amkPaidAt = verified.paidAt ? parseCambodiaDateTime(verified.paidAt) : null;
   const payment = confirmedPayment(premium, {
     channel: "KHQR",
     transactionId,
@@ -112,9 +114,43 @@ async function confirmKhqrPayment(deps: KhqrPaymentDeps, report: KhqrReport, aud
     // AMK's verified time is the truth; the webhook's is a hint.
     paidAt: amkPaidAt ?? report.paidAt ?? now.toISOString(),
   });
-  const eventIds = await bookPayment(deps, payment, now, { audit, resolveIssuance: report.invoiceNumber });
+  const eventIds = await bookPayment(deps, payment, now, {
+    audit,
+    resolveIssuance: report.invoiceNumber,
+    flaggedAs,
+    sameAs: (booked) => sameKhqrPayment(deps.records, booked, { report, amkPaidAt, paidDatetime: audit.receipt("").paidDatetime }),
+  });
   const data: KhqrConfirmationResult = { transactionId, status: "CONFIRMED", message: "KHQR payment successfully processed" };
   return { data, eventIds };
+}
+
+/**
+ * One KHQR payment of an invoice: the invoice's transaction id with the time the bank says it was
+ * paid (the webhook's, else AMK's verified one). An invoice paid twice (a QR scanned twice) yields
+ * two references, so each payment that cannot be booked gets its own exception.
+ */
+export function khqrPaymentReference(invoiceNumber: string, paidAt: string | null | undefined): string {
+  return paidAt ? `${khqrTransactionId(invoiceNumber)}@${paidAt}` : khqrTransactionId(invoiceNumber);
+}
+
+/**
+ * Whether the KHQR payment booked for this invoice is the one now reported again (a retry whose
+ * kept answer was lost, or reconciliation finding what a webhook booked) and not a second payment.
+ * Webhook against webhook: the same `paid_datetime` as the webhook that booked it. Otherwise AMK's
+ * verified time, when AMK gives one, must be the booked one. The money must always be the same.
+ */
+async function sameKhqrPayment(
+  records: RecordStore,
+  booked: PaymentRecord,
+  reported: { report: KhqrReport; amkPaidAt: string | null; paidDatetime: string },
+): Promise<boolean> {
+  if (!sameMoney(booked.money, reported.report.money)) return false;
+  if (reported.report.source === "WEBHOOK") {
+    const { receipts } = await records.history(booked.paymentId);
+    const booking = receipts.find((r) => r.outcome === "CONFIRMED");
+    if (booking?.source === "WEBHOOK") return booking.paidDatetime === reported.paidDatetime;
+  }
+  return reported.amkPaidAt === null || reported.amkPaidAt === booked.paidAt;
 }
 
 /**

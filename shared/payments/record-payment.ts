@@ -3,7 +3,7 @@
 import { PaymentError } from "../errors.ts";
 import { exceptionEvent, paymentEvents, type ConfirmedPayment, type PaymentException } from "../events/payment-events.ts";
 import type { Premium } from "../premium.ts";
-import type { Later, PremiumCache, RecordStore, UnitOfWork, WebhookReceipt } from "./ports.ts";
+import type { Later, PaymentRecord, PremiumCache, RecordStore, UnitOfWork, WebhookReceipt } from "./ports.ts";
 
 /** The payment of `premium` the bank reported through `channel`: always the premium's own money and policy. */
 export function confirmedPayment(
@@ -25,21 +25,33 @@ export interface ReportAudit {
 
 type BookingDeps = { records: RecordStore; cache: PremiumCache; later?: Later };
 
+/** How bookPayment tells the same payment again from another one, and files the other. */
+export interface BookingOptions {
+  audit?: ReportAudit;
+  resolveIssuance?: string;
+  premium?: Premium;
+  /**
+   * Whether the payment already booked under this channel and transaction id is this very
+   * payment (the bank's retry) and not a second one reported under the same id (a KHQR invoice
+   * paid twice). Without it, the same channel and transaction id are the same payment.
+   */
+  sameAs?: (booked: PaymentRecord) => Promise<boolean>;
+  /** The transaction id a refused payment is flagged under, when not its own (one per payment reported). */
+  flaggedAs?: string;
+}
+
 /**
  * Writes the payment with its events in one unit of work and returns the new events' ids. The
  * same payment already recorded (its idempotency answer was lost) returns no ids. A premium
  * already paid otherwise is 409 DUPLICATE_TRANSACTION with a DUPLICATE_PAYMENT exception flagged in
  * the same write; a transaction id already used for another premium is 409 (that money is booked).
  */
-export async function bookPayment(
-  deps: BookingDeps,
-  payment: ConfirmedPayment,
-  now: Date,
-  options: { audit?: ReportAudit; resolveIssuance?: string } = {},
-): Promise<string[]> {
-  const { audit, resolveIssuance } = options;
+export async function bookPayment(deps: BookingDeps, payment: ConfirmedPayment, now: Date, options: BookingOptions = {}): Promise<string[]> {
+  const { audit, resolveIssuance, premium } = options;
   const events = paymentEvents(payment, now.toISOString());
-  const unit: UnitOfWork = { payment, receipt: audit?.receipt("CONFIRMED"), resolveIssuance, events };
+  // The premium paid is written with its payment: the records show what was paid even once the
+  // Integration Service offers it no more.
+  const unit: UnitOfWork = { premium, payment, receipt: audit?.receipt("CONFIRMED"), resolveIssuance, events };
   if ((await deps.records.commit(unit, now)) === "committed") {
     audit?.written();
     await markCachePaid(deps, payment);
@@ -47,7 +59,8 @@ export async function bookPayment(
   }
 
   const existing = await deps.records.findPayment(payment.paymentId);
-  if (existing?.channel === payment.channel && existing.transactionId === payment.transactionId) {
+  const sameTransaction = existing?.channel === payment.channel && existing.transactionId === payment.transactionId;
+  if (existing && sameTransaction && (await (options.sameAs?.(existing) ?? true))) {
     await commitAudit(deps.records, audit, "CONFIRMED", now, resolveIssuance);
     // The first attempt may have stopped between its commit and its cache mark.
     await markCachePaid(deps, payment);
@@ -58,7 +71,8 @@ export async function bookPayment(
       details: payment.transactionId,
     });
   }
-  const { paymentId, policyNumber, channel, transactionId, money } = payment;
+  const { paymentId, policyNumber, channel, money } = payment;
+  const transactionId = options.flaggedAs ?? payment.transactionId;
   const eventIds = await flagException(
     deps.records,
     { kind: "DUPLICATE_PAYMENT", paymentId, policyNumber, channel, transactionId, money },
@@ -71,7 +85,7 @@ export async function bookPayment(
   );
   throw new PaymentError("DUPLICATE_TRANSACTION", "This premium is already paid", {
     details: `Payment ${payment.paymentId} already has a confirmed payment`,
-    reason: `premium ${payment.paymentId} paid by ${existing.channel} ${existing.transactionId}; flagged ${payment.channel} ${payment.transactionId}`,
+    reason: `premium ${payment.paymentId} paid by ${existing.channel} ${existing.transactionId}; flagged ${payment.channel} ${transactionId}`,
     eventIds,
   });
 }

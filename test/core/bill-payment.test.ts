@@ -108,3 +108,46 @@ Deno.test("a 5xx is never kept: the bank's retry succeeds once the store is back
   world.records.commit = commit;
   equal((await confirm(world, confirmationOf(premium))).answer.status, 200);
 });
+
+Deno.test("a second bill payment of a paid premium is flagged with the money the bank reported, even once the premium is no longer offered", async () => {
+  const world = coreWorld();
+  const premium = premiumDue(world);
+  // Confirmed without an inquiry first: the premium comes from the Integration Service and is written with its payment.
+  equal((await confirm(world, confirmationOf(premium))).answer.status, 200);
+  deepStrictEqual(await world.records.findPremium(premium.id), premium);
+
+  // The Integration Service has learned of the payment and offers the premium no more.
+  world.premiums.premiums.delete(premium.policyNumber);
+  const second = confirmationOf(premium, { bankTransactionId: "AMK-SECOND" });
+  const error = await refusal(confirm(world, second, "req-2"));
+  equal(error.code, "DUPLICATE_TRANSACTION");
+  equal(error.status, 409);
+
+  // Or offers the policy's next premium at another amount: the second payment's own money is flagged.
+  world.premiums.premiums.set(premium.policyNumber, { ...premium, id: premium.id + 1, money: toMoney(120, "USD") });
+  const third = confirmationOf(premium, { bankTransactionId: "AMK-THIRD", money: toMoney(95.25, "USD") });
+  equal((await refusal(confirm(world, third, "req-3"))).code, "DUPLICATE_TRANSACTION");
+
+  deepStrictEqual(
+    world.records.exceptions.map((e) => [e.kind, e.paymentId, e.transactionId, e.money.minor]),
+    [
+      ["DUPLICATE_PAYMENT", premium.id, "AMK-SECOND", 8950],
+      ["DUPLICATE_PAYMENT", premium.id, "AMK-THIRD", 9525],
+    ],
+  );
+  equal(world.records.payments.size, 1);
+  // The bank's retries are replayed, flag nothing more.
+  equal((await confirm(world, second, "req-4")).replayed, true);
+  equal((await confirm(world, third, "req-5")).replayed, true);
+  equal(world.records.exceptions.length, 2);
+});
+
+Deno.test("a confirmation naming a paid premium under another policy number is refused as before, not flagged", async () => {
+  const world = coreWorld();
+  const premium = premiumDue(world);
+  await confirm(world, confirmationOf(premium));
+  world.premiums.premiums.delete(premium.policyNumber);
+  const stray = confirmationOf(premium, { bankTransactionId: "AMK-STRAY", policyNumber: "P999999999" });
+  equal((await refusal(confirm(world, stray, "req-2"))).code, "PAYMENT_VERIFICATION_DATA_MISMATCHED");
+  equal(world.records.exceptions.length, 0);
+});

@@ -67,3 +67,37 @@ Deno.test("an invoice never issued or served is 404; the gateway records a QR on
   equal(error.code, "RESOURCE_NOT_FOUND");
   equal(world.records.issuances.size, 0);
 });
+
+Deno.test("a second KHQR payment of one invoice is flagged and 409, each payment once; the first's retry is still confirmed", async () => {
+  const world = coreWorld();
+  const premium = await issued(world);
+  paidAtAmk(world, premium);
+  const first = webhookFor(premium, { paidAt: "2026-03-01T02:59:00.123Z" });
+  equal((await send(world, first)).answer.status, 200);
+
+  // The first webhook again after its kept answer was lost, and reconciliation finding it: the same payment.
+  world.idempotency.entries.clear();
+  equal((await send(world, first)).answer.status, 200);
+  equal((await send(world, { ...first, source: "RECONCILIATION", paidAt: undefined })).answer.status, 200);
+  equal(world.records.exceptions.length, 0);
+
+  // The customer paid the invoice again (AMK still verifies the invoice as paid).
+  const second = webhookFor(premium, { paidAt: "2026-03-01T03:04:10.500Z" });
+  const refused = await refusal(send(world, second));
+  equal(refused.code, "DUPLICATE_TRANSACTION");
+  equal(refused.status, 409);
+  equal((await send(world, second)).replayed, true);
+  const third = webhookFor(premium, { paidAt: "2026-03-01T03:09:00.000Z" });
+  equal((await refusal(send(world, third))).code, "DUPLICATE_TRANSACTION");
+
+  deepStrictEqual(
+    world.records.exceptions.map((e) => [e.kind, e.channel, e.transactionId, e.money.minor]),
+    [
+      ["DUPLICATE_PAYMENT", "KHQR", `AMK_KHQR_${premium.id}@2026-03-01T03:04:10.500Z`, premium.money.minor],
+      ["DUPLICATE_PAYMENT", "KHQR", `AMK_KHQR_${premium.id}@2026-03-01T03:09:00.000Z`, premium.money.minor],
+    ],
+  );
+  equal(world.records.payments.size, 1);
+  const types = [...world.records.outboxRows.values()].map((r) => r.event.type);
+  equal(types.filter((t) => t === "gateway.payment.exception").length, 2);
+});

@@ -97,7 +97,7 @@ export function send(world: CoreWorld, webhook: KhqrReport) {
     merchantNumber: webhook.merchantNumber,
     paidAmount: 0,
     currency: webhook.money.currency,
-    paidDatetime: "",
+    paidDatetime: webhook.paidAt ?? "",
   };
   return receiveKhqrReport(world, webhook, { input: webhook, requestId: "req", receipt });
 }

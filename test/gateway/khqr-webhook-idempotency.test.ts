@@ -4,7 +4,7 @@ import { billConfirmationFor } from "../support/bill-payment.ts";
 import { callGateway } from "../support/gateway.ts";
 import { khqrWebhookFor, paidPremium, sendWebhook, serve } from "../support/khqr-webhook.ts";
 import { kafkaRecords, seedPremium } from "../support/sandbox.ts";
-import { queryRow } from "../support/records.ts";
+import { queryRow, queryRows } from "../support/records.ts";
 
 describe("POST /AMK/khqr: idempotency per invoice and content", () => {
   it("replays the stored answer for the same webhook without asking AMK again", async () => {
@@ -18,15 +18,17 @@ describe("POST /AMK/khqr: idempotency per invoice and content", () => {
     expect(await verifications(String(premium.id))).toBe(1);
   });
 
-  it("answers a different webhook for an invoice already paid with the same success, adding nothing", async () => {
+  it("flags a webhook with another paid time for an invoice already paid: a second payment, 409, never a second booking", async () => {
     const premium = await paidPremium();
     expect((await sendWebhook(khqrWebhookFor(premium))).status).toBe(200);
     const other = await sendWebhook(khqrWebhookFor(premium, { paid_datetime: "2025-10-07 12:00:01.000000" }));
-    expect(other.status).toBe(200);
-    expect(other.headers.get("idempotent-replayed")).toBeNull();
-    expect((await other.json<any>()).data.status).toBe("CONFIRMED");
+    expect(other.status).toBe(409);
+    expect((await other.json<any>()).error.code).toBe("DUPLICATE_TRANSACTION");
+    const exceptions = await queryRows<any>("SELECT kind, transaction_id, amount_minor FROM payment_exceptions WHERE payment_id = ?", premium.id);
+    expect(exceptions).toEqual([{ kind: "DUPLICATE_PAYMENT", transaction_id: `AMK_KHQR_${premium.id}@2025-10-07T05:00:01.000Z`, amount_minor: 15000 }]);
     const records = await kafkaRecords(premium.policyNumber);
     expect(records.filter((r) => r.topic === "dev.gateway.payment.success")).toHaveLength(1);
+    expect(records.filter((r) => r.topic === "dev.gateway.payment.exception")).toHaveLength(1);
   });
 
   it("never lets a refused webhook block a later, correct one for the same invoice", async () => {

@@ -42,7 +42,7 @@ describe("money received twice is flagged, never dropped", () => {
     const loser =
       billAnswer.status === 409
         ? { channel: "BILL", transaction_id: bill.bankTransactionId }
-        : { channel: "KHQR", transaction_id: `AMK_KHQR_${premium.id}` };
+        : { channel: "KHQR", transaction_id: `AMK_KHQR_${premium.id}@2025-10-07T05:00:00.123Z` };
     expect(await exceptionsFor(premium.id)).toEqual([{ kind: "DUPLICATE_PAYMENT", ...loser, amount_minor: 15000, currency: "USD" }]);
 
     // The bank retries the refused one: the same answer, nothing added.
@@ -86,7 +86,14 @@ describe("money received twice is flagged, never dropped", () => {
     await seedVerify(String(premium.id), { status: "SUCCESS", amount: premium.amount, currency: premium.currency });
     await runCron();
     expect(await exceptionsFor(premium.id)).toEqual([
-      { kind: "DUPLICATE_PAYMENT", channel: "KHQR", transaction_id: `AMK_KHQR_${premium.id}`, amount_minor: 15000, currency: "USD" },
+      // Reconciliation knows the payment by AMK's verified time.
+      {
+        kind: "DUPLICATE_PAYMENT",
+        channel: "KHQR",
+        transaction_id: expect.stringMatching(new RegExp(`^AMK_KHQR_${premium.id}@\\d{4}-\\d\\d-\\d\\dT`)),
+        amount_minor: 15000,
+        currency: "USD",
+      },
     ]);
     const issuance = await queryRow<{ resolved_at: string | null }>(
       "SELECT resolved_at FROM khqr_issuances WHERE invoice_number = ?",
@@ -105,7 +112,7 @@ describe("money received twice is flagged, never dropped", () => {
     expect(answer.status).toBe(422);
     expect((await answer.json<any>()).error.code).toBe("PAYMENT_VERIFICATION_DATA_MISMATCHED");
     expect(await exceptionsFor(premium.id)).toEqual([
-      { kind: "AMOUNT_MISMATCH", channel: "KHQR", transaction_id: `AMK_KHQR_${premium.id}`, amount_minor: 14000, currency: "USD" },
+      { kind: "AMOUNT_MISMATCH", channel: "KHQR", transaction_id: `AMK_KHQR_${premium.id}@2025-10-07T05:00:00.123Z`, amount_minor: 14000, currency: "USD" },
     ]);
     expect((await sendWebhook(khqrWebhookFor(premium))).headers.get("idempotent-replayed")).toBe("true");
     expect(await exceptionsFor(premium.id)).toHaveLength(1);
@@ -119,6 +126,37 @@ describe("money received twice is flagged, never dropped", () => {
       amount: 140,
       currency: "USD",
     });
+  });
+});
+
+describe("a second bill payment is judged by the records, not by what the Integration Service offers now", () => {
+  it("flags it with the money the bank reported once the paid premium is no longer offered, on both amounts", async () => {
+    const premium = await seedPremium();
+    // Confirmed without an inquiry: the premium is written with its payment.
+    expect((await callGateway("/AMK/payments", { method: "POST", body: billConfirmationFor(premium) })).status).toBe(200);
+    expect(await queryRow<any>("SELECT amount_minor FROM premiums WHERE payment_id = ?", premium.id)).toEqual({ amount_minor: 15000 });
+    // The Integration Service now offers the policy's next premium, at another amount.
+    await seedPremium({ ...premium, id: premium.id + 1, amount: 120 });
+
+    const same = billConfirmationFor(premium);
+    const other = billConfirmationFor(premium, { amount: 95.25 });
+    for (const body of [same, other]) {
+      const answer = await callGateway("/AMK/payments", { method: "POST", body });
+      expect(answer.status).toBe(409);
+      expect((await answer.json<any>()).error.code).toBe("DUPLICATE_TRANSACTION");
+    }
+    const flagged = await exceptionsFor(premium.id);
+    expect(flagged).toHaveLength(2);
+    expect(flagged).toEqual(
+      expect.arrayContaining([
+        { kind: "DUPLICATE_PAYMENT", channel: "BILL", transaction_id: same.bankTransactionId, amount_minor: 15000, currency: "USD" },
+        { kind: "DUPLICATE_PAYMENT", channel: "BILL", transaction_id: other.bankTransactionId, amount_minor: 9525, currency: "USD" },
+      ]),
+    );
+    const retry = await callGateway("/AMK/payments", { method: "POST", body: other });
+    expect([retry.status, retry.headers.get("idempotent-replayed")]).toEqual([409, "true"]);
+    expect(await exceptionsFor(premium.id)).toHaveLength(2);
+    expect(await queryRows("SELECT 1 FROM payments WHERE payment_id = ?", premium.id)).toHaveLength(1);
   });
 });
 
