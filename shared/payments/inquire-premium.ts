@@ -15,8 +15,9 @@ export type InquiryDeps = { premiums: PremiumSource; cache: PremiumCache; record
 export async function inquirePremium(deps: InquiryDeps, query: string, later?: Later): Promise<Premium> {
   const current = await deps.cache.current(query);
   if (current) {
-    // A QR about to be issued for it needs the premium in the records, whatever the cache holds.
-    if (!later) await deps.records.commit({ premium: current, events: [] }, deps.clock.now());
+    // A QR about to be issued for it needs the premium in the records, and unpaid there: the
+    // cache's paid mark may not have reached this location yet.
+    if (!later) await Promise.all([deps.records.commit({ premium: current, events: [] }, deps.clock.now()), refusePaid(deps, current, query)]);
     return current;
   }
 
@@ -24,14 +25,8 @@ export async function inquirePremium(deps: InquiryDeps, query: string, later?: L
   if (!premium) {
     throw new PaymentError("RESOURCE_NOT_FOUND", "Policy not found", { details: `Query: ${query}` });
   }
-  const payment = await deps.records.findPayment(premium.id);
-  if (payment) {
-    // The Integration Service learns of payments from our events: until then it offers a paid premium.
-    await deps.cache.markPaid({ paymentId: premium.id, policyNumber: premium.policyNumber }).catch(logCacheFailure);
-    throw new PaymentError("RESOURCE_NOT_FOUND", "This premium is already paid", {
-      details: `Query: ${query}; payment ${premium.id} was paid by ${payment.channel === "BILL" ? "bill payment" : "KHQR"}`,
-    });
-  }
+  // The Integration Service learns of payments from our events: until then it offers a paid premium.
+  await refusePaid(deps, premium, query);
   // Remembered as offered: later confirmations are checked against what we showed the customer.
   const remember = Promise.all([
     deps.records.commit({ premium, events: [] }, deps.clock.now()),
@@ -40,6 +35,16 @@ export async function inquirePremium(deps: InquiryDeps, query: string, later?: L
   if (later) later(remember.catch((error: unknown) => console.log(JSON.stringify({ inquiry: "remember-failed", reason: String(error) }))));
   else await remember;
   return premium;
+}
+
+/** 404 for a premium the records show paid, and the cache told so. */
+async function refusePaid(deps: InquiryDeps, premium: Premium, query: string): Promise<void> {
+  const payment = await deps.records.findPayment(premium.id);
+  if (!payment) return;
+  await deps.cache.markPaid({ paymentId: premium.id, policyNumber: premium.policyNumber }).catch(logCacheFailure);
+  throw new PaymentError("RESOURCE_NOT_FOUND", "This premium is already paid", {
+    details: `Query: ${query}; payment ${premium.id} was paid by ${payment.channel === "BILL" ? "bill payment" : "KHQR"}`,
+  });
 }
 
 function logCacheFailure(error: unknown) {

@@ -7,6 +7,7 @@ import { toMoney } from "#shared/money.ts";
 import { receiveBillConfirmation, type BillConfirmation } from "#shared/payments/confirm-bill-payment.ts";
 import { inquirePremium } from "#shared/payments/inquire-premium.ts";
 import { reconcileKhqrPayments } from "#shared/payments/reconcile-khqr.ts";
+import { recordQrIssuance } from "#shared/payments/record-qr-issuance.ts";
 import type { Premium } from "#shared/premium.ts";
 import { coreWorld, issued, paidAtAmk, premiumDue, refusal, send, webhookFor, type CoreWorld } from "./world.ts";
 
@@ -175,4 +176,24 @@ Deno.test("a store failure is SERVER_UNAVAILABLE-shaped, never kept", async () =
   equal((await refusal(confirmBill(world, billFor(premium)))).code, "SERVER_UNAVAILABLE");
   world.records.commit = commit;
   equal((await confirmBill(world, billFor(premium))).answer.status, 200);
+});
+
+Deno.test("a paid premium is never issued a QR, though this location's cache has not heard of the payment yet", async () => {
+  const world = coreWorld();
+  const premium = premiumDue(world);
+  await inquirePremium(world, premium.policyNumber); // cached here as unpaid
+  equal((await confirmBill(world, billFor(premium))).answer.status, 200);
+  world.cache.paid.delete(premium.id); // the paid mark has not reached this location
+
+  // An app's inquiry may still be answered from the cache; the KHQR worker's (no `later`) asks the records.
+  equal((await inquirePremium(world, premium.policyNumber, () => {})).id, premium.id);
+  const refused = await refusal(inquirePremium(world, premium.policyNumber));
+  equal(refused.code, "RESOURCE_NOT_FOUND");
+  equal(refused.message, "This premium is already paid");
+  equal(world.cache.paid.has(premium.id), true);
+
+  // And the gateway refuses to record a QR for it, whoever asks.
+  const recorded = await refusal(recordQrIssuance(world, { paymentId: premium.id, bankCode: "AMK", qrString: "000201010212" }));
+  equal(recorded.code, "RESOURCE_NOT_FOUND");
+  equal(await world.records.findIssuance(String(premium.id)), null);
 });

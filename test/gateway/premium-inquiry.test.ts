@@ -1,4 +1,7 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { toMoney } from "#shared/money.ts";
+import { KvPremiumCache } from "../../workers/gateway/src/adapters/kv-premium-cache.ts";
 import { callGateway } from "../support/gateway.ts";
 import { integrationCalls, seedPremium } from "../support/sandbox.ts";
 
@@ -63,5 +66,28 @@ describe("GET /AMK/payments", () => {
     const response = await callGateway(`/AMK/payments${search}`);
     expect(response.status).toBe(400);
     expect((await response.json<any>()).error.code).toBe("BAD_REQUEST");
+  });
+});
+
+describe("the premium cache on KV", () => {
+  const premium = (id: number) => ({
+    id,
+    policyNumber: `K${String(id).padStart(9, "0")}`,
+    payer: "Cache Payer",
+    money: toMoney(150, "USD"),
+    dueDate: "2026-01-15",
+  });
+
+  it("never offers a paid premium again, though an inquiry's late write lands after the paid mark, under any query", async () => {
+    const cache = new KvPremiumCache(env.PREMIUM_CACHE, 900);
+    const due = premium(7_700_000 + Math.floor(Math.random() * 99_999));
+    await cache.keep(due.policyNumber, due);
+    await cache.keep("APP12345", due);
+    expect(await cache.current(due.policyNumber)).toEqual(due);
+    await cache.markPaid({ paymentId: due.id, policyNumber: due.policyNumber });
+    // An inquiry that read the premium before the payment writes it back after the mark.
+    await cache.keep(due.policyNumber, due);
+    expect(await cache.current(due.policyNumber)).toBeNull();
+    expect(await cache.current("APP12345")).toBeNull();
   });
 });

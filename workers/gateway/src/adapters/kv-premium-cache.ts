@@ -1,7 +1,8 @@
 // The premium cache on KV, readable at every edge location: `premium:v1:{query}` holds a premium
 // the records showed unpaid (for PREMIUM_CACHE_TTL_SECONDS, the spec's 15 minutes), and a payment
-// overwrites the policy's entry with a "paid" mark and sets `paid:v1:{paymentId}`, which an entry
-// kept under an application number is checked against. KV failures are misses: the source is asked.
+// sets `paid:v1:{paymentId}` (and overwrites the policy's entry with a "paid" mark). Every entry is
+// checked against its paid mark: an entry kept under an application number is never overwritten,
+// and an inquiry's late write can land after the payment's. KV failures are misses: the source is asked.
 import * as v from "valibot";
 import type { PremiumCache } from "#shared/payments/ports.ts";
 import { premiumFromDto, PremiumDtoSchema, premiumToDto, type Premium } from "#shared/premium.ts";
@@ -21,10 +22,9 @@ export class KvPremiumCache implements PremiumCache {
     const entry = v.safeParse(Entry, await this.kv.get(premiumKey(query), "json").catch(logFailure("premium-get-failed")));
     if (!entry.success || !("premium" in entry.output)) return null;
     const premium = premiumFromDto(entry.output.premium);
-    // An entry under the policy number is overwritten by its payment; one under another query is not.
-    if (premium.policyNumber !== query && (await this.kv.get(paidKey(premium.id)).catch(logFailure("paid-get-failed"))) !== null)
-      return null;
-    return premium;
+    // Unreadable counts as paid: a miss asks the source and the records instead.
+    const paid = await this.kv.get(paidKey(premium.id)).catch((error: unknown) => logFailure("paid-get-failed")(error) ?? "unknown");
+    return paid === null ? premium : null;
   }
 
   async keep(query: string, premium: Premium): Promise<void> {
