@@ -205,6 +205,15 @@ export interface OpenIssuanceQuery {
   limit: number;
 }
 
+/** QRs that left reconciliation's window while still owing the check after their expiry. */
+export interface UncheckedQuery {
+  /** Issued after this (the window's start). */
+  issuedAfter: Date;
+  /** Expired before this (the window's end for them has passed). */
+  expiredBefore: Date;
+  limit: number;
+}
+
 /** The payment records: the only way the core reads or writes them. Store failures are SERVER_UNAVAILABLE. */
 export interface RecordStore {
   findPremium(paymentId: number): Promise<Premium | null>;
@@ -213,10 +222,19 @@ export interface RecordStore {
   findInvoice(invoiceNumber: string): Promise<{ issuance: QrIssuance | null; premium: Premium | null }>;
   findPayment(paymentId: number): Promise<PaymentRecord | null>;
   /**
-   * Claims the open (unresolved) QRs the query selects, least recently checked first, marking
-   * them checked now in the same statement: two overlapping runs never claim the same QR.
+   * Claims the open (unresolved) QRs the query selects, marking them checked now in the same
+   * statement: two overlapping runs never claim the same QR. First the expired ones that have
+   * not been asked about since their expiry (nearest the window's end first), then the never
+   * checked, then the rest; each group nearest its expiry first.
    */
   claimOpenIssuances(query: OpenIssuanceQuery, now: Date): Promise<QrIssuance[]>;
+  /** Claimed QRs AMK could not be asked about: their claim is forgotten, so the next run asks first. */
+  returnIssuances(invoiceNumbers: string[]): Promise<void>;
+  /**
+   * Closes (resolves) the open QRs that left the window without a check after their expiry, and
+   * returns them, each once: a payment made on them may be lost and needs a person.
+   */
+  closeUncheckedIssuances(query: UncheckedQuery, now: Date): Promise<QrIssuance[]>;
   /** Payment exceptions, newest first. */
   listExceptions(limit: number): Promise<RecordedException[]>;
   history(paymentId: number): Promise<PaymentHistory>;

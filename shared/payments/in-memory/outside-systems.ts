@@ -47,10 +47,15 @@ export class InMemoryPremiumCache implements PremiumCache {
 export class InMemoryPaymentVerifier implements PaymentVerifier {
   readonly answers = new Map<string, VerifiedPayment | PaymentError>();
   readonly asked: string[] = [];
+  /** The answer for a txId with none set (without it, such a verify throws). */
+  otherwise?: PaymentError;
+  /** Runs on every verify: how a test makes AMK take time (advancing a manual clock). */
+  onVerify?: () => void;
 
   async verify(txId: string): Promise<Verification> {
     this.asked.push(txId);
-    const answer = this.answers.get(txId);
+    this.onVerify?.();
+    const answer = this.answers.get(txId) ?? this.otherwise;
     if (!answer) throw new Error(`no verify answer set for ${txId}`);
     if (answer instanceof Error) return { reply: JSON.stringify({ refused: answer.code }), refusal: answer };
     return { reply: JSON.stringify(answer), verified: answer };

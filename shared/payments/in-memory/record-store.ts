@@ -14,6 +14,7 @@ import type {
   QrIssuance,
   RecordedException,
   RecordStore,
+  UncheckedQuery,
   UnitOfWork,
   WebhookReceipt,
 } from "../ports.ts";
@@ -59,15 +60,39 @@ export class InMemoryRecordStore implements RecordStore {
   }
 
   async claimOpenIssuances(query: OpenIssuanceQuery, now: Date) {
-    const iso = (d: Date) => d.toISOString();
+    const [issuedAfter, issuedBefore, expiredAfter, checkedBefore, at] = [
+      query.issuedAfter,
+      query.issuedBefore,
+      query.expiredAfter,
+      query.checkedBefore,
+      now,
+    ].map((d) => d.toISOString()) as [string, string, string, string, string];
     const claimed = [...this.issuances.values()]
-      .filter((i) => i.resolvedAt === undefined && i.issuedAt >= iso(query.issuedAfter) && i.issuedAt <= iso(query.issuedBefore))
-      .filter((i) => i.expiresAt === undefined || i.expiresAt >= iso(query.expiredAfter))
-      .filter((i) => i.lastCheckedAt === undefined || i.lastCheckedAt <= iso(query.checkedBefore))
-      .sort((a, b) => (a.lastCheckedAt ?? "").localeCompare(b.lastCheckedAt ?? ""))
-      .slice(0, query.limit);
-    for (const issuance of claimed) issuance.lastCheckedAt = now.toISOString();
+      .filter((i) => i.resolvedAt === undefined && i.issuedAt >= issuedAfter && i.issuedAt <= issuedBefore)
+      .filter((i) => i.expiresAt === undefined || i.expiresAt >= expiredAfter)
+      .filter((i) => i.lastCheckedAt === undefined || i.lastCheckedAt <= checkedBefore)
+      .map((i) => ({ i, priority: checkPriority(i, at) }))
+      .sort((a, b) => a.priority - b.priority || byExpiry(a.i, b.i) || (a.i.lastCheckedAt ?? "").localeCompare(b.i.lastCheckedAt ?? ""))
+      .slice(0, query.limit)
+      .map(({ i }) => i);
+    for (const issuance of claimed) issuance.lastCheckedAt = at;
     return claimed.map(withoutMarks);
+  }
+
+  async returnIssuances(invoiceNumbers: string[]) {
+    for (const invoice of invoiceNumbers) {
+      const issuance = this.issuances.get(invoice);
+      if (issuance && issuance.resolvedAt === undefined) delete issuance.lastCheckedAt;
+    }
+  }
+
+  async closeUncheckedIssuances(query: UncheckedQuery, now: Date) {
+    const closed = [...this.issuances.values()]
+      .filter((i) => i.resolvedAt === undefined && i.issuedAt >= query.issuedAfter.toISOString())
+      .filter((i) => i.expiresAt !== undefined && i.expiresAt < query.expiredBefore.toISOString() && owesCheck(i))
+      .slice(0, query.limit);
+    for (const issuance of closed) issuance.resolvedAt = now.toISOString();
+    return closed.map(withoutMarks);
   }
 
   async listExceptions(limit: number) {
@@ -217,4 +242,18 @@ function viewOf(row: OutboxRow): OutboxEventView {
     publishedAt: iso(row.publishedAt),
     deadAt: iso(row.deadAt),
   };
+}
+
+type Marked = QrIssuance & { lastCheckedAt?: string; resolvedAt?: string };
+
+/** Expired and not asked about since: the check that finds any payment made on it. */
+const owesCheck = (i: Marked) => i.expiresAt !== undefined && (i.lastCheckedAt === undefined || i.lastCheckedAt < i.expiresAt);
+
+function checkPriority(i: Marked, nowIso: string): number {
+  if (i.expiresAt !== undefined && i.expiresAt <= nowIso && owesCheck(i)) return 0;
+  return i.lastCheckedAt === undefined ? 1 : 2;
+}
+
+function byExpiry(a: Marked, b: Marked): number {
+  return (a.expiresAt ?? "\uffff").localeCompare(b.expiresAt ?? "\uffff");
 }

@@ -6,7 +6,7 @@ import type { DrizzleD1Database } from "drizzle-orm/d1";
 import type { PaymentEvent } from "#shared/events/payment-events.ts";
 import { MAX_PUBLISH_ATTEMPTS, retryDelayMs } from "#shared/payments/deliver-events.ts";
 import type { EventOutbox, OutboxEntry, OutboxEventView } from "#shared/payments/ports.ts";
-import { D1_IDS_PER_STATEMENT, guarded } from "./d1-failures.ts";
+import { guarded, inSlices } from "./d1-failures.ts";
 import { eventOutbox } from "./schema.ts";
 import { outboxView } from "../record-rows.ts";
 
@@ -52,7 +52,7 @@ export class D1EventOutbox implements EventOutbox {
 
   /** In slices of ids (D1's bound-value limit), one batch: all of them made due again, or none. */
   async replay(eventIds: string[], now: Date): Promise<number> {
-    const [first, ...rest] = slices(eventIds).map((ids) =>
+    const [first, ...rest] = inSlices(eventIds).map((ids) =>
       this.db
         .update(eventOutbox)
         .set({ deadAt: null, attempts: 0, leaseUntil: null, nextAttemptAt: now.toISOString() })
@@ -69,7 +69,7 @@ export class D1EventOutbox implements EventOutbox {
   }
 
   async markPublished(eventIds: string[], now: Date): Promise<void> {
-    for (const ids of slices(eventIds)) {
+    for (const ids of inSlices(eventIds)) {
       await guarded(
         this.db
           .update(eventOutbox)
@@ -81,7 +81,7 @@ export class D1EventOutbox implements EventOutbox {
 
   /** In slices of ids (D1's bound-value limit), one batch. */
   async release(eventIds: string[]): Promise<void> {
-    const [first, ...rest] = slices(eventIds).map((ids) =>
+    const [first, ...rest] = inSlices(eventIds).map((ids) =>
       this.db
         .update(eventOutbox)
         .set({ leaseUntil: null, attempts: sql`${eventOutbox.attempts} - 1` })
@@ -107,11 +107,6 @@ export class D1EventOutbox implements EventOutbox {
   }
 }
 
-function slices(ids: string[]): string[][] {
-  const out: string[][] = [];
-  for (let i = 0; i < ids.length; i += D1_IDS_PER_STATEMENT) out.push(ids.slice(i, i + D1_IDS_PER_STATEMENT));
-  return out;
-}
 
 /** A row whose last attempt never reported back (the invocation died mid-publish) and has no attempts left is dead-lettered. */
 async function claimDue(db: DrizzleD1Database, now: Date, options: { eventIds?: string[]; limit: number }): Promise<OutboxEntry[]> {

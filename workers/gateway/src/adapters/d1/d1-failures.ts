@@ -17,3 +17,10 @@ export async function guarded<T>(query: PromiseLike<T>): Promise<T> {
 
 /** D1 binds at most 100 values to one statement; lists of ids go in slices that leave room for the rest. */
 export const D1_IDS_PER_STATEMENT = 90;
+
+/** `ids` in slices of D1_IDS_PER_STATEMENT. */
+export function inSlices(ids: string[]): string[][] {
+  const out: string[][] = [];
+  for (let i = 0; i < ids.length; i += D1_IDS_PER_STATEMENT) out.push(ids.slice(i, i + D1_IDS_PER_STATEMENT));
+  return out;
+}

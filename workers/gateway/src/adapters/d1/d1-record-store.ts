@@ -1,7 +1,7 @@
 // The record store on D1 (drizzle): the only code that touches the payment tables. A unit of work
 // is one D1 batch (atomic): a payment, its events and its receipt are written together or not at
 // all, and the primary key on payments.payment_id refuses a second payment of a premium.
-import { and, asc, desc, eq, gte, inArray, isNull, lte, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, or, sql } from "drizzle-orm";
 import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
 import type { BatchItem } from "drizzle-orm/batch";
 import type {
@@ -12,11 +12,12 @@ import type {
   QrIssuance,
   RecordedException,
   RecordStore,
+  UncheckedQuery,
   UnitOfWork,
 } from "#shared/payments/ports.ts";
 import type { Premium } from "#shared/premium.ts";
 import { D1EventOutbox, outboxInsert } from "./d1-event-outbox.ts";
-import { guarded, storeUnavailable } from "./d1-failures.ts";
+import { guarded, inSlices, storeUnavailable } from "./d1-failures.ts";
 import { khqrIssuances, paymentExceptions, payments, premiums, webhookReceipts } from "./schema.ts";
 import { exceptionOf, issuanceOf, moneyOf, OPEN_AGAIN, premiumOf, receiptOf } from "../record-rows.ts";
 
@@ -83,7 +84,7 @@ export class D1RecordStore implements RecordStore {
           checkDue(query.checkedBefore),
         ),
       )
-      .orderBy(sql`${khqrIssuances.lastCheckedAt} IS NOT NULL`, asc(khqrIssuances.lastCheckedAt))
+      .orderBy(...checkOrder(now))
       .limit(query.limit);
     // One statement claims and marks: a second run at the same moment finds them checked.
     const rows = await guarded(
@@ -91,6 +92,33 @@ export class D1RecordStore implements RecordStore {
         .update(khqrIssuances)
         .set({ lastCheckedAt: now.toISOString() })
         .where(and(inArray(khqrIssuances.invoiceNumber, open), checkDue(query.checkedBefore)))
+        .returning(),
+    );
+    return rows.map(issuanceOf);
+  }
+
+  async returnIssuances(invoiceNumbers: string[]): Promise<void> {
+    for (const invoices of inSlices(invoiceNumbers)) {
+      await guarded(
+        this.db
+          .update(khqrIssuances)
+          .set({ lastCheckedAt: null })
+          .where(and(inArray(khqrIssuances.invoiceNumber, invoices), isNull(khqrIssuances.resolvedAt))),
+      );
+    }
+  }
+
+  async closeUncheckedIssuances(query: UncheckedQuery, now: Date): Promise<QrIssuance[]> {
+    const unchecked = this.db
+      .select({ invoiceNumber: khqrIssuances.invoiceNumber })
+      .from(khqrIssuances)
+      .where(and(isNull(khqrIssuances.resolvedAt), gte(khqrIssuances.issuedAt, query.issuedAfter.toISOString()), leftUnchecked(query)))
+      .limit(query.limit);
+    const rows = await guarded(
+      this.db
+        .update(khqrIssuances)
+        .set({ resolvedAt: now.toISOString() })
+        .where(and(inArray(khqrIssuances.invoiceNumber, unchecked), isNull(khqrIssuances.resolvedAt), leftUnchecked(query)))
         .returning(),
     );
     return rows.map(issuanceOf);
@@ -195,6 +223,24 @@ export class D1RecordStore implements RecordStore {
       .values({ ...row, firstServedAt: at, lastServedAt: at })
       .onConflictDoUpdate({ target: premiums.paymentId, set: { ...row, lastServedAt: at } });
   }
+}
+
+/** claimOpenIssuances' order (ports.ts): owing the after-expiry check, never checked, the rest; nearest expiry first. */
+function checkOrder(now: Date) {
+  return [
+    sql`CASE WHEN ${khqrIssuances.expiresAt} <= ${now.toISOString()} AND ${owesCheck} THEN 0 WHEN ${khqrIssuances.lastCheckedAt} IS NULL THEN 1 ELSE 2 END`,
+    sql`${khqrIssuances.expiresAt} IS NULL`,
+    asc(khqrIssuances.expiresAt),
+    asc(khqrIssuances.lastCheckedAt),
+  ];
+}
+
+/** Expired and not asked about since: the check that finds any payment made on it. */
+const owesCheck = sql`(${khqrIssuances.lastCheckedAt} IS NULL OR ${khqrIssuances.lastCheckedAt} < ${khqrIssuances.expiresAt})`;
+
+/** Expired before the query's window end and never asked about since its expiry. */
+function leftUnchecked(query: UncheckedQuery) {
+  return and(isNotNull(khqrIssuances.expiresAt), lt(khqrIssuances.expiresAt, query.expiredBefore.toISOString()), owesCheck);
 }
 
 function checkDue(checkedBefore: Date) {

@@ -2,7 +2,7 @@
 // ../d1/d1-record-store.ts. A unit of work is one transaction: a payment, its events and its receipt
 // are written together or not at all, and the primary key on payments.payment_id refuses a second
 // payment of a premium (a concurrent insert waits for the first, then fails with 23505).
-import { and, asc, desc, eq, gte, inArray, isNull, lte, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, or, sql } from "drizzle-orm";
 import type {
   CommitOutcome,
   OpenIssuanceQuery,
@@ -11,6 +11,7 @@ import type {
   QrIssuance,
   RecordedException,
   RecordStore,
+  UncheckedQuery,
   UnitOfWork,
 } from "#shared/payments/ports.ts";
 import type { Premium } from "#shared/premium.ts";
@@ -74,7 +75,7 @@ export class PostgresRecordStore implements RecordStore {
           checkDue(query.checkedBefore),
         ),
       )
-      .orderBy(sql`${khqrIssuances.lastCheckedAt} IS NOT NULL`, asc(khqrIssuances.lastCheckedAt))
+      .orderBy(...checkOrder(now))
       .limit(query.limit)
       .for("update", { skipLocked: true });
     const rows = await guarded(
@@ -82,6 +83,33 @@ export class PostgresRecordStore implements RecordStore {
         .update(khqrIssuances)
         .set({ lastCheckedAt: now.toISOString() })
         .where(and(inArray(khqrIssuances.invoiceNumber, open), checkDue(query.checkedBefore)))
+        .returning(),
+    );
+    return rows.map(issuanceOf);
+  }
+
+  async returnIssuances(invoiceNumbers: string[]): Promise<void> {
+    if (invoiceNumbers.length === 0) return;
+    await guarded(
+      this.db
+        .update(khqrIssuances)
+        .set({ lastCheckedAt: null })
+        .where(and(inArray(khqrIssuances.invoiceNumber, invoiceNumbers), isNull(khqrIssuances.resolvedAt))),
+    );
+  }
+
+  async closeUncheckedIssuances(query: UncheckedQuery, now: Date): Promise<QrIssuance[]> {
+    const unchecked = this.db
+      .select({ invoiceNumber: khqrIssuances.invoiceNumber })
+      .from(khqrIssuances)
+      .where(and(isNull(khqrIssuances.resolvedAt), gte(khqrIssuances.issuedAt, query.issuedAfter.toISOString()), leftUnchecked(query)))
+      .limit(query.limit)
+      .for("update", { skipLocked: true });
+    const rows = await guarded(
+      this.db
+        .update(khqrIssuances)
+        .set({ resolvedAt: now.toISOString() })
+        .where(and(inArray(khqrIssuances.invoiceNumber, unchecked), isNull(khqrIssuances.resolvedAt), leftUnchecked(query)))
         .returning(),
     );
     return rows.map(issuanceOf);
@@ -176,6 +204,24 @@ function premiumUpsert(db: PostgresDatabase, premium: Premium, at: string) {
     .insert(premiums)
     .values({ ...row, firstServedAt: at, lastServedAt: at })
     .onConflictDoUpdate({ target: premiums.paymentId, set: { ...row, lastServedAt: at } });
+}
+
+/** claimOpenIssuances' order (ports.ts): owing the after-expiry check, never checked, the rest; nearest expiry first. */
+function checkOrder(now: Date) {
+  return [
+    sql`CASE WHEN ${khqrIssuances.expiresAt} <= ${now.toISOString()} AND ${owesCheck} THEN 0 WHEN ${khqrIssuances.lastCheckedAt} IS NULL THEN 1 ELSE 2 END`,
+    sql`${khqrIssuances.expiresAt} IS NULL`,
+    asc(khqrIssuances.expiresAt),
+    asc(khqrIssuances.lastCheckedAt),
+  ];
+}
+
+/** Expired and not asked about since: the check that finds any payment made on it. */
+const owesCheck = sql`(${khqrIssuances.lastCheckedAt} IS NULL OR ${khqrIssuances.lastCheckedAt} < ${khqrIssuances.expiresAt})`;
+
+/** Expired before the query's window end and never asked about since its expiry. */
+function leftUnchecked(query: UncheckedQuery) {
+  return and(isNotNull(khqrIssuances.expiresAt), lt(khqrIssuances.expiresAt, query.expiredBefore.toISOString()), owesCheck);
 }
 
 function checkDue(checkedBefore: Date) {
