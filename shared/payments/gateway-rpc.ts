@@ -3,9 +3,10 @@
 // and checkout details from the gateway's records. Errors cross as plain
 // values in our vocabulary, since thrown classes do not survive the boundary.
 import { PaymentError, toPaymentError, type ErrorCode } from "../errors.ts";
-import type { PremiumDto } from "../premium.ts";
+import { premiumToDto, type PremiumDto } from "../premium.ts";
 import type { CheckoutDetails } from "./checkout-details.ts";
 import type { PaymentStatus } from "./payment-status.ts";
+import type { PremiumForQr } from "./premium-for-qr.ts";
 
 export type RpcReply<T> = { ok: true; value: T } | { ok: false; error: { code: ErrorCode; message: string; details?: string } };
 
@@ -20,8 +21,17 @@ export interface QrIssuedNotice {
   expiresAt?: string;
 }
 
+/** A QR already issued for the premium that a customer can still pay. */
+export interface OpenQrDto {
+  bankCode: string;
+  qrString: string;
+  expiresAt: string;
+}
+
 export interface GatewayRpc {
   inquirePremium(query: string): Promise<RpcReply<PremiumDto>>;
+  /** The premium due, unpaid in the records, with its open, unexpired QR (null: issue a new one). */
+  premiumForQr(query: string): Promise<RpcReply<{ premium: PremiumDto; openQr: OpenQrDto | null }>>;
   recordQrIssued(notice: QrIssuedNotice): Promise<RpcReply<{ eventId: string }>>;
   /** PENDING / PAID / EXPIRED from the records; RESOURCE_NOT_FOUND when nothing was issued or paid. */
   paymentStatus(paymentId: number): Promise<RpcReply<PaymentStatus>>;
@@ -52,4 +62,10 @@ export async function rpcCall<T>(call: () => Promise<RpcReply<T>>): Promise<T> {
   }
   if (reply.ok) return reply.value;
   throw new PaymentError(reply.error.code, reply.error.message, { details: reply.error.details });
+}
+
+/** premiumForQr's answer as it crosses the boundary. */
+export function premiumForQrDto({ premium, openQr }: PremiumForQr): { premium: PremiumDto; openQr: OpenQrDto | null } {
+  const open = openQr?.expiresAt ? { bankCode: openQr.bankCode, qrString: openQr.qrString, expiresAt: openQr.expiresAt } : null;
+  return { premium: premiumToDto(premium), openQr: open };
 }

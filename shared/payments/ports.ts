@@ -218,6 +218,8 @@ export interface UncheckedQuery {
 export interface RecordStore {
   findPremium(paymentId: number): Promise<Premium | null>;
   findIssuance(invoiceNumber: string): Promise<QrIssuance | null>;
+  /** The QR issued under the invoice while its fate is unsettled (not paid through, not flagged, not closed). */
+  findOpenIssuance(invoiceNumber: string): Promise<QrIssuance | null>;
   /** The QR issued under a KHQR invoice number and the premium served under that payment id, in one round trip. */
   findInvoice(invoiceNumber: string): Promise<{ issuance: QrIssuance | null; premium: Premium | null }>;
   findPayment(paymentId: number): Promise<PaymentRecord | null>;

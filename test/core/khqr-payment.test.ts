@@ -1,6 +1,7 @@
 import { deepStrictEqual, equal } from "node:assert/strict";
 import { PaymentError } from "#shared/errors.ts";
 import { toMoney } from "#shared/money.ts";
+import { premiumForQr } from "#shared/payments/premium-for-qr.ts";
 import { recordQrIssuance } from "#shared/payments/record-qr-issuance.ts";
 import { amkSays, coreWorld, issued, paidAtAmk, premiumDue, refusal, send, webhookFor } from "./world.ts";
 
@@ -100,4 +101,28 @@ Deno.test("a second KHQR payment of one invoice is flagged and 409, each payment
   equal(world.records.payments.size, 1);
   const types = [...world.records.outboxRows.values()].map((r) => r.event.type);
   equal(types.filter((t) => t === "gateway.payment.exception").length, 2);
+});
+
+Deno.test("the premium's open QR is offered again until it expires; a settled, expired or re-priced one is not", async () => {
+  const world = coreWorld();
+  const premium = premiumDue(world);
+  deepStrictEqual((await premiumForQr(world, premium.policyNumber)).openQr, null);
+  const expiresAt = new Date(world.clock.now().getTime() + 15 * 60_000).toISOString();
+  await recordQrIssuance(world, { paymentId: premium.id, bankCode: "AMK", qrString: "000201010212-first", expiresAt });
+  equal((await premiumForQr(world, premium.policyNumber)).openQr?.qrString, "000201010212-first");
+
+  world.clock.advance(15 * 60_000);
+  deepStrictEqual((await premiumForQr(world, premium.policyNumber)).openQr, null); // expired
+
+  const later = new Date(world.clock.now().getTime() + 15 * 60_000).toISOString();
+  await recordQrIssuance(world, { paymentId: premium.id, bankCode: "AMK", qrString: "000201010212-second", expiresAt: later });
+  world.premiums.premiums.set(premium.policyNumber, { ...premium, money: toMoney(99, "USD") });
+  world.cache.kept.clear();
+  deepStrictEqual((await premiumForQr(world, premium.policyNumber)).openQr, null); // the premium's amount changed
+
+  world.premiums.premiums.set(premium.policyNumber, premium);
+  world.cache.kept.clear();
+  paidAtAmk(world, premium, toMoney(1, "USD"));
+  equal((await refusal(send(world, webhookFor(premium)))).code, "PAYMENT_VERIFICATION_DATA_MISMATCHED");
+  deepStrictEqual((await premiumForQr(world, premium.policyNumber)).openQr, null); // settled by a flagged payment
 });

@@ -55,6 +55,11 @@ export class InMemoryRecordStore implements RecordStore {
     return { issuance: await this.findIssuance(invoiceNumber), premium: await this.findPremium(Number(invoiceNumber)) };
   }
 
+  async findOpenIssuance(invoiceNumber: string) {
+    const issuance = this.issuances.get(invoiceNumber);
+    return issuance && issuance.resolvedAt === undefined ? withoutMarks(issuance) : null;
+  }
+
   async findPayment(paymentId: number) {
     return this.payments.get(paymentId) ?? null;
   }

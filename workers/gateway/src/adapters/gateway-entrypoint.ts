@@ -1,9 +1,10 @@
 // The gateway's side of the private RPC contract with the KHQR worker (shared/payments/gateway-rpc.ts).
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { readCheckoutDetails } from "#shared/payments/checkout-details.ts";
-import { rpcReply, type GatewayRpc, type QrIssuedNotice } from "#shared/payments/gateway-rpc.ts";
+import { premiumForQrDto, rpcReply, type GatewayRpc, type QrIssuedNotice } from "#shared/payments/gateway-rpc.ts";
 import { inquirePremium } from "#shared/payments/inquire-premium.ts";
 import { readPaymentStatus } from "#shared/payments/payment-status.ts";
+import { premiumForQr } from "#shared/payments/premium-for-qr.ts";
 import { recordQrIssuance } from "#shared/payments/record-qr-issuance.ts";
 import { premiumToDto } from "#shared/premium.ts";
 import type { GatewayBindings } from "../gateway-env.ts";
@@ -12,6 +13,10 @@ import { gatewayDeps } from "../wiring.ts";
 export class GatewayEntrypoint extends WorkerEntrypoint<GatewayBindings> implements GatewayRpc {
   inquirePremium(query: string) {
     return rpcReply(async () => premiumToDto(await inquirePremium(gatewayDeps(this.env), query)));
+  }
+
+  premiumForQr(query: string) {
+    return rpcReply(async () => premiumForQrDto(await premiumForQr(gatewayDeps(this.env), query)));
   }
 
   recordQrIssued(notice: QrIssuedNotice) {

@@ -40,6 +40,17 @@ export class D1RecordStore implements RecordStore {
     return row ? issuanceOf(row) : null;
   }
 
+  async findOpenIssuance(invoiceNumber: string): Promise<QrIssuance | null> {
+    const [row] = await guarded(
+      this.db
+        .select()
+        .from(khqrIssuances)
+        .where(and(eq(khqrIssuances.invoiceNumber, invoiceNumber), isNull(khqrIssuances.resolvedAt)))
+        .limit(1),
+    );
+    return row ? issuanceOf(row) : null;
+  }
+
   async findInvoice(invoiceNumber: string): Promise<{ issuance: QrIssuance | null; premium: Premium | null }> {
     const [issuances, served] = await guarded(
       this.db.batch([

@@ -40,6 +40,17 @@ export class PostgresRecordStore implements RecordStore {
     return row ? issuanceOf(row) : null;
   }
 
+  async findOpenIssuance(invoiceNumber: string): Promise<QrIssuance | null> {
+    const [row] = await guarded(
+      this.db
+        .select()
+        .from(khqrIssuances)
+        .where(and(eq(khqrIssuances.invoiceNumber, invoiceNumber), isNull(khqrIssuances.resolvedAt)))
+        .limit(1),
+    );
+    return row ? issuanceOf(row) : null;
+  }
+
   async findInvoice(invoiceNumber: string): Promise<{ issuance: QrIssuance | null; premium: Premium | null }> {
     // Two statements side by side on the request's pool: one round trip's wait.
     const [issuance, premium] = await Promise.all([this.findIssuance(invoiceNumber), this.findPremium(Number(invoiceNumber))]);
