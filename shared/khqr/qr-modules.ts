@@ -1,6 +1,8 @@
 // The modules of the QR code a customer scans for a KHQR string: one place decides the encoding
 // (byte mode over UTF-8, error correction M) for every picture we draw of it, PNG or SVG.
-import qrcode from "qrcode-generator";
+// paulmillr's `qr` builds it in a fraction of a millisecond; qrcode-generator's mask scoring
+// alone took about 4 ms a QR, most of the 5 ms a QR may cost (docs/benchmarks.md).
+import encodeQR from "qr";
 
 /** The quiet zone the QR standard asks for around the code, in modules. */
 export const QUIET_ZONE = 4;
@@ -12,12 +14,9 @@ export interface QrModules {
 }
 
 export function qrModules(text: string): QrModules {
-  const qr = qrcode(0, "M");
-  // qrcode-generator keeps the low byte of each UTF-16 unit: hand it UTF-8 bytes, one per char,
-  // so a Khmer merchant name scans back as the same text.
-  qr.addData(binaryString(new TextEncoder().encode(text)), "Byte");
-  qr.make();
-  return { count: qr.getModuleCount(), isDark: (row, col) => qr.isDark(row, col) };
+  // Byte mode, whatever the text: the UTF-8 bytes of a Khmer merchant name scan back as the same text.
+  const grid = encodeQR(text, "raw", { ecc: "medium", encoding: "byte", border: QUIET_ZONE });
+  return { count: grid.length - 2 * QUIET_ZONE, isDark: (row, col) => grid[row + QUIET_ZONE]![col + QUIET_ZONE]! };
 }
 
 /** One char per byte; in chunks, since spreading a large array overflows the call stack. */
