@@ -1,6 +1,6 @@
 // The PNG a customer scans, drawn by us from the KHQR string issueKhqr checked (docs/contracts.md):
 // right by construction, so nothing has to read it back. 1-bit greyscale at 8 pixels a module makes
-// each module one byte of a row, and keeps the image small (a few KiB) and cheap to compress.
+// each module one byte of a row, and keeps the image small (about 1 KiB) and cheap to compress.
 import { encode } from "fast-png";
 import { binaryString, QUIET_ZONE, qrModules } from "./qr-modules.ts";
 
