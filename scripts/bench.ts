@@ -3,7 +3,9 @@
 // at 1 and at 10 concurrent connections, many client tokens, a bounded number of requests to
 // localhost only. Start the stack with `MEASURE_REQUESTS=true npm run dev` to have the record
 // round trips of each kind counted and its outside calls timed (the gateway reports both per
-// response: x-record-round-trips, Server-Timing), which the breakdown is built from.
+// response: x-record-round-trips, Server-Timing; the KHQR worker its Server-Timing, with the
+// drawing of the QR's PNG as `cpu.qr-png`), which the breakdown is built from.
+// `npm run bench:qr` measures the QR's PNG on its own, without the stack.
 //   BENCH_REQUESTS=300 npm run bench            prints the tables
 //   npm run bench -- --write                     also writes this store's section of docs/benchmarks.md
 import autocannon from "autocannon";
@@ -85,7 +87,7 @@ async function measure(
   };
 }
 
-/** The gateway's Server-Timing headers of one run, summed per step (`name;dur=ms`). */
+/** The workers' Server-Timing headers of one run, summed per step (`name;dur=ms`). */
 class StepTotals {
   private readonly totals = new Map<string, number>();
   private responses = 0;
@@ -297,11 +299,11 @@ const table = [
   ),
 ].join("\n");
 
-// Where the time of one request goes, at one connection: the gateway's own Server-Timing (each
-// outside call, and the handler), and what the client saw beyond the handler.
+// Where the time of one request goes, at one connection: the workers' own Server-Timing (each
+// outside call, our own named CPU work, and the handler), and what the client saw beyond the handler.
 const timed = rows.filter((r) => r.connections === 1 && r.steps.has("handler"));
 const breakdown = [
-  "| request (1 connection, means) | client saw ms | handler ms | outside the handler ms | outside calls inside the handler, ms each |",
+  "| request (1 connection, means) | client saw ms | handler ms | outside the handler ms | steps inside the handler (outside calls; `cpu.*` our own work), ms each |",
   "|---|---|---|---|---|",
   ...timed.map((r) => {
     const handler = r.steps.get("handler")!;
@@ -319,7 +321,7 @@ const section = [
   "",
   table,
   "",
-  "Where the time goes (Server-Timing; the handler less its outside calls is its own CPU):",
+  "Where the time goes (Server-Timing; the handler less its outside calls is its own CPU, `cpu.*` steps included):",
   "",
   breakdown || "(start the stack with MEASURE_REQUESTS=true for the breakdown)",
   "",

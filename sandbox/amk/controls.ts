@@ -15,7 +15,8 @@
 //                                       "other-merchant" tag 30.01 is not AMK_MERCHANT_ID;
 //                                       "static" tag 01 is "11" (amount, bill number, expiry unchanged);
 //                                       "expired" tag 99.01 lies in the past;
-//                                       "png-mismatch" qrString is right, qrImage encodes another merchant's QR
+//                                       "png-mismatch" qrString is right, qrImage encodes another merchant's QR;
+//                                       "png-garbage" qrString is right, qrImage is Base64 of no PNG at all
 //   DELETE qr-tampering/:billNumber     issue sound QR codes again
 //   GET    verifications?txId=          {txId, count}: payment-verify calls naming txId (any outcome)
 //   GET    invoices/:invoiceNumber      the issued invoice: amount, currency, qrString, status, paidAt

@@ -57,7 +57,8 @@ export async function qrGenerator(req: Request, state: AmkBankState, options: Am
     paidDatetime: null,
   };
   state.invoices.set(parsed.invoiceNumber, invoice);
-  return amkSuccess({ qrImage: toBase64(qrPng(qr.imageString)), qrString: qr.qrString });
+  const qrImage = qr.imageString === undefined ? btoa("this is not a PNG image") : toBase64(qrPng(qr.imageString));
+  return amkSuccess({ qrImage, qrString: qr.qrString });
 }
 
 /** A test-set behaviour for this bill number, counting down the calls it was limited to. */

@@ -1,10 +1,10 @@
 // Issuing a KHQR code for the premium due on a policy: ask the gateway for the premium, have AMK
-// generate the QR, check AMK's QR against the premium before any customer sees it, then tell the
-// gateway which QR was issued (it records it with its event).
+// generate the QR, check AMK's KHQR string against the premium before any customer sees it, then
+// tell the gateway which QR was issued (it records it with its event). The image a customer scans
+// is drawn by us from that checked string (qr-png.ts, qr-svg.ts), never AMK's own qrImage.
 import { amkUnknown } from "../amk/amk-errors.ts";
 import { bankFor } from "../khqr/banks.ts";
 import { checkIssuedKhqr } from "../khqr/issued-khqr.ts";
-import { decodeQrPng } from "../khqr/qr-image.ts";
 import { toMoney, type Currency } from "../money.ts";
 import type { PremiumDto } from "../premium.ts";
 import { rpcCall, type GatewayRpc } from "./gateway-rpc.ts";
@@ -17,9 +17,8 @@ export interface QrRequest {
   currency: Currency;
 }
 
+/** What we take from AMK's reply: the KHQR text. Its qrImage is not read (we draw our own). */
 export interface GeneratedQr {
-  /** Base64 PNG. */
-  qrImage: string;
   qrString: string;
 }
 
@@ -31,7 +30,8 @@ export interface QrGenerator {
 export interface IssuedKhqr {
   premium: PremiumDto;
   bankCode: string;
-  qr: GeneratedQr;
+  /** AMK's KHQR string, checked: the only text any picture of this QR may carry. */
+  qrString: string;
   expiresAt: string;
 }
 
@@ -53,7 +53,7 @@ export async function issueKhqr(deps: IssueKhqrDeps, request: { bankCode: string
     currency: premium.currency,
   });
   // Before anyone sees it: a dynamic KHQR with a valid CRC for the premium's amount, currency and
-  // bill number, paying our merchant, not yet expired, whose PNG scans back to exactly that string.
+  // bill number, paying our merchant, not yet expired.
   const check = checkIssuedKhqr(qr.qrString, {
     money: toMoney(premium.amount, premium.currency),
     billNumber: premium.policyNumber,
@@ -61,9 +61,8 @@ export async function issueKhqr(deps: IssueKhqrDeps, request: { bankCode: string
     nowMs: deps.clock.now().getTime(),
   });
   if (!check.ok) throw amkUnknown(`qr/generator returned a KHQR we must not show: ${check.problem}`);
-  if (decodeQrPng(qr.qrImage) !== qr.qrString) throw amkUnknown("qr/generator's qrImage does not scan to its qrString");
   await rpcCall(() =>
     deps.gateway.recordQrIssued({ paymentId: premium.id, bankCode: bank.code, qrString: qr.qrString, expiresAt: check.expiresAt }),
   );
-  return { premium, bankCode: bank.code, qr, expiresAt: check.expiresAt };
+  return { premium, bankCode: bank.code, qrString: qr.qrString, expiresAt: check.expiresAt };
 }

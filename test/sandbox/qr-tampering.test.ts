@@ -76,6 +76,14 @@ describe("POST /__sandbox/amk/qr-tampering", () => {
     expect(scanned.tags["30"]?.["01"]).not.toBe(env.AMK_MERCHANT_ID);
   });
 
+  it("png-garbage: the string is sound, the image is no PNG at all", async () => {
+    const billNumber = `P${unique()}`;
+    expect((await tamper(billNumber, "png-garbage")).status).toBe(201);
+    const qr = await issue(await signIn(), billNumber);
+    expectSoundExcept(qr.parsed, billNumber, "none");
+    expect(qr.scanned).toBeUndefined();
+  });
+
   it("lasts `times` calls, or until deleted", async () => {
     const token = await signIn();
     const counted = `P${unique()}`;

@@ -43,7 +43,7 @@ export function callKhqrApart(path: string, options: KhqrCallOptions = {}): Prom
 
 export const AMK_BANK = encodeURIComponent(JSON.stringify({ id: "AMK", bank: "AMK" }));
 
-export type QrDefect = "other-merchant" | "static" | "expired" | "png-mismatch";
+export type QrDefect = "other-merchant" | "static" | "expired" | "png-mismatch" | "png-garbage";
 
 /** AMK's qr/generator answers "000" with a QR that has this defect, for `times` calls (default: every call). */
 export async function tamperQr(billNumber: string, kind: QrDefect, times?: number): Promise<void> {

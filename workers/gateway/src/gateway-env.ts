@@ -1,8 +1,8 @@
 // The gateway's bindings: the types `wrangler types` generates from wrangler.toml
 // (worker-configuration.d.ts, checked in CI), with the record store's two forms made explicit.
 import type { ApiEnv } from "#shared/http/api-env.ts";
+import type { StepTimings } from "#shared/http/step-timings.ts";
 import type { GatewayConfig } from "./config.ts";
-import type { StepTimings } from "./measurement/step-timings.ts";
 
 export type GatewayBindings = Omit<GatewayBindingsGenerated, "DB" | "CLIENT_RATE_LIMIT" | "BANK_RATE_LIMIT"> & {
   /** The payment records on D1, unless HYPERDRIVE is bound. */

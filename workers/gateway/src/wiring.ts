@@ -1,6 +1,7 @@
 // The one place the gateway's adapters are built from its bindings and configuration, and handed
 // to the payment core.
 import type { RateLimiter } from "#shared/http/client-auth.ts";
+import { timed } from "#shared/http/step-timings.ts";
 import { deliverEvents } from "#shared/payments/deliver-events.ts";
 import {
   systemClock,
@@ -20,7 +21,6 @@ import { eventPublisher } from "./adapters/kafka-event-publisher.ts";
 import { KvPremiumCache } from "./adapters/kv-premium-cache.ts";
 import { PostgresRecordStore } from "./adapters/postgres/postgres-record-store.ts";
 import { gatewayConfig, type GatewayConfig } from "./config.ts";
-import { timed } from "./measurement/step-timings.ts";
 import type { GatewayBindings } from "./gateway-env.ts";
 
 export interface GatewayDeps {

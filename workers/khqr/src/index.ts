@@ -4,6 +4,7 @@ import { apiApp } from "#shared/http/api-app.ts";
 import { registerApiReference } from "#shared/http/openapi/reference-routes.ts";
 import { khqrConfig } from "./config.ts";
 import type { KhqrBindings } from "./khqr-env.ts";
+import { measureRequests } from "./measure-requests.ts";
 import { openApiJson } from "./openapi.generated.ts";
 import { registerCheckout } from "./routes/checkout.ts";
 import { registerCheckoutPage } from "./routes/checkout-page.ts";
@@ -13,6 +14,8 @@ import { registerGenerateKhqr } from "./routes/generate-khqr.ts";
 import { registerPaymentStatus } from "./routes/payment-status.ts";
 
 export const app = apiApp<KhqrBindings, ReturnType<typeof khqrConfig>>("khqr", khqrConfig);
+// Local measurement only (npm run bench): step timings in Server-Timing.
+app.use(measureRequests());
 registerGenerateKhqr(app);
 registerApiReference(app, openApiJson);
 registerPaymentStatus(app);

@@ -1,6 +1,7 @@
 // The KHQR worker's bindings: the types `wrangler types` generates from workers/khqr/wrangler.toml
 // (worker-configuration.d.ts, checked in CI), with the gateway seen through its RPC contract.
 import type { ApiEnv } from "#shared/http/api-env.ts";
+import type { StepTimings } from "#shared/http/step-timings.ts";
 import type { GatewayRpc } from "#shared/payments/gateway-rpc.ts";
 import type { KhqrConfig } from "./config.ts";
 
@@ -9,6 +10,8 @@ export type KhqrBindings = Omit<KhqrBindingsGenerated, "GATEWAY" | "CLIENT_RATE_
   GATEWAY: GatewayRpc;
   /** Optional so tests and tools may run without a limiter. */
   CLIENT_RATE_LIMIT?: RateLimit;
+  /** Set per request by the measurement middleware (MEASURE_REQUESTS=true), never in wrangler.toml. */
+  MEASURED_STEPS?: StepTimings;
   [variable: string]: unknown;
 };
 

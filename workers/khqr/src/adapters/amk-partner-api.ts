@@ -28,7 +28,8 @@ const SignInReply = v.object({ access_token: v.pipe(v.string(), v.nonEmpty()), e
 const QrReply = v.object({
   code: v.string(),
   message: v.nullish(v.string()),
-  data: v.nullish(v.object({ qrImage: v.pipe(v.string(), v.nonEmpty()), qrString: v.pipe(v.string(), v.nonEmpty()) })),
+  // data.qrImage is not read: the customer is shown a PNG we draw from the checked qrString.
+  data: v.nullish(v.object({ qrString: v.pipe(v.string(), v.nonEmpty()) })),
 });
 
 export class AmkPartnerApi implements QrGenerator {

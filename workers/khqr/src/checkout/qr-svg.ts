@@ -1,17 +1,11 @@
 // The checkout page's QR image, drawn here from the KHQR string the gateway recorded (the one
-// issueKhqr checked), as an SVG data: URL: no PNG encoder in the bundle, sharp at any screen size.
-import qrcode from "qrcode-generator";
-
-/** The quiet zone the QR standard asks for, in modules. */
-const MARGIN = 4;
+// issueKhqr checked), as an SVG data: URL: sharp at any screen size, and the same modules as the
+// PNG of GET /khqr (qrModules).
+import { QUIET_ZONE as MARGIN, qrModules } from "#shared/khqr/qr-modules.ts";
 
 export function qrSvgDataUrl(text: string): string {
-  const qr = qrcode(0, "M");
-  // qrcode-generator keeps the low byte of each UTF-16 unit: hand it UTF-8 bytes, one per char,
-  // so a Khmer merchant name scans back as the same text.
-  qr.addData(String.fromCharCode(...new TextEncoder().encode(text)), "Byte");
-  qr.make();
-  const count = qr.getModuleCount();
+  const qr = qrModules(text);
+  const count = qr.count;
   let path = "";
   for (let row = 0; row < count; row += 1) {
     // One rectangle per run of dark modules keeps the path short.

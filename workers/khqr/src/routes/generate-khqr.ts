@@ -2,6 +2,8 @@
 import type { Hono } from "hono";
 import * as v from "valibot";
 import { clientAuth } from "#shared/http/client-auth.ts";
+import { timedWork } from "#shared/http/step-timings.ts";
+import { qrPngBase64 } from "#shared/khqr/qr-png.ts";
 import { parseInput } from "#shared/http/request-input.ts";
 import { amountSchema, currencySchema, successSchema } from "#shared/http/openapi/response-schemas.ts";
 import type { RouteDoc } from "#shared/http/openapi/route-doc.ts";
@@ -39,8 +41,11 @@ export const generateKhqrResponseSchema = () =>
       customerName: v.string(),
       amount: amountSchema(),
       currency: currencySchema(),
-      qrCode: v.pipe(v.string(), v.description("The QR as a Base64 PNG")),
-      qrString: v.pipe(v.string(), v.description("The KHQR text")),
+      qrCode: v.pipe(
+        v.string(),
+        v.description("The QR as a Base64 PNG, drawn by this worker from `qrString` (AMK's image is not passed on)"),
+      ),
+      qrString: v.pipe(v.string(), v.description("The KHQR text, as AMK generated it and this worker checked it")),
       expiresAt: v.pipe(v.string(), v.description("The QR's expiry (ISO 8601); a QR without one is refused")),
     }),
   );
@@ -54,7 +59,7 @@ export function generateKhqrDoc(): RouteDoc {
     tag: "KHQR",
     summary: "A KHQR code for the premium due on a policy",
     description:
-      "The worker asks the gateway for the premium, asks AMK for the QR, and checks AMK's KHQR string against the premium before showing it. Issuing a QR publishes `khqr.generated-event`.",
+      "The worker asks the gateway for the premium, asks AMK for the QR, checks AMK's KHQR string against the premium before showing it, and draws the PNG from that checked string itself. Issuing a QR publishes `khqr.generated-event`.",
     scope: "khqr:generate",
     rateLimit: "app",
     // bankCode is read by issueKhqr (shared/khqr/banks.ts), not by GenerateKhqrQuery: described here.
@@ -95,8 +100,10 @@ export function registerGenerateKhqr(app: Hono<KhqrEnv>): void {
     clientAuth<KhqrEnv>("khqr:generate", (env) => env.CLIENT_RATE_LIMIT),
     async (c) => {
       const { billNumber } = parseInput(GenerateKhqrQuery, { billNumber: c.req.query("billNumber") });
-      const { premium, bankCode, qr, expiresAt } = await issueKhqrFor(c, { bankCode: c.req.query("bankCode"), billNumber });
+      const { premium, bankCode, qrString, expiresAt } = await issueKhqrFor(c, { bankCode: c.req.query("bankCode"), billNumber });
       c.set("logFields", { paymentId: premium.id, bankCode });
+      // Drawn from the string issueKhqr checked, so it shows exactly what was checked.
+      const qrCode = timedWork(c.env.MEASURED_STEPS, "cpu.qr-png", () => qrPngBase64(qrString));
       return c.json({
         success: true,
         data: {
@@ -105,8 +112,8 @@ export function registerGenerateKhqr(app: Hono<KhqrEnv>): void {
           customerName: premium.payer,
           amount: premium.amount,
           currency: premium.currency,
-          qrCode: qr.qrImage,
-          qrString: qr.qrString,
+          qrCode,
+          qrString,
           expiresAt,
         },
       } satisfies GenerateKhqrResponse);

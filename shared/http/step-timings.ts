@@ -1,9 +1,10 @@
-// Where a request's time goes, for `npm run bench` only (MEASURE_REQUESTS=true): every call to an
-// outside system (records, idempotency object, KV, AMK, Integration Service, rate limiter) is
-// timed and reported in the response's Server-Timing header, with the handler's own total.
+// Where a request's time goes, for `npm run bench` only (MEASURE_REQUESTS=true, both workers):
+// every call to an outside system (records, idempotency object, KV, AMK, Integration Service, rate
+// limiter, the gateway over RPC) is timed, and so is our own heavy work (`cpu.*` steps, such as
+// drawing a QR's PNG), and reported in the response's Server-Timing header with the handler's total.
 //
-// Under wrangler dev the clock runs as usual, so the handler total less the steps is the handler's
-// own CPU. (On Cloudflare a Worker's clock advances only at I/O; these timings are for local runs.)
+// Under wrangler dev the clock runs as usual, so the handler total less the outside calls is the
+// handler's own CPU. (On Cloudflare a Worker's clock advances only at I/O; these timings are for local runs.)
 
 export class StepTimings {
   private readonly steps = new Map<string, { ms: number; calls: number }>();
@@ -32,11 +33,23 @@ export function timed<T extends object>(port: T, name: string, timings: StepTimi
       if (typeof value !== "function" || typeof property !== "string") return value;
       return (...args: unknown[]) => {
         const started = performance.now();
-        const result: unknown = value.apply(target, args);
+        // Reflect.apply: on an RPC stub, `.apply` would be read as a remote property.
+        const result: unknown = Reflect.apply(value, target, args);
         // Durable Object and binding calls answer with a thenable that is not a Promise.
         if (typeof (result as PromiseLike<unknown> | null)?.then !== "function") return result;
         return Promise.resolve(result).finally(() => timings.add(`${name}.${property}`, performance.now() - started));
       };
     },
   });
+}
+
+/** Synchronous work of our own, timed as `step` (e.g. `cpu.qr-png`) when the request is measured. */
+export function timedWork<T>(steps: StepTimings | undefined, step: string, work: () => T): T {
+  if (!steps) return work();
+  const started = performance.now();
+  try {
+    return work();
+  } finally {
+    steps.add(step, performance.now() - started);
+  }
 }
