@@ -1,5 +1,5 @@
 // The private RPC contract between the two workers (a service binding, never public): the KHQR
-// worker asks the gateway for a premium, tells it which QR it issued, and reads a payment's status
+// worker asks the gateway for a premium (with its open QR), tells it which QR it issued, and reads a payment's status
 // and checkout details from the gateway's records. Errors cross as plain
 // values in our vocabulary, since thrown classes do not survive the boundary.
 import { PaymentError, toPaymentError, type ErrorCode } from "../errors.ts";
@@ -29,7 +29,6 @@ export interface OpenQrDto {
 }
 
 export interface GatewayRpc {
-  inquirePremium(query: string): Promise<RpcReply<PremiumDto>>;
   /** The premium due, unpaid in the records, with its open, unexpired QR (null: issue a new one). */
   premiumForQr(query: string): Promise<RpcReply<{ premium: PremiumDto; openQr: OpenQrDto | null }>>;
   recordQrIssued(notice: QrIssuedNotice): Promise<RpcReply<{ eventId: string }>>;

@@ -2,6 +2,8 @@
 // generate the QR, check AMK's KHQR string against the premium before any customer sees it, then
 // tell the gateway which QR was issued (it records it with its event). The image a customer scans
 // is drawn by us from that checked string (qr-png.ts, qr-svg.ts), never AMK's own qrImage.
+// While the premium's QR can still be paid, that QR is answered again instead of a new one: every
+// QR of a premium carries the same invoice number, and two open ones could both be paid.
 import { amkUnknown } from "../amk/amk-errors.ts";
 import { bankFor } from "../khqr/banks.ts";
 import { checkIssuedKhqr } from "../khqr/issued-khqr.ts";
@@ -43,9 +45,22 @@ export type IssueKhqrDeps = {
   clock: Clock;
 };
 
+/** An open QR is shown again only while the customer still has this long to pay it. */
+export const REUSE_MIN_REMAINING_MS = 2 * 60_000;
+
 export async function issueKhqr(deps: IssueKhqrDeps, request: { bankCode: string | undefined; billNumber: string }): Promise<IssuedKhqr> {
   const bank = bankFor(request.bankCode);
-  const premium = await rpcCall(() => deps.gateway.inquirePremium(request.billNumber));
+  const { premium, openQr } = await rpcCall(() => deps.gateway.premiumForQr(request.billNumber));
+  const nowMs = deps.clock.now().getTime();
+  if (openQr && openQr.bankCode === bank.code && Date.parse(openQr.expiresAt) - nowMs >= REUSE_MIN_REMAINING_MS) {
+    const again = checkIssuedKhqr(openQr.qrString, {
+      money: toMoney(premium.amount, premium.currency),
+      billNumber: premium.policyNumber,
+      merchantId: deps.merchantId,
+      nowMs,
+    });
+    if (again.ok) return { premium, bankCode: bank.code, qrString: openQr.qrString, expiresAt: openQr.expiresAt };
+  }
   const qr = await deps.qrGenerator.generateQr({
     invoiceNumber: String(premium.id),
     billNumber: premium.policyNumber,
@@ -58,7 +73,7 @@ export async function issueKhqr(deps: IssueKhqrDeps, request: { bankCode: string
     money: toMoney(premium.amount, premium.currency),
     billNumber: premium.policyNumber,
     merchantId: deps.merchantId,
-    nowMs: deps.clock.now().getTime(),
+    nowMs,
   });
   if (!check.ok) throw amkUnknown(`qr/generator returned a KHQR we must not show: ${check.problem}`);
   await rpcCall(() =>

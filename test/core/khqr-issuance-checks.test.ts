@@ -1,10 +1,10 @@
 // A QR from AMK reaches a customer only when it is what the contract asks for (issueKhqr's checks),
 // on the in-memory gateway. A refused QR is never recorded.
-import { equal, ok } from "node:assert/strict";
+import { deepStrictEqual, equal, ok } from "node:assert/strict";
 import { crc16CcittFalse } from "#shared/khqr/crc.ts";
 import { buildKhqr, type KhqrMerchantInput } from "#shared/khqr/payload.ts";
 import { localGateway } from "#shared/payments/in-memory/local-gateway.ts";
-import { issueKhqr, type GeneratedQr, type QrGenerator, type QrRequest } from "#shared/payments/issue-khqr.ts";
+import { issueKhqr, REUSE_MIN_REMAINING_MS, type GeneratedQr, type QrGenerator, type QrRequest } from "#shared/payments/issue-khqr.ts";
 import { coreWorld, MERCHANT_ID, premiumDue, refusal, type CoreWorld } from "./world.ts";
 
 const LIFETIME_MS = 15 * 60_000;
@@ -107,4 +107,22 @@ Deno.test("the spec's JSON bankCode names the bank too", async () => {
   const world = coreWorld();
   const premium = premiumDue(world);
   equal((await issue(world, amk(world), premium.policyNumber, '{"id":"AMK","bank":"AMK"}')).bankCode, "AMK");
+});
+
+Deno.test("while the premium's QR can still be paid it is answered again, and AMK mints no second QR under its invoice", async () => {
+  const world = coreWorld();
+  const premium = premiumDue(world);
+  let minted = 0;
+  const counting: QrGenerator = { generateQr: (request) => ((minted += 1), amk(world).generateQr(request)) };
+  const first = await issue(world, counting, premium.policyNumber);
+  world.clock.advance(LIFETIME_MS - REUSE_MIN_REMAINING_MS); // exactly the time a customer needs is left
+  const again = await issue(world, counting, premium.policyNumber);
+  deepStrictEqual([again.qrString, again.expiresAt, minted], [first.qrString, first.expiresAt, 1]);
+  equal([...world.records.outboxRows.values()].filter((r) => r.event.type === "khqr.generated-event").length, 1);
+
+  world.clock.advance(1); // too little time left to pay it: a new QR
+  const renewed = await issue(world, counting, premium.policyNumber);
+  equal(minted, 2);
+  ok(renewed.qrString !== first.qrString);
+  equal(world.records.issuances.get(String(premium.id))?.qrString, renewed.qrString);
 });

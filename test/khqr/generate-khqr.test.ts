@@ -44,6 +44,24 @@ describe("GET /khqr", () => {
     expect(Date.parse(data.expiresAt)).toBeGreaterThan(Date.now());
   });
 
+  it("answers the premium's open QR again instead of having AMK mint a second one under its invoice", async () => {
+    const premium = await seedPremium();
+    const first = (await (await callKhqr(`/khqr?bankCode=AMK&billNumber=${premium.policyNumber}`)).json<any>()).data;
+    const issuedAt = (await queryRow<{ issued_at: string }>("SELECT issued_at FROM khqr_issuances WHERE invoice_number = ?", String(premium.id)))!.issued_at;
+    const response = await callKhqr(`/khqr?bankCode=AMK&billNumber=${premium.policyNumber}`);
+    expect(response.status).toBe(200);
+    const again = (await response.json<any>()).data;
+    expect([again.qrString, again.expiresAt]).toEqual([first.qrString, first.expiresAt]);
+    expect(decodeQrPng(again.qrCode)).toBe(first.qrString);
+    const row = await queryRow<{ issued_at: string }>("SELECT issued_at FROM khqr_issuances WHERE invoice_number = ?", String(premium.id));
+    expect(row!.issued_at).toBe(issuedAt);
+    const generated = await eventually(
+      () => kafkaRecords(premium.policyNumber),
+      (r) => r.length > 0,
+    );
+    expect(generated.filter((r) => r.topic === "dev.khqr.generated-event")).toHaveLength(1);
+  });
+
   it("records the issuance and publishes khqr.generated-event", async () => {
     const premium = await seedPremium({ currency: "KHR", amount: 400000 });
     const response = await callKhqr(`/khqr?bankCode=AMK&billNumber=${premium.policyNumber}`);

@@ -1,9 +1,7 @@
 // The gateway's RPC contract served in-process by the core verbs: what the KHQR side talks to
 // when both run in one place (the core's tests), instead of over a service binding.
-import { premiumToDto } from "../../premium.ts";
 import { readCheckoutDetails } from "../checkout-details.ts";
 import { premiumForQrDto, rpcReply, type GatewayRpc } from "../gateway-rpc.ts";
-import { inquirePremium } from "../inquire-premium.ts";
 import type { InquiryDeps } from "../inquire-premium.ts";
 import { readPaymentStatus } from "../payment-status.ts";
 import { premiumForQr } from "../premium-for-qr.ts";
@@ -11,7 +9,6 @@ import { recordQrIssuance } from "../record-qr-issuance.ts";
 
 export function localGateway(deps: InquiryDeps): GatewayRpc {
   return {
-    inquirePremium: (query) => rpcReply(async () => premiumToDto(await inquirePremium(deps, query))),
     premiumForQr: (query) => rpcReply(async () => premiumForQrDto(await premiumForQr(deps, query))),
     recordQrIssued: (notice) => rpcReply(() => recordQrIssuance(deps, notice)),
     paymentStatus: (paymentId) => rpcReply(() => readPaymentStatus(deps, paymentId)),

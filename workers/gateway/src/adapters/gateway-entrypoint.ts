@@ -2,19 +2,13 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { readCheckoutDetails } from "#shared/payments/checkout-details.ts";
 import { premiumForQrDto, rpcReply, type GatewayRpc, type QrIssuedNotice } from "#shared/payments/gateway-rpc.ts";
-import { inquirePremium } from "#shared/payments/inquire-premium.ts";
 import { readPaymentStatus } from "#shared/payments/payment-status.ts";
 import { premiumForQr } from "#shared/payments/premium-for-qr.ts";
 import { recordQrIssuance } from "#shared/payments/record-qr-issuance.ts";
-import { premiumToDto } from "#shared/premium.ts";
 import type { GatewayBindings } from "../gateway-env.ts";
 import { gatewayDeps } from "../wiring.ts";
 
 export class GatewayEntrypoint extends WorkerEntrypoint<GatewayBindings> implements GatewayRpc {
-  inquirePremium(query: string) {
-    return rpcReply(async () => premiumToDto(await inquirePremium(gatewayDeps(this.env), query)));
-  }
-
   premiumForQr(query: string) {
     return rpcReply(async () => premiumForQrDto(await premiumForQr(gatewayDeps(this.env), query)));
   }

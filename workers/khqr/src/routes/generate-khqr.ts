@@ -59,7 +59,7 @@ export function generateKhqrDoc(): RouteDoc {
     tag: "KHQR",
     summary: "A KHQR code for the premium due on a policy",
     description:
-      "The worker asks the gateway for the premium, asks AMK for the QR, checks AMK's KHQR string against the premium before showing it, and draws the PNG from that checked string itself. Issuing a QR publishes `khqr.generated-event`.",
+      "The worker asks the gateway for the premium, asks AMK for the QR, checks AMK's KHQR string against the premium before showing it, and draws the PNG from that checked string itself. Issuing a QR publishes `khqr.generated-event`. While the premium's QR is open and has at least 2 minutes left, that same QR is answered again (no second QR under the invoice). A premium already paid is 404.",
     scope: "khqr:generate",
     rateLimit: "app",
     // bankCode is read by issueKhqr (shared/khqr/banks.ts), not by GenerateKhqrQuery: described here.
