@@ -2,7 +2,13 @@
 // The workers fill them with adapters (D1, Durable Objects, KV, AMK, Kafka); `in-memory/` fills
 // them with plain objects so the core runs anywhere, Deno included.
 import type { PaymentError } from "../errors.ts";
-import type { ConfirmedPayment, PaymentEvent, PaymentException } from "../events/payment-events.ts";
+import type {
+  ConfirmedPayment,
+  ExceptionResolution,
+  ExceptionResolutionKind,
+  PaymentEvent,
+  PaymentException,
+} from "../events/payment-events.ts";
 import type { Money } from "../money.ts";
 import type { Premium } from "../premium.ts";
 
@@ -89,6 +95,17 @@ export interface PaymentRecord extends ConfirmedPayment {
 
 export interface RecordedException extends PaymentException {
   recordedAt: string;
+  /** What operators did about it, oldest first (shared/payments/resolve-exception.ts); absent or empty while open. */
+  resolutions?: ExceptionResolution[];
+}
+
+/** One step of an exception's resolution, as a unit of work writes it: `step` is its place in the exception's history (1, 2). */
+export interface ExceptionResolutionStep {
+  exceptionId: string;
+  step: number;
+  resolution: ExceptionResolutionKind;
+  note: string;
+  resolvedBy: string;
 }
 
 /** A KHQR code issued for a premium: what its webhook must match. */
@@ -118,6 +135,8 @@ export interface WebhookReceipt {
   requestId: string;
   /** AMK's payment-verify reply to this report, as received. */
   verifyReply?: string;
+  /** How long the payment-verify call took, when one was made (also when it failed: then without a reply). */
+  verifyMs?: number;
 }
 
 /**
@@ -132,14 +151,17 @@ export interface UnitOfWork {
   receipt?: WebhookReceipt;
   /** The invoice whose QR is settled: reconciliation stops asking about it. */
   resolveIssuance?: string;
+  /** An operator's step in resolving a payment exception; refused ("resolution-taken") when that step is already written. */
+  resolution?: ExceptionResolutionStep;
   events: PaymentEvent[];
 }
 
 /**
  * Nothing was written unless "committed". "payment-taken": the premium already has a payment, or
  * the transaction id was already used. "already-flagged": this bank transaction already has an exception.
+ * "resolution-taken": another resolution of the exception took that step first.
  */
-export type CommitOutcome = "committed" | "payment-taken" | "already-flagged";
+export type CommitOutcome = "committed" | "payment-taken" | "already-flagged" | "resolution-taken";
 
 /** An outbox row claimed for publishing. */
 export interface OutboxEntry {
@@ -215,8 +237,10 @@ export interface RecordStore {
    * them checked now in the same statement: two overlapping runs never claim the same QR.
    */
   claimOpenIssuances(query: OpenIssuanceQuery, now: Date): Promise<QrIssuance[]>;
-  /** Payment exceptions, newest first. */
+  /** Payment exceptions, newest first, each with its resolutions. */
   listExceptions(limit: number): Promise<RecordedException[]>;
+  /** One payment exception with its resolutions, or null. */
+  findException(exceptionId: string): Promise<RecordedException | null>;
   history(paymentId: number): Promise<PaymentHistory>;
   commit(work: UnitOfWork, now: Date): Promise<CommitOutcome>;
   readonly outbox: EventOutbox;

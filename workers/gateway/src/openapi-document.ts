@@ -7,6 +7,7 @@ import { billConfirmationDoc } from "./routes/bill-confirmation.ts";
 import { khqrWebhookDoc } from "./routes/khqr-webhook.ts";
 import { opsEventReplayDoc } from "./routes/ops-event-replay.ts";
 import { opsEventsDoc } from "./routes/ops-events.ts";
+import { opsExceptionResolutionDoc } from "./routes/ops-exception-resolution.ts";
 import { opsExceptionsDoc } from "./routes/ops-exceptions.ts";
 import { opsPaymentDoc } from "./routes/ops-payment.ts";
 import { premiumInquiryDoc } from "./routes/premium-inquiry.ts";
@@ -24,6 +25,7 @@ export const routeDocs: RouteDoc[] = [
   billConfirmationDoc(),
   khqrWebhookDoc(),
   opsExceptionsDoc(),
+  opsExceptionResolutionDoc(),
   opsEventsDoc(),
   opsEventReplayDoc(),
   opsPaymentDoc(),
