@@ -9,7 +9,7 @@ import type {
   PaymentEvent,
   PaymentException,
 } from "../events/payment-events.ts";
-import type { Money } from "../money.ts";
+import type { Currency, Money } from "../money.ts";
 import type { Premium } from "../premium.ts";
 
 export interface Clock {
@@ -244,4 +244,35 @@ export interface RecordStore {
   history(paymentId: number): Promise<PaymentHistory>;
   commit(work: UnitOfWork, now: Date): Promise<CommitOutcome>;
   readonly outbox: EventOutbox;
+}
+
+/**
+ * What the operator dashboard reads from the records (shared/payments/operations-health.ts): counts
+ * over a window (and, as `recent`, over its last part, for the alert rules), and the outbox now.
+ */
+export interface HealthFacts {
+  payments: { channel: "BILL" | "KHQR"; currency: Currency; count: number; amountMinor: number; recent: number }[];
+  /** KHQR reports (webhooks and reconciliation findings) by outcome: CONFIRMED, REPLAYED, ACKNOWLEDGED or the error code answered. */
+  receiptOutcomes: { outcome: string; count: number; recent: number }[];
+  exceptionsFlagged: { channel: "BILL" | "KHQR"; kind: PaymentException["kind"]; count: number; recent: number }[];
+  /** All exceptions, whenever flagged: those nobody resolved yet, and those whose refund was asked but not yet done. */
+  exceptionsOpen: { open: number; refundRequested: number };
+  /** QRs issued in the window: how many of their premiums are paid, and how many lapsed unpaid. */
+  qrFunnel: { issued: number; paid: number; expired: number };
+  outbox: { backlog: number; oldestPendingAt: string | null; dead: number; lastPublishedAt: string | null };
+  /** AMK payment-verify calls recorded with their receipts, newest first (at most a few thousand). */
+  verifyCalls: { ms: number; failed: boolean; recent: boolean }[];
+}
+
+export interface HealthWindow {
+  /** Start of the window. */
+  since: Date;
+  /** Start of its recent part, which the alert rules judge. */
+  recentSince: Date;
+  now: Date;
+}
+
+/** The dashboard's one read of the records (aggregates only: no payment, no id leaves it). */
+export interface HealthFactsSource {
+  read(window: HealthWindow): Promise<HealthFacts>;
 }

@@ -5,6 +5,7 @@ import { docsRouteDoc, openApiRouteDoc } from "#shared/http/openapi/reference-ro
 import type { RouteDoc } from "#shared/http/openapi/route-doc.ts";
 import { billConfirmationDoc } from "./routes/bill-confirmation.ts";
 import { khqrWebhookDoc } from "./routes/khqr-webhook.ts";
+import { opsDashboardDoc } from "./routes/ops-dashboard.ts";
 import { opsEventReplayDoc } from "./routes/ops-event-replay.ts";
 import { opsEventsDoc } from "./routes/ops-events.ts";
 import { opsExceptionResolutionDoc } from "./routes/ops-exception-resolution.ts";
@@ -29,6 +30,7 @@ export const routeDocs: RouteDoc[] = [
   opsEventsDoc(),
   opsEventReplayDoc(),
   opsPaymentDoc(),
+  opsDashboardDoc(),
   openApiRouteDoc(),
   docsRouteDoc(),
 ];
