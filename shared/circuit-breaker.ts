@@ -32,6 +32,12 @@ export class CircuitBreaker {
     this.probeStartedAt = null;
   }
 
+  /** Where it stands now, for the operator dashboard: closed, open (refusing), or half-open (a probe may go). */
+  state(now: number): { state: "closed" | "open" | "half-open"; consecutiveFailures: number } {
+    const state = this.openedAt === null ? "closed" : now - this.openedAt < this.settings.openMs ? "open" : "half-open";
+    return { state, consecutiveFailures: this.failures };
+  }
+
   failed(now: number): void {
     this.failures += 1;
     this.probeStartedAt = null;
@@ -49,4 +55,9 @@ export function circuitFor(upstream: string, settings: CircuitSettings = DEFAULT
     breakers.set(upstream, breaker);
   }
   return breaker;
+}
+
+/** Every breaker this isolate holds, by upstream name (only upstreams it has called). */
+export function circuitStates(now: number): { upstream: string; state: "closed" | "open" | "half-open"; consecutiveFailures: number }[] {
+  return [...breakers].map(([upstream, breaker]) => ({ upstream, ...breaker.state(now) }));
 }

@@ -7,6 +7,7 @@ export type EventType =
   | "gateway.payment.verified"
   | "gateway.payment.success"
   | "gateway.payment.exception"
+  | "gateway.payment.exception-resolved"
   | "khqr.generated-event";
 
 export interface PaymentEvent {
@@ -43,6 +44,18 @@ export interface PaymentException {
   transactionId: string;
   /** What the bank reported or AMK verified. */
   money: Money;
+}
+
+export const EXCEPTION_RESOLUTIONS = ["refund-requested", "refunded", "written-off"] as const;
+export type ExceptionResolutionKind = (typeof EXCEPTION_RESOLUTIONS)[number];
+
+/** What an operator did about a payment exception: who (their token's `sub`), when, and why. */
+export interface ExceptionResolution {
+  resolution: ExceptionResolutionKind;
+  note: string;
+  resolvedBy: string;
+  /** ISO-8601 UTC. */
+  resolvedAt: string;
 }
 
 function event(type: EventType, key: string, occurredAt: string, fields: { paymentId: number } & Record<string, unknown>): PaymentEvent {
@@ -99,5 +112,22 @@ export function exceptionEvent(exception: PaymentException, occurredAt: string):
     channel: exception.channel,
     transactionId: exception.transactionId,
     ...moneyFields(exception.money),
+  });
+}
+
+/** `gateway.payment.exception-resolved`, keyed by policy number: the exception as flagged, and what an operator did about it. */
+export function exceptionResolvedEvent(exception: PaymentException, resolution: ExceptionResolution, occurredAt: string): PaymentEvent {
+  return event("gateway.payment.exception-resolved", exception.policyNumber, occurredAt, {
+    exceptionId: exception.exceptionId,
+    kind: exception.kind,
+    paymentId: exception.paymentId,
+    policyNumber: exception.policyNumber,
+    channel: exception.channel,
+    transactionId: exception.transactionId,
+    ...moneyFields(exception.money),
+    resolution: resolution.resolution,
+    note: resolution.note,
+    resolvedBy: resolution.resolvedBy,
+    resolvedAt: resolution.resolvedAt,
   });
 }

@@ -2,8 +2,14 @@
 // The workers fill them with adapters (D1, Durable Objects, KV, AMK, Kafka); `in-memory/` fills
 // them with plain objects so the core runs anywhere, Deno included.
 import type { PaymentError } from "../errors.ts";
-import type { ConfirmedPayment, PaymentEvent, PaymentException } from "../events/payment-events.ts";
-import type { Money } from "../money.ts";
+import type {
+  ConfirmedPayment,
+  ExceptionResolution,
+  ExceptionResolutionKind,
+  PaymentEvent,
+  PaymentException,
+} from "../events/payment-events.ts";
+import type { Currency, Money } from "../money.ts";
 import type { Premium } from "../premium.ts";
 
 export interface Clock {
@@ -89,6 +95,17 @@ export interface PaymentRecord extends ConfirmedPayment {
 
 export interface RecordedException extends PaymentException {
   recordedAt: string;
+  /** What operators did about it, oldest first (shared/payments/resolve-exception.ts); absent or empty while open. */
+  resolutions?: ExceptionResolution[];
+}
+
+/** One step of an exception's resolution, as a unit of work writes it: `step` is its place in the exception's history (1, 2). */
+export interface ExceptionResolutionStep {
+  exceptionId: string;
+  step: number;
+  resolution: ExceptionResolutionKind;
+  note: string;
+  resolvedBy: string;
 }
 
 /** A KHQR code issued for a premium: what its webhook must match. */
@@ -118,6 +135,8 @@ export interface WebhookReceipt {
   requestId: string;
   /** AMK's payment-verify reply to this report, as received. */
   verifyReply?: string;
+  /** How long the payment-verify call took, when one was made (also when it failed: then without a reply). */
+  verifyMs?: number;
 }
 
 /**
@@ -132,14 +151,17 @@ export interface UnitOfWork {
   receipt?: WebhookReceipt;
   /** The invoice whose QR is settled: reconciliation stops asking about it. */
   resolveIssuance?: string;
+  /** An operator's step in resolving a payment exception; refused ("resolution-taken") when that step is already written. */
+  resolution?: ExceptionResolutionStep;
   events: PaymentEvent[];
 }
 
 /**
  * Nothing was written unless "committed". "payment-taken": the premium already has a payment, or
  * the transaction id was already used. "already-flagged": this bank transaction already has an exception.
+ * "resolution-taken": another resolution of the exception took that step first.
  */
-export type CommitOutcome = "committed" | "payment-taken" | "already-flagged";
+export type CommitOutcome = "committed" | "payment-taken" | "already-flagged" | "resolution-taken";
 
 /** An outbox row claimed for publishing. */
 export interface OutboxEntry {
@@ -237,9 +259,42 @@ export interface RecordStore {
    * returns them, each once: a payment made on them may be lost and needs a person.
    */
   closeUncheckedIssuances(query: UncheckedQuery, now: Date): Promise<QrIssuance[]>;
-  /** Payment exceptions, newest first. */
+  /** Payment exceptions, newest first, each with its resolutions. */
   listExceptions(limit: number): Promise<RecordedException[]>;
+  /** One payment exception with its resolutions, or null. */
+  findException(exceptionId: string): Promise<RecordedException | null>;
   history(paymentId: number): Promise<PaymentHistory>;
   commit(work: UnitOfWork, now: Date): Promise<CommitOutcome>;
   readonly outbox: EventOutbox;
+}
+
+/**
+ * What the operator dashboard reads from the records (shared/payments/operations-health.ts): counts
+ * over a window (and, as `recent`, over its last part, for the alert rules), and the outbox now.
+ */
+export interface HealthFacts {
+  payments: { channel: "BILL" | "KHQR"; currency: Currency; count: number; amountMinor: number; recent: number }[];
+  /** KHQR reports (webhooks and reconciliation findings) by outcome: CONFIRMED, REPLAYED, ACKNOWLEDGED or the error code answered. */
+  receiptOutcomes: { outcome: string; count: number; recent: number }[];
+  exceptionsFlagged: { channel: "BILL" | "KHQR"; kind: PaymentException["kind"]; count: number; recent: number }[];
+  /** All exceptions, whenever flagged: those nobody resolved yet, and those whose refund was asked but not yet done. */
+  exceptionsOpen: { open: number; refundRequested: number };
+  /** QRs issued in the window: how many of their premiums are paid, and how many lapsed unpaid. */
+  qrFunnel: { issued: number; paid: number; expired: number };
+  outbox: { backlog: number; oldestPendingAt: string | null; dead: number; lastPublishedAt: string | null };
+  /** AMK payment-verify calls recorded with their receipts, newest first (at most a few thousand). */
+  verifyCalls: { ms: number; failed: boolean; recent: boolean }[];
+}
+
+export interface HealthWindow {
+  /** Start of the window. */
+  since: Date;
+  /** Start of its recent part, which the alert rules judge. */
+  recentSince: Date;
+  now: Date;
+}
+
+/** The dashboard's one read of the records (aggregates only: no payment, no id leaves it). */
+export interface HealthFactsSource {
+  read(window: HealthWindow): Promise<HealthFacts>;
 }

@@ -14,6 +14,7 @@ import { mintDevToken } from "../../sandbox/dev-token.ts";
 import { localConfig } from "../../sandbox/local-config.ts";
 import { startLocalStack, type LocalStack } from "../../scripts/local-stack.ts";
 import { launchChromium } from "./browser.ts";
+import { dashboardChecks } from "./ops-dashboard.checks.ts";
 import { qrTextInScreenshot } from "./qr-screenshot.ts";
 
 const ARTIFACTS = resolve("test-artifacts");
@@ -54,6 +55,7 @@ let browser: BrowserContext;
 let page: Page;
 let link: { paymentId: number; url: string; expiresAt: string };
 let token: string;
+let opsToken: string;
 const premium = {
   id: 7_000_000 + Math.floor(Math.random() * 900_000),
   policyNumber: `B${String(Math.floor(Math.random() * 1e9)).padStart(9, "0")}`,
@@ -140,6 +142,10 @@ check("the page reads at 320 px without sideways scrolling, and on a desktop", a
   await narrow.close();
 });
 
+// The operator dashboard on the same stack, after the checks above paid a QR.
+for (const { name, run } of dashboardChecks(() => ({ browser, gatewayUrl: stack.gatewayUrl, opsToken, artifacts: ARTIFACTS })))
+  check(name, run);
+
 async function main(): Promise<number> {
   const started = Date.now();
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -166,6 +172,13 @@ async function main(): Promise<number> {
       audience: config.JWT_AUDIENCE!,
       subject: "browser-test",
       scopes: ["khqr:generate"],
+    });
+    opsToken = await mintDevToken({
+      secret: config.JWT_SECRET!,
+      issuer: config.JWT_ISSUER!,
+      audience: config.JWT_AUDIENCE!,
+      subject: "browser-test-ops",
+      scopes: ["payments:operate"],
     });
     assert.equal((await postJson(`${stack.sandboxUrl}/__sandbox/premiums`, premium)).status, 201);
     const created = await postJson(`${stack.khqrUrl}/khqr/checkout`, { bankCode: "AMK", billNumber: premium.policyNumber }, token);

@@ -193,6 +193,8 @@ describe("GET /ops/exceptions", () => {
       amount: 150,
       currency: "USD",
       recordedAt: expect.any(String),
+      resolution: null,
+      resolutions: [],
     });
     expect((await callGateway("/ops/exceptions?limit=0", { token: await tokenFor(["payments:operate"]) })).status).toBe(400);
   });

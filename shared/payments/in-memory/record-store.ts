@@ -1,6 +1,6 @@
 // The record store in memory: the same contract as the D1 and PostgreSQL stores (a unit of work
 // is all or nothing; one payment per premium; one use of a transaction id; leased outbox claims).
-import type { PaymentEvent, PaymentException } from "../../events/payment-events.ts";
+import type { ExceptionResolution, PaymentEvent, PaymentException } from "../../events/payment-events.ts";
 import { MAX_PUBLISH_ATTEMPTS, retryDelayMs } from "../deliver-events.ts";
 import type { Premium } from "../../premium.ts";
 import type {
@@ -38,6 +38,8 @@ export class InMemoryRecordStore implements RecordStore {
   readonly payments = new Map<number, PaymentRecord>();
   readonly receipts: (WebhookReceipt & { receivedAt: string })[] = [];
   readonly exceptions: RecordedException[] = [];
+  /** Each exception's resolution steps, by exception id, in step order. */
+  readonly resolutions = new Map<string, ExceptionResolution[]>();
   readonly outboxRows = new Map<string, OutboxRow>();
   readonly outbox = new InMemoryOutbox(this.outboxRows);
 
@@ -101,7 +103,19 @@ export class InMemoryRecordStore implements RecordStore {
   }
 
   async listExceptions(limit: number) {
-    return [...this.exceptions].sort((a, b) => b.recordedAt.localeCompare(a.recordedAt)).slice(0, limit);
+    return [...this.exceptions]
+      .sort((a, b) => b.recordedAt.localeCompare(a.recordedAt))
+      .slice(0, limit)
+      .map((e) => this.withResolutions(e));
+  }
+
+  async findException(exceptionId: string) {
+    const exception = this.exceptions.find((e) => e.exceptionId === exceptionId);
+    return exception ? this.withResolutions(exception) : null;
+  }
+
+  private withResolutions(exception: RecordedException): RecordedException {
+    return { ...exception, resolutions: [...(this.resolutions.get(exception.exceptionId) ?? [])] };
   }
 
   async history(paymentId: number): Promise<PaymentHistory> {
@@ -111,7 +125,7 @@ export class InMemoryRecordStore implements RecordStore {
       payment: await this.findPayment(paymentId),
       issuance: await this.findIssuance(invoiceNumber),
       receipts: this.receipts.filter((r) => r.invoiceNumber === invoiceNumber),
-      exceptions: this.exceptions.filter((e) => e.paymentId === paymentId),
+      exceptions: this.exceptions.filter((e) => e.paymentId === paymentId).map((e) => this.withResolutions(e)),
       events: [...this.outboxRows.values()].filter((r) => r.event.paymentId === paymentId).map(viewOf),
     };
   }
@@ -124,6 +138,9 @@ export class InMemoryRecordStore implements RecordStore {
       if (this.payments.has(paymentId) || usedTransaction) return "payment-taken";
     }
     if (work.exception && this.flagged(work.exception)) return "already-flagged";
+    if (work.resolution && (this.resolutions.get(work.resolution.exceptionId)?.length ?? 0) >= work.resolution.step) {
+      return "resolution-taken";
+    }
     for (const event of work.events) {
       if (this.outboxRows.has(event.eventId)) throw new Error(`outbox: duplicate event id ${event.eventId}`);
     }
@@ -133,6 +150,10 @@ export class InMemoryRecordStore implements RecordStore {
     if (work.payment) this.payments.set(work.payment.paymentId, { ...work.payment, confirmedAt: at });
     if (work.exception) this.exceptions.push({ ...work.exception, recordedAt: at });
     if (work.receipt) this.receipts.push({ ...work.receipt, receivedAt: at });
+    if (work.resolution) {
+      const { exceptionId, step: _step, ...resolution } = work.resolution;
+      this.resolutions.set(exceptionId, [...(this.resolutions.get(exceptionId) ?? []), { ...resolution, resolvedAt: at }]);
+    }
     const resolved = work.resolveIssuance ? this.issuances.get(work.resolveIssuance) : undefined;
     if (resolved) resolved.resolvedAt ??= at;
     for (const event of work.events) {

@@ -35,6 +35,8 @@ export interface GatewayConfig extends ApiConfig {
   kafka: KafkaSettings;
   /** Who may call the bank routes, beyond the scope: token subjects, and a pinned client certificate. */
   bankClients: BankClientPolicy;
+  /** development, uat or production: named on the operator dashboard and in the metrics. */
+  environment: "development" | "uat" | "production";
 }
 
 const GatewayEntries = v.object({
@@ -84,6 +86,7 @@ const GatewayEnvSchema = v.pipe(
   ),
   v.transform((env): GatewayConfig => ({
     tokens: tokenVerification(env),
+    environment: env.ENVIRONMENT,
     integration: { baseUrl: env.INTEGRATION_BASE_URL, token: env.INTEGRATION_TOKEN, timeoutMs: env.INTEGRATION_TIMEOUT_MS },
     premiumCacheTtlSeconds: env.PREMIUM_CACHE_TTL_SECONDS,
     amk: {

@@ -6,12 +6,16 @@ import { registerApiReference } from "#shared/http/openapi/reference-routes.ts";
 import { reconcileKhqrPayments } from "#shared/payments/reconcile-khqr.ts";
 import { gatewayConfig } from "./config.ts";
 import { measureRequests } from "./measurement/measure-requests.ts";
+import { reportOutboxLag } from "./observability/outbox-lag.ts";
+import { requestMetrics } from "./observability/request-metrics.ts";
 import type { GatewayBindings } from "./gateway-env.ts";
 import { openApiJson } from "./openapi.generated.ts";
 import { registerBillConfirmation } from "./routes/bill-confirmation.ts";
 import { registerKhqrWebhook } from "./routes/khqr-webhook.ts";
+import { registerOpsDashboard } from "./routes/ops-dashboard.ts";
 import { registerOpsEventReplay } from "./routes/ops-event-replay.ts";
 import { registerOpsEvents } from "./routes/ops-events.ts";
+import { registerOpsExceptionResolution } from "./routes/ops-exception-resolution.ts";
 import { registerOpsExceptions } from "./routes/ops-exceptions.ts";
 import { registerOpsPayment } from "./routes/ops-payment.ts";
 import { registerPremiumInquiry } from "./routes/premium-inquiry.ts";
@@ -23,13 +27,17 @@ export { WebhookIdempotency } from "./adapters/durable-object-idempotency.ts";
 export const app = apiApp<GatewayBindings, ReturnType<typeof gatewayConfig>>("gateway", gatewayConfig);
 // Local measurement only (npm run bench, the round-trip tests): round trips and step timings.
 app.use(measureRequests());
+// Metrics per request and per outside call (Analytics Engine when METRICS is bound), and the bank routes' payment outcome in the log.
+app.use(requestMetrics());
 registerPremiumInquiry(app);
 registerBillConfirmation(app);
 registerKhqrWebhook(app);
 registerOpsExceptions(app);
+registerOpsExceptionResolution(app);
 registerOpsEvents(app);
 registerOpsEventReplay(app);
 registerOpsPayment(app);
+registerOpsDashboard(app);
 registerApiReference(app, openApiJson);
 
 export default {
@@ -40,7 +48,12 @@ export default {
       console.log(JSON.stringify({ service: "gateway", cron: task, reason: error instanceof PaymentError ? error.reason : String(error) }));
     try {
       const deps = gatewayDeps(env);
-      ctx.waitUntil(deps.deliver());
+      ctx.waitUntil(
+        deps
+          .deliver()
+          .then(() => reportOutboxLag(deps.records.outbox, deps.clock.now()))
+          .catch(logFailure("outbox-lag-check-failed")),
+      );
       ctx.waitUntil(
         reconcileKhqrPayments(deps)
           .then((report) => deps.deliver(report.eventIds))

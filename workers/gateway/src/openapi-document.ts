@@ -5,8 +5,10 @@ import { docsRouteDoc, openApiRouteDoc } from "#shared/http/openapi/reference-ro
 import type { RouteDoc } from "#shared/http/openapi/route-doc.ts";
 import { billConfirmationDoc } from "./routes/bill-confirmation.ts";
 import { khqrWebhookDoc } from "./routes/khqr-webhook.ts";
+import { opsDashboardDoc } from "./routes/ops-dashboard.ts";
 import { opsEventReplayDoc } from "./routes/ops-event-replay.ts";
 import { opsEventsDoc } from "./routes/ops-events.ts";
+import { opsExceptionResolutionDoc } from "./routes/ops-exception-resolution.ts";
 import { opsExceptionsDoc } from "./routes/ops-exceptions.ts";
 import { opsPaymentDoc } from "./routes/ops-payment.ts";
 import { premiumInquiryDoc } from "./routes/premium-inquiry.ts";
@@ -24,9 +26,11 @@ export const routeDocs: RouteDoc[] = [
   billConfirmationDoc(),
   khqrWebhookDoc(),
   opsExceptionsDoc(),
+  opsExceptionResolutionDoc(),
   opsEventsDoc(),
   opsEventReplayDoc(),
   opsPaymentDoc(),
+  opsDashboardDoc(),
   openApiRouteDoc(),
   docsRouteDoc(),
 ];

@@ -2,10 +2,12 @@
 // to the payment core.
 import type { RateLimiter } from "#shared/http/client-auth.ts";
 import { timed } from "#shared/http/step-timings.ts";
+import { noMetrics, type Metrics } from "#shared/metrics.ts";
 import { deliverEvents } from "#shared/payments/deliver-events.ts";
 import {
   systemClock,
   type Clock,
+  type HealthFactsSource,
   type IdempotencyKeeper,
   type Later,
   type PaymentVerifier,
@@ -14,13 +16,18 @@ import {
   type RecordStore,
 } from "#shared/payments/ports.ts";
 import { AmkPaymentVerifier } from "./adapters/amk-payment-verify.ts";
+import { AnalyticsEngineMetrics } from "./adapters/analytics-engine-metrics.ts";
+import { D1HealthFacts } from "./adapters/d1/d1-health-facts.ts";
 import { D1RecordStore } from "./adapters/d1/d1-record-store.ts";
 import { DurableObjectIdempotency } from "./adapters/durable-object-idempotency.ts";
 import { IntegrationServicePremiums } from "./adapters/integration-service.ts";
 import { eventPublisher } from "./adapters/kafka-event-publisher.ts";
 import { KvPremiumCache } from "./adapters/kv-premium-cache.ts";
+import { PostgresHealthFacts } from "./adapters/postgres/postgres-health-facts.ts";
 import { PostgresRecordStore } from "./adapters/postgres/postgres-record-store.ts";
 import { gatewayConfig, type GatewayConfig } from "./config.ts";
+import { metered } from "./observability/metered.ts";
+import { observedVerifier, receiptsWithVerifyDurations, type VerifyDurations } from "./observability/verify-calls.ts";
 import type { GatewayBindings } from "./gateway-env.ts";
 
 export interface GatewayDeps {
@@ -41,15 +48,18 @@ export interface GatewayDeps {
 export function gatewayDeps(env: GatewayBindings, config: GatewayConfig = gatewayConfig(env), later?: Later): GatewayDeps {
   const steps = env.MEASURED_STEPS;
   const measured = <T extends object>(port: T, name: string): T => (steps ? timed(port, name, steps) : port);
-  const records = measured(recordStore(env), "records");
-  const publisher = eventPublisher(config.kafka);
+  const metrics = metricsFor(env);
+  // Each verify call's duration, kept with the receipt of the report it answered.
+  const verifyDurations: VerifyDurations = new Map();
+  const records = receiptsWithVerifyDurations(metered(measured(recordStore(env), "records"), "records", metrics), verifyDurations);
+  const publisher = metered(eventPublisher(config.kafka), "kafka", metrics);
   return {
     config,
     records,
-    premiums: measured(new IntegrationServicePremiums(config.integration), "integration-service"),
+    premiums: metered(measured(new IntegrationServicePremiums(config.integration), "integration-service"), "integration-service", metrics),
     cache: measured(new KvPremiumCache(env.PREMIUM_CACHE, config.premiumCacheTtlSeconds), "kv"),
     idempotency: measured(new DurableObjectIdempotency(env.WEBHOOK_IDEMPOTENCY), "idempotency"),
-    verifier: measured(new AmkPaymentVerifier(config.amk), "amk"),
+    verifier: observedVerifier(measured(new AmkPaymentVerifier(config.amk), "amk"), verifyDurations, metrics),
     clock: systemClock,
     merchantId: config.amk.merchantId,
     later,
@@ -68,6 +78,23 @@ export function recordStore(env: GatewayBindings): RecordStore {
   if (env.HYPERDRIVE) return new PostgresRecordStore(env.HYPERDRIVE.connectionString);
   if (env.DB) return new D1RecordStore(env.DB);
   throw new Error("the gateway has no record store: bind HYPERDRIVE (PostgreSQL) or DB (D1) in wrangler.toml");
+}
+
+/** The dashboard's read of the records, from the same store the payments are in. */
+export function healthFacts(env: GatewayBindings): HealthFactsSource {
+  if (env.HYPERDRIVE) return new PostgresHealthFacts(env.HYPERDRIVE.connectionString);
+  if (env.DB) return new D1HealthFacts(env.DB);
+  throw new Error("the gateway has no record store: bind HYPERDRIVE (PostgreSQL) or DB (D1) in wrangler.toml");
+}
+
+/**
+ * The invocation's Metrics recorder: the request's own (set by the request-metrics middleware), else
+ * a new one on Analytics Engine when METRICS is bound (deployed), else none (locally, in tests).
+ */
+export function metricsFor(env: GatewayBindings): Metrics {
+  if (env.REQUEST_METRICS) return env.REQUEST_METRICS;
+  if (env.METRICS) return new AnalyticsEngineMetrics(env.METRICS, typeof env.ENVIRONMENT === "string" ? env.ENVIRONMENT : "development");
+  return noMetrics;
 }
 
 /** The app routes' per-client limiter (wrangler.toml `CLIENT_RATE_LIMIT`, 100 a minute). */

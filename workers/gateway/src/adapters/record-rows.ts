@@ -1,5 +1,6 @@
 // The payment tables' rows as the core's values: one mapping for both stores, whose tables have the
 // same columns (adapters/d1/schema.ts, adapters/postgres/schema.ts).
+import type { ExceptionResolution } from "#shared/events/payment-events.ts";
 import type { Money } from "#shared/money.ts";
 import type { OutboxEventView, QrIssuance, RecordedException, WebhookReceipt } from "#shared/payments/ports.ts";
 import type { Premium } from "#shared/premium.ts";
@@ -38,8 +39,28 @@ export function issuanceOf(
   };
 }
 
-export function exceptionOf({ amountMinor, currency, ...row }: MoneyColumns & Omit<RecordedException, "money">): RecordedException {
+export function exceptionOf({
+  amountMinor,
+  currency,
+  ...row
+}: MoneyColumns & Omit<RecordedException, "money" | "resolutions">): RecordedException {
   return { ...row, money: { minor: amountMinor, currency } };
+}
+
+type ResolutionRow = ExceptionResolution & { exceptionId: string; step: number };
+
+/** Exceptions with their resolution steps (from payment_exception_resolutions), in step order. */
+export function exceptionsWithResolutions(
+  rows: (MoneyColumns & Omit<RecordedException, "money" | "resolutions">)[],
+  resolutionRows: ResolutionRow[],
+): RecordedException[] {
+  const steps = [...resolutionRows].sort((a, b) => a.step - b.step);
+  return rows.map((row) => ({
+    ...exceptionOf(row),
+    resolutions: steps
+      .filter((s) => s.exceptionId === row.exceptionId)
+      .map(({ resolution, note, resolvedBy, resolvedAt }) => ({ resolution, note, resolvedBy, resolvedAt })),
+  }));
 }
 
 export function outboxView(row: {
@@ -74,16 +95,19 @@ export function receiptOf({
   id: _id,
   paidAmount,
   verifyReply,
+  verifyMs,
   ...receipt
-}: Omit<WebhookReceipt, "paidAmount" | "verifyReply"> & {
+}: Omit<WebhookReceipt, "paidAmount" | "verifyReply" | "verifyMs"> & {
   id: number;
   paidAmount: string;
   verifyReply: string | null;
+  verifyMs: number | null;
   receivedAt: string;
 }): WebhookReceipt & {
   receivedAt: string;
 } {
-  return { ...receipt, paidAmount: Number(paidAmount), verifyReply: verifyReply ?? undefined };
+  const kept = { ...receipt, paidAmount: Number(paidAmount), verifyReply: verifyReply ?? undefined };
+  return verifyMs === null ? kept : { ...kept, verifyMs };
 }
 
 /**

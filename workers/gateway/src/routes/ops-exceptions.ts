@@ -6,7 +6,10 @@ import { clientAuth } from "#shared/http/client-auth.ts";
 import { parseInput } from "#shared/http/request-input.ts";
 import { amountSchema, currencySchema, successSchema } from "#shared/http/openapi/response-schemas.ts";
 import type { RouteDoc } from "#shared/http/openapi/route-doc.ts";
+import { EXCEPTION_RESOLUTIONS, type ExceptionResolution } from "#shared/events/payment-events.ts";
 import { toAmount } from "#shared/money.ts";
+import type { RecordedException } from "#shared/payments/ports.ts";
+import { currentResolution } from "#shared/payments/resolve-exception.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
 import { clientRateLimiter, gatewayDeps } from "../wiring.ts";
 
@@ -34,7 +37,30 @@ export interface PaymentExceptionView {
   amount: number;
   currency: string;
   recordedAt: string;
+  /** Where it stands: null while open, else the latest resolution step. */
+  resolution: ExceptionResolution | null;
+  /** Every resolution step, oldest first. */
+  resolutions: ExceptionResolution[];
 }
+
+/** An exception as operators see it: the amount as a number, and what was done about it. */
+export function exceptionView({ money, resolutions, ...exception }: RecordedException): PaymentExceptionView {
+  return {
+    ...exception,
+    amount: toAmount(money),
+    currency: money.currency,
+    resolution: currentResolution({ money, resolutions, ...exception }),
+    resolutions: resolutions ?? [],
+  };
+}
+
+export const exceptionResolutionSchema = () =>
+  v.object({
+    resolution: v.picklist(EXCEPTION_RESOLUTIONS),
+    note: v.string(),
+    resolvedBy: v.pipe(v.string(), v.description("The operator: their token's `sub`")),
+    resolvedAt: v.string(),
+  });
 
 export const paymentExceptionViewSchema = () =>
   v.object({
@@ -47,6 +73,8 @@ export const paymentExceptionViewSchema = () =>
     amount: amountSchema(),
     currency: currencySchema(),
     recordedAt: v.string(),
+    resolution: v.pipe(v.nullable(exceptionResolutionSchema()), v.description("null while open; else the latest resolution step")),
+    resolutions: v.array(exceptionResolutionSchema()),
   });
 
 /** This route in the API reference (openapi-document.ts). A function: the worker serves the generated document, and its bundle drops what it never calls. */
@@ -58,7 +86,7 @@ export function opsExceptionsDoc(): RouteDoc {
     tag: "Operations",
     summary: "Money the bank reported that could not become a premium's payment",
     description:
-      "Payment exceptions, newest first: a second payment of a premium already paid (`DUPLICATE_PAYMENT`), or a KHQR payment AMK verified with another amount or currency than its QR asked (`AMOUNT_MISMATCH`). `amount` is what the bank reported or AMK verified.",
+      "Payment exceptions, newest first: a second payment of a premium already paid (`DUPLICATE_PAYMENT`), or a KHQR payment AMK verified with another amount or currency than its QR asked (`AMOUNT_MISMATCH`). `amount` is what the bank reported or AMK verified; `resolution` is what an operator did about it (null while open).",
     scope: "payments:operate",
     rateLimit: "app",
     query: OpsExceptionsQuery,
@@ -80,6 +108,8 @@ export function opsExceptionsDoc(): RouteDoc {
               amount: 150.0,
               currency: "USD",
               recordedAt: "2025-10-07T05:01:00.000Z",
+              resolution: null,
+              resolutions: [],
             },
           ],
         },
@@ -93,11 +123,6 @@ export function registerOpsExceptions(app: Hono<GatewayEnv>): void {
   app.get("/ops/exceptions", clientAuth<GatewayEnv>("payments:operate", clientRateLimiter), async (c) => {
     const { limit } = parseInput(OpsExceptionsQuery, { limit: c.req.query("limit") });
     const exceptions = await gatewayDeps(c.env, c.get("config")).records.listExceptions(limit);
-    const data = exceptions.map(({ money, ...exception }): PaymentExceptionView => ({
-      ...exception,
-      amount: toAmount(money),
-      currency: money.currency,
-    }));
-    return c.json({ success: true, data: { exceptions: data } });
+    return c.json({ success: true, data: { exceptions: exceptions.map(exceptionView) } });
   });
 }

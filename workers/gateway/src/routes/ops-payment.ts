@@ -12,7 +12,7 @@ import { toAmount, type Money } from "#shared/money.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
 import { clientRateLimiter, gatewayDeps } from "../wiring.ts";
 import { outboxEventViewSchema, withTopics } from "./ops-events.ts";
-import { paymentExceptionViewSchema } from "./ops-exceptions.ts";
+import { exceptionView, paymentExceptionViewSchema } from "./ops-exceptions.ts";
 
 export const OpsPaymentParams = v.object({
   paymentId: v.pipe(v.string(), v.regex(/^[1-9][0-9]{0,14}$/, "paymentId must be a payment id (digits)"), v.transform(Number)),
@@ -59,6 +59,7 @@ export function paymentHistorySchema() {
         outcome: v.string(),
         requestId: v.string(),
         verifyReply: v.optional(v.string()),
+        verifyMs: v.optional(v.pipe(v.number(), v.description("How long AMK's payment-verify took for this report, in ms"))),
         receivedAt: v.string(),
       }),
     ),
@@ -127,7 +128,7 @@ export function registerOpsPayment(app: Hono<GatewayEnv>): void {
         payment: payment && { ...withoutMoney(payment), ...amountOf(payment.money) },
         issuance: issuance && { ...withoutMoney(issuance), ...amountOf(issuance.money) },
         receipts: history.receipts,
-        exceptions: exceptions.map((e) => ({ ...withoutMoney(e), ...amountOf(e.money) })),
+        exceptions: exceptions.map(exceptionView),
         events: withTopics(history.events, c.get("config").kafka.topicPrefix),
       },
     });

@@ -1,7 +1,7 @@
 // The record store on D1 (drizzle): the only code that touches the payment tables. A unit of work
 // is one D1 batch (atomic): a payment, its events and its receipt are written together or not at
 // all, and the primary key on payments.payment_id refuses a second payment of a premium.
-import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, or, sql, type SQLWrapper } from "drizzle-orm";
 import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
 import type { BatchItem } from "drizzle-orm/batch";
 import type {
@@ -18,8 +18,8 @@ import type {
 import type { Premium } from "#shared/premium.ts";
 import { D1EventOutbox, outboxInsert } from "./d1-event-outbox.ts";
 import { guarded, inSlices, storeUnavailable } from "./d1-failures.ts";
-import { khqrIssuances, paymentExceptions, payments, premiums, webhookReceipts } from "./schema.ts";
-import { exceptionOf, issuanceOf, moneyOf, OPEN_AGAIN, premiumOf, receiptOf } from "../record-rows.ts";
+import { khqrIssuances, paymentExceptionResolutions, paymentExceptions, payments, premiums, webhookReceipts } from "./schema.ts";
+import { exceptionsWithResolutions, issuanceOf, moneyOf, OPEN_AGAIN, premiumOf, receiptOf } from "../record-rows.ts";
 
 export class D1RecordStore implements RecordStore {
   private readonly db: DrizzleD1Database;
@@ -136,8 +136,29 @@ export class D1RecordStore implements RecordStore {
   }
 
   async listExceptions(limit: number): Promise<RecordedException[]> {
-    const rows = await guarded(this.db.select().from(paymentExceptions).orderBy(desc(paymentExceptions.recordedAt)).limit(limit));
-    return rows.map(exceptionOf);
+    const newest = () => this.db.select().from(paymentExceptions).orderBy(desc(paymentExceptions.recordedAt)).limit(limit);
+    const ids = this.db
+      .select({ id: paymentExceptions.exceptionId })
+      .from(paymentExceptions)
+      .orderBy(desc(paymentExceptions.recordedAt))
+      .limit(limit);
+    const [rows, steps] = await guarded(this.db.batch([newest(), this.stepsOf(ids)]));
+    return exceptionsWithResolutions(rows, steps);
+  }
+
+  async findException(exceptionId: string): Promise<RecordedException | null> {
+    const [rows, steps] = await guarded(
+      this.db.batch([
+        this.db.select().from(paymentExceptions).where(eq(paymentExceptions.exceptionId, exceptionId)).limit(1),
+        this.db.select().from(paymentExceptionResolutions).where(eq(paymentExceptionResolutions.exceptionId, exceptionId)),
+      ]),
+    );
+    return exceptionsWithResolutions(rows, steps)[0] ?? null;
+  }
+
+  /** The resolution steps of the exceptions whose ids a subquery selects. */
+  private stepsOf(ids: SQLWrapper) {
+    return this.db.select().from(paymentExceptionResolutions).where(inArray(paymentExceptionResolutions.exceptionId, ids));
   }
 
   async history(paymentId: number): Promise<PaymentHistory> {
@@ -150,11 +171,16 @@ export class D1RecordStore implements RecordStore {
         this.db.select().from(webhookReceipts).where(eq(webhookReceipts.invoiceNumber, invoiceNumber)).orderBy(asc(webhookReceipts.id)),
       ),
       guarded(
-        this.db
-          .select()
-          .from(paymentExceptions)
-          .where(eq(paymentExceptions.paymentId, paymentId))
-          .orderBy(asc(paymentExceptions.recordedAt)),
+        this.db.batch([
+          this.db
+            .select()
+            .from(paymentExceptions)
+            .where(eq(paymentExceptions.paymentId, paymentId))
+            .orderBy(asc(paymentExceptions.recordedAt)),
+          this.stepsOf(
+            this.db.select({ id: paymentExceptions.exceptionId }).from(paymentExceptions).where(eq(paymentExceptions.paymentId, paymentId)),
+          ),
+        ]),
       ),
       this.outbox.forPayment(paymentId),
     ]);
@@ -163,7 +189,7 @@ export class D1RecordStore implements RecordStore {
       payment,
       issuance,
       receipts: receipts.map(receiptOf),
-      exceptions: exceptions.map(exceptionOf),
+      exceptions: exceptionsWithResolutions(...exceptions),
       events,
     };
   }
@@ -204,6 +230,10 @@ export class D1RecordStore implements RecordStore {
           .where(and(eq(khqrIssuances.invoiceNumber, work.resolveIssuance), isNull(khqrIssuances.resolvedAt))),
       );
     }
+    if (work.resolution) {
+      const { exceptionId, step, resolution, note, resolvedBy } = work.resolution;
+      writes.push(this.db.insert(paymentExceptionResolutions).values({ exceptionId, step, resolution, note, resolvedBy, resolvedAt: at }));
+    }
     if (work.receipt) {
       writes.push(this.db.insert(webhookReceipts).values({ ...work.receipt, paidAmount: String(work.receipt.paidAmount), receivedAt: at }));
     }
@@ -216,6 +246,7 @@ export class D1RecordStore implements RecordStore {
     } catch (error) {
       if (work.payment && isUniqueViolation(error)) return "payment-taken";
       if (work.exception && isUniqueViolation(error)) return "already-flagged";
+      if (work.resolution && isUniqueViolation(error)) return "resolution-taken";
       throw storeUnavailable(error);
     }
   }

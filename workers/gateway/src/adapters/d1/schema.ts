@@ -1,5 +1,5 @@
 // Drizzle table definitions mirroring migrations/ (the migrations are the source of truth).
-import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 export const premiums = sqliteTable("premiums", {
   paymentId: integer("payment_id").primaryKey(),
@@ -66,6 +66,7 @@ export const webhookReceipts = sqliteTable("webhook_receipts", {
   requestId: text("request_id").notNull(),
   source: text("source", { enum: ["WEBHOOK", "RECONCILIATION"] }).notNull(),
   verifyReply: text("verify_reply"),
+  verifyMs: integer("verify_ms"),
 });
 
 export const paymentExceptions = sqliteTable("payment_exceptions", {
@@ -79,3 +80,16 @@ export const paymentExceptions = sqliteTable("payment_exceptions", {
   currency: text("currency", { enum: ["USD", "KHR"] }).notNull(),
   recordedAt: text("recorded_at").notNull(),
 });
+
+export const paymentExceptionResolutions = sqliteTable(
+  "payment_exception_resolutions",
+  {
+    exceptionId: text("exception_id").notNull(),
+    step: integer("step").notNull(),
+    resolution: text("resolution", { enum: ["refund-requested", "refunded", "written-off"] }).notNull(),
+    note: text("note").notNull(),
+    resolvedBy: text("resolved_by").notNull(),
+    resolvedAt: text("resolved_at").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.exceptionId, table.step] })],
+);

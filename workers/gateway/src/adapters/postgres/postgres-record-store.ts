@@ -2,7 +2,7 @@
 // ../d1/d1-record-store.ts. A unit of work is one transaction: a payment, its events and its receipt
 // are written together or not at all, and the primary key on payments.payment_id refuses a second
 // payment of a premium (a concurrent insert waits for the first, then fails with 23505).
-import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, or, sql, type SQLWrapper } from "drizzle-orm";
 import type {
   CommitOutcome,
   OpenIssuanceQuery,
@@ -17,8 +17,8 @@ import type {
 import type { Premium } from "#shared/premium.ts";
 import { guarded, isUniqueViolation, postgresDatabase, storeUnavailable, type PostgresDatabase } from "./postgres-client.ts";
 import { outboxInsert, PostgresEventOutbox } from "./postgres-event-outbox.ts";
-import { khqrIssuances, paymentExceptions, payments, premiums, webhookReceipts } from "./schema.ts";
-import { exceptionOf, issuanceOf, moneyOf, OPEN_AGAIN, premiumOf, receiptOf } from "../record-rows.ts";
+import { khqrIssuances, paymentExceptionResolutions, paymentExceptions, payments, premiums, webhookReceipts } from "./schema.ts";
+import { exceptionsWithResolutions, issuanceOf, moneyOf, OPEN_AGAIN, premiumOf, receiptOf } from "../record-rows.ts";
 
 export class PostgresRecordStore implements RecordStore {
   private readonly db: PostgresDatabase;
@@ -127,13 +127,34 @@ export class PostgresRecordStore implements RecordStore {
   }
 
   async listExceptions(limit: number): Promise<RecordedException[]> {
-    const rows = await guarded(this.db.select().from(paymentExceptions).orderBy(desc(paymentExceptions.recordedAt)).limit(limit));
-    return rows.map(exceptionOf);
+    const ids = this.db
+      .select({ id: paymentExceptions.exceptionId })
+      .from(paymentExceptions)
+      .orderBy(desc(paymentExceptions.recordedAt))
+      .limit(limit);
+    const [rows, steps] = await Promise.all([
+      guarded(this.db.select().from(paymentExceptions).orderBy(desc(paymentExceptions.recordedAt)).limit(limit)),
+      this.stepsOf(ids),
+    ]);
+    return exceptionsWithResolutions(rows, steps);
+  }
+
+  async findException(exceptionId: string): Promise<RecordedException | null> {
+    const [rows, steps] = await Promise.all([
+      guarded(this.db.select().from(paymentExceptions).where(eq(paymentExceptions.exceptionId, exceptionId)).limit(1)),
+      guarded(this.db.select().from(paymentExceptionResolutions).where(eq(paymentExceptionResolutions.exceptionId, exceptionId))),
+    ]);
+    return exceptionsWithResolutions(rows, steps)[0] ?? null;
+  }
+
+  /** The resolution steps of the exceptions whose ids a subquery selects. */
+  private stepsOf(ids: SQLWrapper) {
+    return guarded(this.db.select().from(paymentExceptionResolutions).where(inArray(paymentExceptionResolutions.exceptionId, ids)));
   }
 
   async history(paymentId: number): Promise<PaymentHistory> {
     const invoiceNumber = String(paymentId);
-    const [premium, payment, issuance, receipts, exceptions, events] = await Promise.all([
+    const [premium, payment, issuance, receipts, exceptions, events, steps] = await Promise.all([
       this.findPremium(paymentId),
       this.findPayment(paymentId),
       this.findIssuance(invoiceNumber),
@@ -148,13 +169,16 @@ export class PostgresRecordStore implements RecordStore {
           .orderBy(asc(paymentExceptions.recordedAt)),
       ),
       this.outbox.forPayment(paymentId),
+      this.stepsOf(
+        this.db.select({ id: paymentExceptions.exceptionId }).from(paymentExceptions).where(eq(paymentExceptions.paymentId, paymentId)),
+      ),
     ]);
     return {
       premium,
       payment,
       issuance,
       receipts: receipts.map(receiptOf),
-      exceptions: exceptions.map(exceptionOf),
+      exceptions: exceptionsWithResolutions(exceptions, steps),
       events,
     };
   }
@@ -188,6 +212,10 @@ export class PostgresRecordStore implements RecordStore {
             .set({ resolvedAt: at })
             .where(and(eq(khqrIssuances.invoiceNumber, work.resolveIssuance), isNull(khqrIssuances.resolvedAt)));
         }
+        if (work.resolution) {
+          const { exceptionId, step, resolution, note, resolvedBy } = work.resolution;
+          await tx.insert(paymentExceptionResolutions).values({ exceptionId, step, resolution, note, resolvedBy, resolvedAt: at });
+        }
         if (work.receipt) {
           await tx.insert(webhookReceipts).values({ ...work.receipt, paidAmount: String(work.receipt.paidAmount), receivedAt: at });
         }
@@ -197,6 +225,7 @@ export class PostgresRecordStore implements RecordStore {
     } catch (error) {
       if (work.payment && isUniqueViolation(error)) return "payment-taken";
       if (work.exception && isUniqueViolation(error)) return "already-flagged";
+      if (work.resolution && isUniqueViolation(error)) return "resolution-taken";
       throw storeUnavailable(error);
     }
   }

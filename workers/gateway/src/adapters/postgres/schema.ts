@@ -1,7 +1,7 @@
 // Drizzle table definitions mirroring migrations/postgres/ (the migrations are the source of truth).
 // The same tables, columns and constraints as the D1 schema (../d1/schema.ts); times stay ISO-8601
 // text, as on D1, so both stores give identical answers and compare times the same way.
-import { bigint, bigserial, integer, pgTable, text } from "drizzle-orm/pg-core";
+import { bigint, bigserial, integer, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
 
 // SQLite's INTEGER is 64-bit: bigint keeps payment ids and amounts in the same range.
 const int64 = (name: string) => bigint(name, { mode: "number" });
@@ -71,6 +71,7 @@ export const webhookReceipts = pgTable("webhook_receipts", {
   requestId: text("request_id").notNull(),
   source: text("source", { enum: ["WEBHOOK", "RECONCILIATION"] }).notNull(),
   verifyReply: text("verify_reply"),
+  verifyMs: integer("verify_ms"),
 });
 
 export const paymentExceptions = pgTable("payment_exceptions", {
@@ -84,3 +85,16 @@ export const paymentExceptions = pgTable("payment_exceptions", {
   currency: text("currency", { enum: ["USD", "KHR"] }).notNull(),
   recordedAt: text("recorded_at").notNull(),
 });
+
+export const paymentExceptionResolutions = pgTable(
+  "payment_exception_resolutions",
+  {
+    exceptionId: text("exception_id").notNull(),
+    step: integer("step").notNull(),
+    resolution: text("resolution", { enum: ["refund-requested", "refunded", "written-off"] }).notNull(),
+    note: text("note").notNull(),
+    resolvedBy: text("resolved_by").notNull(),
+    resolvedAt: text("resolved_at").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.exceptionId, table.step] })],
+);

@@ -1,0 +1,151 @@
+// GET /ops/dashboard as one HTML page, rendered on the server from the health report: the alerts
+// first (firing or not, with the log field each deployed alert counts), then the figures behind
+// them. No script at all; its one inline style carries the response's nonce.
+import type { HealthReport } from "#shared/payments/operations-health.ts";
+import { barChart, escapeHtml as e } from "./charts.ts";
+
+const STYLE = `body{font:15px/1.45 system-ui,sans-serif;margin:0;color:#1b1f24;background:#f7f8fa}
+header{background:#1b2b3f;color:#fff;padding:.8rem 1.2rem}header h1{margin:0;font-size:1.3rem}header p{margin:.2rem 0 0;color:#c9d3de;font-size:.85rem}
+main{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,460px),1fr));gap:1rem;padding:1rem;max-width:1400px;margin:0 auto}
+section{background:#fff;border:1px solid #d8dde3;border-radius:6px;padding:.6rem 1rem}h2{font-size:1.05rem;margin:.2rem 0 .6rem}
+#alerts{grid-column:1/-1}ul{list-style:none;margin:0;padding:0}li.alert{display:flex;flex-wrap:wrap;gap:.3rem 1rem;padding:.4rem .6rem;border-left:6px solid #2e8540;margin:.3rem 0;background:#f1f8f3}
+li.alert.firing{border-color:#c62828;background:#fdecea}.state{font-weight:700;min-width:5.5rem}.firing .state{color:#c62828}.quiet .state{color:#2e8540}
+.name{font-weight:600;min-width:11rem}.small{color:#5b6570;font-size:.85rem}code{font:12px ui-monospace,monospace}
+table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #e3e7ec;padding:.3rem .4rem;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}
+svg.chart{width:100%;height:auto;display:block}`;
+
+const percent = (value: number | null) => (value === null ? "n/a" : `${(value * 100).toFixed(1)} %`);
+const ms = (value: number | null) => (value === null ? "n/a" : `${value} ms`);
+const count = (value: number) => value.toLocaleString("en-US");
+
+function alertsSection(report: HealthReport): string {
+  const firing = report.alerts.filter((a) => a.firing).length;
+  const items = report.alerts.map(
+    (a) =>
+      `<li class="alert ${a.firing ? "firing" : "quiet"}" data-alert="${e(a.name)}" data-firing="${a.firing}">` +
+      `<span class="state">${a.firing ? "FIRING" : "ok"}</span><span class="name">${e(a.name)}</span>` +
+      `<span>${e(a.observed)}</span><span class="small">fires on: ${e(a.threshold)}; log: <code>${e(a.logField)}</code></span></li>`,
+  );
+  return `<section id="alerts"><h2>Alerts: ${firing} firing</h2><ul>${items.join("")}</ul></section>`;
+}
+
+function successSection(report: HealthReport): string {
+  const bars = report.channels.flatMap((c) => [
+    {
+      label: `${c.channel}, 24 h`,
+      value: c.successRate ?? 0,
+      text: `${percent(c.successRate)} (${c.booked}/${c.booked + c.refused})`,
+      colour: "#2f6fb3",
+    },
+    {
+      label: `${c.channel}, last hour`,
+      value: c.recent.successRate ?? 0,
+      text: `${percent(c.recent.successRate)} (${c.recent.booked}/${c.recent.booked + c.recent.refused})`,
+      colour: "#6a9fd4",
+    },
+  ]);
+  const rows = report.channels
+    .map(
+      (c) =>
+        `<tr data-channel="${c.channel}"><td>${c.channel}</td><td class="n" data-field="booked">${c.booked}</td><td class="n" data-field="refused">${c.refused}</td><td class="n" data-field="success-rate">${percent(c.successRate)}</td></tr>`,
+    )
+    .join("");
+  return (
+    `<section id="success-rate"><h2>Success rate per channel</h2>${barChart("Success rate per channel", bars, { max: 1 })}` +
+    `<table><tr><th>channel</th><th>booked</th><th>refused</th><th>success</th></tr>${rows}</table>` +
+    `<p class="small">KHQR: every report's outcome is on its receipt. BILL: a refusal is recorded only when money was flagged (an exception); the other bill refusals are in the metrics and the log (<code>"payment":"refused"</code>).</p></section>`
+  );
+}
+
+function volumeSection(report: HealthReport): string {
+  const rows = report.volume
+    .map(
+      (v) =>
+        `<tr data-currency="${v.currency}"><td>${v.currency}</td><td class="n" data-field="payments">${count(v.payments)}</td><td class="n" data-field="amount">${v.amount.toLocaleString("en-US", { maximumFractionDigits: 2 })}</td></tr>`,
+    )
+    .join("");
+  return `<section id="volume"><h2>Volume, last 24 h</h2><table><tr><th>currency</th><th>payments</th><th>amount</th></tr>${rows || `<tr><td colspan="3">no payments</td></tr>`}</table></section>`;
+}
+
+function refusalsSection(report: HealthReport): string {
+  const bars = report.refusals.map((r) => ({ label: r.reason, value: r.count, text: count(r.count), colour: "#c0692b" }));
+  return `<section id="refusals"><h2>Top refusal reasons, last 24 h</h2>${barChart("Top refusal reasons", bars)}</section>`;
+}
+
+function exceptionsSection(report: HealthReport): string {
+  return (
+    `<section id="exceptions"><h2>Payment exceptions</h2><table>` +
+    `<tr><td>open (nobody resolved them)</td><td class="n" data-field="open">${report.exceptions.open}</td></tr>` +
+    `<tr><td>refund requested, not yet refunded</td><td class="n" data-field="refund-requested">${report.exceptions.refundRequested}</td></tr>` +
+    `</table><p class="small">Resolve one: <code>POST /ops/exceptions/{exceptionId}/resolution</code>; list them: <code>GET /ops/exceptions</code>.</p></section>`
+  );
+}
+
+function funnelSection(report: HealthReport): string {
+  const f = report.qrFunnel;
+  const bars = [
+    { label: "issued", value: f.issued, text: count(f.issued), colour: "#2f6fb3" },
+    { label: "paid", value: f.paid, text: count(f.paid), colour: "#2e8540" },
+    { label: "expired unpaid", value: f.expired, text: count(f.expired), colour: "#c0692b" },
+    { label: "still open", value: f.pending, text: count(f.pending), colour: "#8a94a0" },
+  ];
+  return `<section id="qr-funnel"><h2>KHQR funnel, QRs issued in the last 24 h</h2>${barChart("KHQR funnel", bars, { max: Math.max(1, f.issued) })}</section>`;
+}
+
+function outboxSection(report: HealthReport): string {
+  const o = report.outbox;
+  return (
+    `<section id="outbox"><h2>Event outbox</h2><table>` +
+    `<tr><td>oldest undelivered event</td><td class="n" data-field="oldest-age">${o.oldestPendingAgeSeconds === null ? "none" : `${o.oldestPendingAgeSeconds} s`}</td></tr>` +
+    `<tr><td>backlog (waiting for Kafka)</td><td class="n" data-field="backlog">${o.backlog}</td></tr>` +
+    `<tr><td>dead letters</td><td class="n" data-field="dead">${o.dead}</td></tr>` +
+    `<tr><td>last successful publish</td><td class="n" data-field="last-published">${e(o.lastPublishedAt ?? "never")}</td></tr>` +
+    `</table></section>`
+  );
+}
+
+function amkSection(report: HealthReport): string {
+  const a = report.amkVerify;
+  const bars = [
+    { label: "p50", value: a.p50Ms ?? 0, text: ms(a.p50Ms) },
+    { label: "p95", value: a.p95Ms ?? 0, text: ms(a.p95Ms) },
+    { label: "p99", value: a.p99Ms ?? 0, text: ms(a.p99Ms), colour: "#6a4fb3" },
+  ];
+  const breakers = report.breakers.length
+    ? report.breakers
+        .map(
+          (b) =>
+            `<tr data-upstream="${e(b.upstream)}"><td>${e(b.upstream)}</td><td data-field="breaker">${b.state}</td><td class="n">${b.consecutiveFailures} failures in a row</td></tr>`,
+        )
+        .join("")
+    : `<tr><td colspan="3">no outside call from this isolate yet</td></tr>`;
+  return (
+    `<section id="amk"><h2>AMK payment-verify, last 24 h</h2>${barChart("AMK payment-verify latency", bars)}` +
+    `<table><tr><td>calls</td><td class="n" data-field="calls">${a.calls}</td></tr>` +
+    `<tr><td>error rate</td><td class="n" data-field="error-rate">${percent(a.errorRate)} (${a.failed})</td></tr>` +
+    `<tr><td>error rate, last hour</td><td class="n" data-field="recent-error-rate">${percent(a.recent.errorRate)} (${a.recent.failed} of ${a.recent.calls})</td></tr></table>` +
+    `<h2>Circuit breakers</h2><table>${breakers}</table>` +
+    `<p class="small">Latency and errors of the calls recorded with KHQR receipts. Breakers are per isolate: this is the state of the isolate that drew this page.</p></section>`
+  );
+}
+
+export function renderDashboardPage(report: HealthReport, nonce: string, environment: string): string {
+  return (
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
+    `<meta http-equiv="refresh" content="60"><title>Payments health: AMK Payment Hub</title><style nonce="${e(nonce)}">${STYLE}</style></head>` +
+    `<body><header><h1>Payments health</h1><p>${e(environment)} · ${e(report.window.since)} to ${e(report.window.now)} (rate alerts judge the last hour) · refreshes every minute</p></header>` +
+    `<main>${alertsSection(report)}${successSection(report)}${volumeSection(report)}${refusalsSection(report)}${exceptionsSection(report)}` +
+    `${funnelSection(report)}${outboxSection(report)}${amkSection(report)}</main></body></html>`
+  );
+}
+
+/** No script at all, nothing from anywhere: only this response's inline style. */
+export function dashboardHeaders(nonce: string): Record<string, string> {
+  return {
+    "content-type": "text/html; charset=utf-8",
+    "content-security-policy": `default-src 'none'; style-src 'nonce-${nonce}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+    "cache-control": "no-store",
+    "referrer-policy": "no-referrer",
+    "x-content-type-options": "nosniff",
+  };
+}
