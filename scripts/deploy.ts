@@ -5,7 +5,7 @@
 import { relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { buildWorker, kib } from "./deploy/build.ts";
+import { buildDefines, buildWorker, kib } from "./deploy/build.ts";
 import { checkWorkerEnvironment, type WorkerFindings } from "./deploy/check-environment.ts";
 import { missingSecrets } from "./deploy/deployed-secrets.ts";
 import { applyMigrations, migrationPlan } from "./deploy/migrations.ts";
@@ -108,7 +108,7 @@ if (dryRun) {
 if (!applyMigrations(plan, envName, gateway.configPath)) fail(["applying the migrations failed; nothing was deployed"]);
 for (const worker of WORKERS) {
   console.log(`\ndeploying ${worker.id} (${envName})`);
-  if (!wrangler(["deploy", "--env", envName, "-c", worker.configPath]).ok) {
+  if (!wrangler(["deploy", "--env", envName, "-c", worker.configPath, ...buildDefines(worker, envName)]).ok) {
     fail([`wrangler deploy of ${worker.id} failed${worker.id === "khqr" ? " (the gateway is already deployed)" : ""}`]);
   }
 }

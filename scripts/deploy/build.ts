@@ -3,6 +3,7 @@
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
+import { readWranglerConfig } from "../wrangler-config.ts";
 import { wrangler } from "../wrangler.ts";
 import type { DeployedWorker, EnvironmentName } from "./workers.ts";
 
@@ -18,11 +19,22 @@ export interface BuiltWorker {
   error?: string;
 }
 
+/**
+ * What a build of `worker` for `envName` is told at build time: a gateway whose environment binds
+ * no HYPERDRIVE leaves the PostgreSQL store out (RECORDS_IN_POSTGRES, workers/gateway/src/wiring.ts).
+ */
+export function buildDefines(worker: DeployedWorker, envName: EnvironmentName): string[] {
+  if (worker.id !== "gateway") return [];
+  return readWranglerConfig(worker.configPath, envName).hyperdrive.length > 0 ? [] : ["--define", "RECORDS_IN_POSTGRES:false"];
+}
+
 export function buildWorker(worker: DeployedWorker, envName: EnvironmentName): BuiltWorker {
   // Absolute: wrangler resolves a relative --outdir against the config's folder for some outputs.
   const outdir = resolve("dist", "deploy", envName, worker.id);
   rmSync(outdir, { recursive: true, force: true });
-  const run = wrangler(["deploy", "--dry-run", "--outdir", outdir, "--env", envName, "-c", worker.configPath], { capture: true });
+  const run = wrangler(["deploy", "--dry-run", "--outdir", outdir, "--env", envName, "-c", worker.configPath, ...buildDefines(worker, envName)], {
+    capture: true,
+  });
   if (!run.ok) return { outdir, bytes: 0, gzipBytes: 0, warnings: [], error: run.output };
   let bytes = 0;
   let gzipBytes = 0;

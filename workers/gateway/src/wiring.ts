@@ -74,17 +74,33 @@ export function gatewayDeps(env: GatewayBindings, config: GatewayConfig = gatewa
  * PostgreSQL through Hyperdrive when the environment binds HYPERDRIVE (README "Records in
  * PostgreSQL"), D1 otherwise. Built per request: a database client never outlives its request.
  */
+/**
+ * Set by `npm run deploy` to false for an environment that binds no HYPERDRIVE: its bundle then
+ * leaves the PostgreSQL store out (about a quarter of the gateway). Unset in every other build
+ * (the tests, `npm run dev`), which carry both stores.
+ */
+declare const RECORDS_IN_POSTGRES: boolean | undefined;
+
 export function recordStore(env: GatewayBindings): RecordStore {
-  if (env.HYPERDRIVE) return new PostgresRecordStore(env.HYPERDRIVE.connectionString);
+  // The constant first: a build with RECORDS_IN_POSTGRES=false folds this line away, and the store with it.
+  if ((typeof RECORDS_IN_POSTGRES === "undefined" || RECORDS_IN_POSTGRES) && env.HYPERDRIVE) return new PostgresRecordStore(env.HYPERDRIVE.connectionString);
+  if (env.HYPERDRIVE) throw builtWithoutPostgres();
   if (env.DB) return new D1RecordStore(env.DB);
   throw new Error("the gateway has no record store: bind HYPERDRIVE (PostgreSQL) or DB (D1) in wrangler.toml");
 }
 
 /** The dashboard's read of the records, from the same store the payments are in. */
 export function healthFacts(env: GatewayBindings): HealthFactsSource {
-  if (env.HYPERDRIVE) return new PostgresHealthFacts(env.HYPERDRIVE.connectionString);
+  // The constant first: a build with RECORDS_IN_POSTGRES=false folds this line away, and the store with it.
+  if ((typeof RECORDS_IN_POSTGRES === "undefined" || RECORDS_IN_POSTGRES) && env.HYPERDRIVE) return new PostgresHealthFacts(env.HYPERDRIVE.connectionString);
+  if (env.HYPERDRIVE) throw builtWithoutPostgres();
   if (env.DB) return new D1HealthFacts(env.DB);
   throw new Error("the gateway has no record store: bind HYPERDRIVE (PostgreSQL) or DB (D1) in wrangler.toml");
+}
+
+/** Never a silent fall back to D1 when the records are meant to be in PostgreSQL. */
+function builtWithoutPostgres(): Error {
+  return new Error("HYPERDRIVE is bound but this gateway was built without PostgreSQL: deploy it with npm run deploy");
 }
 
 /**
