@@ -1,7 +1,7 @@
 // Vitest global setup of the PostgreSQL project: a fresh database for this run
 // (amk_test_<random>), migrated by `npm run migrate:postgres`'s own script, dropped at the end.
 // The server: the one TEST_DATABASE_URL names, whose being unreachable fails the run (never a
-// skip); without it, a throwaway server the run starts and stops itself (embedded-postgres.ts).
+// skip); without it, a throwaway server the run starts and stops itself (embedded-postgres-server.ts).
 import { spawn, spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 import type Postgres from "postgres";
