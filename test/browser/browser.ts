@@ -51,9 +51,10 @@ async function chromiumPath(): Promise<string> {
   return existsSync(DEBIAN_CHROMIUM) ? DEBIAN_CHROMIUM : packagedChromium();
 }
 
-/** A fresh persistent profile each run: nothing carried over between runs. */
+/** A fresh persistent profile each run, deleted when the browser closes: nothing carried over between runs. */
 export async function launchChromium(viewport: { width: number; height: number }): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), "checkout-chromium-")), {
+  const profile = mkdtempSync(join(tmpdir(), "checkout-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
     executablePath: await chromiumPath(),
     headless: true,
     viewport,
@@ -69,4 +70,12 @@ export async function launchChromium(viewport: { width: number; height: number }
       "--no-first-run",
     ],
   });
+  context.once("close", () => {
+    try {
+      rmSync(profile, { recursive: true, force: true, maxRetries: 3 });
+    } catch {
+      // a profile left in the temporary folder harms nothing
+    }
+  });
+  return context;
 }
