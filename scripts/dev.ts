@@ -6,7 +6,7 @@
 // Cloudflare (scripts/dev-cron.ts). With DATABASE_URL (environment or .dev.vars) the gateway records
 // into that PostgreSQL database instead of D1, after its migrations are applied (scripts/dev-postgres.ts).
 // It ends by printing a checkout link for a demo premium.
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { mintDevToken } from "../sandbox/dev-token.ts";
 import { GATEWAY_PORT, KHQR_PORT, SANDBOX_PORT } from "../sandbox/local-config.ts";
 import { fireCronEveryMinute } from "./dev-cron.ts";
@@ -17,14 +17,15 @@ import { readWranglerConfig } from "./wrangler-config.ts";
 
 const DEMO_CHECKOUT_BILL = "P987654321";
 
-// The README's ports, unless the environment moves them. A second stack on one machine also needs
-// its own WRANGLER_REGISTRY_PATH, or its KHQR worker may bind to the other stack's gateway.
+// The README's ports and state folder, unless the environment moves them. A second stack in one
+// checkout needs its own ports and DEV_STATE_DIR (which also holds its wrangler dev registry).
 const sandboxPort = Number(process.env.SANDBOX_PORT ?? SANDBOX_PORT);
 const gatewayPort = Number(process.env.GATEWAY_PORT ?? GATEWAY_PORT);
 const khqrPort = Number(process.env.KHQR_PORT ?? KHQR_PORT);
 const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
 const config = localSettings(sandboxUrl);
 if (!process.env.KHQR_PUBLIC_URL && khqrPort !== KHQR_PORT) config.KHQR_PUBLIC_URL = `http://localhost:${khqrPort}`;
+const stateDir = process.env.DEV_STATE_DIR || ".wrangler";
 const pay = sandboxPort === SANDBOX_PORT ? "npm run pay --" : `SANDBOX_URL=${sandboxUrl} npm run pay --`;
 
 const databaseUrl = localDatabaseUrl();
@@ -40,7 +41,7 @@ const stack = await startLocalStack({
   khqrPort,
   // 8080 -> 9230, 8081 -> 9231: each worker's inspector beside its own port.
   inspectorPorts: [gatewayPort + 1150, khqrPort + 1150],
-  stateDir: resolve(".wrangler"),
+  stateDir: resolve(stateDir),
   wranglerOutput: "inherit",
   onWorkerExit: (code) => void shutdown(code ?? 1),
 });
@@ -74,7 +75,7 @@ console.log(`
   khqr      http://localhost:${khqrPort}/khqr
   sandbox   ${stack.sandboxUrl}   (Integration Service /integration, Kafka REST /kafka, AMK /amk)
   events    ${stack.sandboxUrl}/kafka/records
-  records   ${postgres ? `PostgreSQL ${postgres.describe} (DATABASE_URL, through a local HYPERDRIVE binding)` : "D1, local (.wrangler/state/gateway)"}
+  records   ${postgres ? `PostgreSQL ${postgres.describe} (DATABASE_URL, through a local HYPERDRIVE binding)` : `D1, local (${join(stateDir, "state", "gateway")})`}
   demo premiums: P123456789 (150.00 USD), P987654321 (89.50 USD), A000000123 (400000 KHR)
   pay a generated QR at the sandbox bank:  ${pay} <paymentId>
   cron      the gateway's scheduled handler runs at every minute${gatewayCron ? "" : " (no cron in wrangler.toml: off)"}
@@ -95,7 +96,7 @@ async function demoCheckout(): Promise<string> {
   if (!body.data) {
     return `
   checkout  no demo link for ${DEMO_CHECKOUT_BILL}: ${body.error?.message ?? `HTTP ${response.status}`}
-            (already paid? delete .wrangler for a clean slate)
+            (already paid? delete ${stateDir} for a clean slate)
 `;
   }
   return `

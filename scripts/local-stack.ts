@@ -2,9 +2,9 @@
 // migrations applied locally (or the gateway pointed at a prepared PostgreSQL), and both workers
 // under wrangler dev, on the ports given.
 // `npm run dev` runs it on the fixed ports of the README; the browser test on free ports, with
-// its own state and wrangler registry so it never meets a developer's running `npm run dev`.
+// its own state folder so it never meets a developer's running `npm run dev`.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { startSandbox } from "../sandbox/server.ts";
 import type { PostgresDev } from "./dev-postgres.ts";
@@ -17,10 +17,8 @@ export interface LocalStackOptions {
   gatewayPort: number;
   khqrPort: number;
   inspectorPorts: [number, number];
-  /** Local D1/KV/DO state: `{stateDir}/gateway`, `{stateDir}/khqr`. */
+  /** Local D1/KV/DO state (`{stateDir}/state/{gateway,khqr}`) and the stack's own wrangler dev registry (`{stateDir}/registry`). */
   stateDir: string;
-  /** Set for a stack that must not share wrangler's dev registry (service bindings) with another. */
-  registryDir?: string;
   /** Where wrangler's own output goes. */
   wranglerOutput: "inherit" | "ignore";
   /** Called when a worker's wrangler exits on its own. */
@@ -50,7 +48,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const gatewayUrl = `http://127.0.0.1:${options.gatewayPort}`;
   const khqrUrl = `http://127.0.0.1:${options.khqrPort}`;
   const sandbox = await startSandbox({ port: options.sandboxPort, config: options.config, gatewayUrl });
-  const wranglerEnv = { ...quietWranglerEnv, ...(options.registryDir ? { WRANGLER_REGISTRY_PATH: options.registryDir } : {}) };
+  // The KHQR worker finds the gateway through wrangler's dev registry, a folder of one file per
+  // running worker. wrangler's default is one folder for the whole machine, which a stack killed
+  // with SIGKILL leaves holding its dead gateway: the next KHQR worker binds to it and every call
+  // fails ("Network connection lost"). So each state folder has its own registry, emptied here:
+  // whatever is in it belongs to a stack of this folder that is gone (a live one holds the ports).
+  const registryDir = resolve(options.stateDir, "registry");
+  rmSync(registryDir, { recursive: true, force: true });
+  const wranglerEnv = { ...quietWranglerEnv, WRANGLER_REGISTRY_PATH: registryDir };
 
   const devDir = resolve(options.stateDir, "dev");
   mkdirSync(devDir, { recursive: true });

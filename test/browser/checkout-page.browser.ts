@@ -163,7 +163,6 @@ async function main(): Promise<number> {
       khqrPort: khqrPort!,
       inspectorPorts: [inspectGateway!, inspectKhqr!],
       stateDir: workDir,
-      registryDir: join(workDir, "registry"),
       wranglerOutput: process.env.BROWSER_TEST_VERBOSE ? "inherit" : "ignore",
     });
     token = await mintDevToken({
