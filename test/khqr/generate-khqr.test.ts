@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { parseKhqr } from "#shared/khqr/payload.ts";
 import { eventually, failQr, payAtBank, revokeTokens, signIns, verifications } from "../support/amk.ts";
+import { billConfirmationFor } from "../support/bill-payment.ts";
 import { callGateway } from "../support/gateway.ts";
 import { AMK_BANK, callKhqr, failingSessions, tamperQr, type QrDefect } from "../support/khqr.ts";
 import { kafkaRecords, seedPremium } from "../support/sandbox.ts";
@@ -60,6 +61,19 @@ describe("GET /khqr", () => {
       (r) => r.length > 0,
     );
     expect(generated.filter((r) => r.topic === "dev.khqr.generated-event")).toHaveLength(1);
+  });
+
+  it("refuses a QR for a premium paid by bill, though this location's cache still offers it as unpaid", async () => {
+    const premium = await seedPremium();
+    expect((await callGateway("/AMK/payments", { method: "POST", body: billConfirmationFor(premium) })).status).toBe(200);
+    // As a location the paid mark has not reached yet: the premium cached unpaid, no paid mark.
+    const dto = { id: premium.id, policyNumber: premium.policyNumber, payer: premium.payer, amount: premium.amount, currency: premium.currency, dueDate: premium.dueDate };
+    await env.PREMIUM_CACHE.put(`premium:v1:${premium.policyNumber}`, JSON.stringify({ premium: dto }));
+    await env.PREMIUM_CACHE.delete(`paid:v1:${premium.id}`);
+    const response = await callKhqr(`/khqr?bankCode=AMK&billNumber=${premium.policyNumber}`);
+    expect(response.status).toBe(404);
+    expect((await response.json<any>()).error).toMatchObject({ code: "RESOURCE_NOT_FOUND", message: "This premium is already paid" });
+    expect(await queryRow("SELECT 1 AS issued FROM khqr_issuances WHERE invoice_number = ?", String(premium.id))).toBeNull();
   });
 
   it("records the issuance and publishes khqr.generated-event", async () => {
