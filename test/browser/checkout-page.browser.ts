@@ -4,7 +4,6 @@
 // the bank issued, the sandbox bank pays it (sending AMK's webhook to the gateway) and "Paid" must
 // appear without a reload. Screenshots are kept in test-artifacts/. Run by `npm test` (scripts/test.ts).
 import { strict as assert } from "node:assert";
-import { createServer } from "node:net";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -16,19 +15,10 @@ import { startLocalStack, type LocalStack } from "../../scripts/local-stack.ts";
 import { launchChromium } from "./browser.ts";
 import { dashboardChecks } from "./ops-dashboard.checks.ts";
 import { qrTextInScreenshot } from "./qr-screenshot.ts";
+import { freePort } from "../../scripts/free-port.ts";
 
 const ARTIFACTS = resolve("test-artifacts");
 const PHONE = { width: 360, height: 740 };
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-    server.on("error", fail);
-  });
-}
 
 async function postJson(url: string, body: unknown, token?: string): Promise<{ status: number; body: any }> {
   const response = await fetch(url, {

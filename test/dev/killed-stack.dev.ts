@@ -10,6 +10,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { localConfig } from "../../sandbox/local-config.ts";
+import { freePort } from "../../scripts/free-port.ts";
 
 const STARTUP_MS = 180_000;
 /** How long a started stack may answer GET /khqr with an error before the check fails. */
@@ -26,13 +27,7 @@ function portFree(port: number): Promise<boolean> {
 /** A free port whose neighbour +1150 (where `npm run dev` puts the worker's inspector) is free too. */
 async function freePortPair(): Promise<number> {
   for (;;) {
-    const port = await new Promise<number>((done, fail) => {
-      const server = createServer().listen(0, "127.0.0.1", () => {
-        const { port } = server.address() as { port: number };
-        server.close(() => done(port));
-      });
-      server.on("error", fail);
-    });
+    const port = await freePort();
     if (port + 1150 <= 65_535 && (await portFree(port + 1150))) return port;
   }
 }
