@@ -26,7 +26,7 @@ export interface DeliveryLimits {
   takeForMs: number;
   publishTimeoutMs: number;
 }
-const LIMITS: DeliveryLimits = { takeForMs: 12_000, publishTimeoutMs: 17_000 };
+const LIMITS: DeliveryLimits = { takeForMs: 10_000, publishTimeoutMs: 17_000 };
 
 export interface DeliveryReport {
   published: number;

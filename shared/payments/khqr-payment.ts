@@ -125,32 +125,40 @@ async function confirmKhqrPayment(deps: KhqrPaymentDeps, report: KhqrReport, aud
 }
 
 /**
- * One KHQR payment of an invoice: the invoice's transaction id with the time the bank says it was
- * paid (the webhook's, else AMK's verified one). An invoice paid twice (a QR scanned twice) yields
- * two references, so each payment that cannot be booked gets its own exception.
+ * One KHQR payment of an invoice: the invoice's transaction id with the second the bank says it
+ * was paid (the webhook's time, else AMK's verified one; AMK's has whole seconds, so both name one
+ * payment alike and a webhook and reconciliation flag it once). An invoice paid twice (a QR
+ * scanned twice) yields two references, so each payment that cannot be booked is flagged once.
  */
 export function khqrPaymentReference(invoiceNumber: string, paidAt: string | null | undefined): string {
-  return paidAt ? `${khqrTransactionId(invoiceNumber)}@${paidAt}` : khqrTransactionId(invoiceNumber);
+  return paidAt ? `${khqrTransactionId(invoiceNumber)}@${toSecond(paidAt)}` : khqrTransactionId(invoiceNumber);
 }
+
+/** An ISO-8601 UTC time to the second (`2025-10-07T05:00:00Z`). */
+const toSecond = (iso: string) => `${iso.slice(0, 19)}Z`;
 
 /**
  * Whether the KHQR payment booked for this invoice is the one now reported again (a retry whose
- * kept answer was lost, or reconciliation finding what a webhook booked) and not a second payment.
- * Webhook against webhook: the same `paid_datetime` as the webhook that booked it. Otherwise AMK's
- * verified time, when AMK gives one, must be the booked one. The money must always be the same.
+ * kept answer was lost, reconciliation finding what a webhook booked, or the reverse) and not a
+ * second payment, which is told by its paid time. A webhook against the webhook that booked it: the
+ * same `paid_datetime`, exactly. A webhook against a payment reconciliation booked: its second is
+ * the booked one (AMK's). Reconciliation: AMK's verified second, when AMK gives one, is the booked
+ * one (AMK verifies per invoice, so without a time it cannot tell payments apart). Always the same money.
  */
 async function sameKhqrPayment(
   records: RecordStore,
   booked: PaymentRecord,
   reported: { report: KhqrReport; amkPaidAt: string | null; paidDatetime: string },
 ): Promise<boolean> {
-  if (!sameMoney(booked.money, reported.report.money)) return false;
-  if (reported.report.source === "WEBHOOK") {
+  const { report, amkPaidAt, paidDatetime } = reported;
+  if (!sameMoney(booked.money, report.money)) return false;
+  if (report.source === "WEBHOOK" && report.paidAt) {
     const { receipts } = await records.history(booked.paymentId);
     const booking = receipts.find((r) => r.outcome === "CONFIRMED");
-    if (booking?.source === "WEBHOOK") return booking.paidDatetime === reported.paidDatetime;
+    if (booking?.source === "WEBHOOK") return booking.paidDatetime === paidDatetime;
+    return toSecond(report.paidAt) === toSecond(booked.paidAt);
   }
-  return reported.amkPaidAt === null || reported.amkPaidAt === booked.paidAt;
+  return amkPaidAt === null || toSecond(amkPaidAt) === toSecond(booked.paidAt);
 }
 
 /**

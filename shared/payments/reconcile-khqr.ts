@@ -44,12 +44,28 @@ export interface ReconciliationReport {
 export async function reconcileKhqrPayments(deps: KhqrPaymentDeps & { limits?: ReconciliationLimits }): Promise<ReconciliationReport> {
   const limits = deps.limits ?? LIMITS;
   const started = deps.clock.now();
-  const stopAt = started.getTime() + limits.budgetMs;
   const result: ReconciliationReport = { checked: 0, confirmed: 0, closedUnchecked: 0, eventIds: [] };
   result.closedUnchecked = await closeUnchecked(deps, started);
-  let amkDown = false;
-  // Given back when the run ends, not before: the run itself never claims them twice.
+  // A claim marks a QR checked: those AMK was not asked about are given back when the run ends
+  // (however it ends), not before, so the run never claims one twice.
   const unasked: string[] = [];
+  try {
+    await checkOpenQrs(deps, limits, started.getTime() + limits.budgetMs, result, unasked);
+  } finally {
+    if (unasked.length > 0) await deps.records.returnIssuances(unasked);
+  }
+  return result;
+}
+
+/** Claims and checks QRs a batch at a time until none is due, the budget is spent, or AMK is down. */
+async function checkOpenQrs(
+  deps: KhqrPaymentDeps,
+  limits: ReconciliationLimits,
+  stopAt: number,
+  result: ReconciliationReport,
+  unasked: string[],
+): Promise<void> {
+  let amkDown = false;
   while (!amkDown && deps.clock.now().getTime() < stopAt) {
     const now = deps.clock.now();
     const at = (msAgo: number) => new Date(now.getTime() - msAgo);
@@ -63,21 +79,16 @@ export async function reconcileKhqrPayments(deps: KhqrPaymentDeps & { limits?: R
       },
       now,
     );
-    if (open.length === 0) break;
+    if (open.length === 0) return;
     await inLanes(open, limits.parallel, async (issuance) => {
-      // A claim marks the QR checked: one AMK was not asked about is given back, never counted.
-      if (amkDown) return void unasked.push(issuance.invoiceNumber);
-      const outcome = await check(deps, issuance, now);
-      if (outcome === "unasked" || outcome === "amk-down") unasked.push(issuance.invoiceNumber);
+      const outcome = amkDown ? "unasked" : await check(deps, issuance, now);
       if (outcome === "amk-down") amkDown = true; // the next run tries again
-      if (outcome === "unasked" || outcome === "amk-down") return;
+      if (outcome === "unasked" || outcome === "amk-down") return void unasked.push(issuance.invoiceNumber);
       result.checked += 1;
       if (outcome.confirmed) result.confirmed += 1;
       result.eventIds.push(...outcome.eventIds);
     });
   }
-  if (unasked.length > 0) await deps.records.returnIssuances(unasked);
-  return result;
 }
 
 type CheckOutcome = { confirmed: boolean; eventIds: readonly string[] } | "unasked" | "amk-down";
@@ -90,7 +101,15 @@ async function check(deps: KhqrPaymentDeps, issuance: QrIssuance, now: Date): Pr
     merchantNumber: deps.merchantId,
     money: issuance.money,
   };
-  const input = { source: report.source, invoiceNumber: report.invoiceNumber, minor: report.money.minor, currency: report.money.currency };
+  // One idempotency key per QR, not per invoice: a final answer about an earlier QR of the invoice
+  // (a flagged wrong amount, say) must not stand in for asking AMK about this one.
+  const input = {
+    source: report.source,
+    invoiceNumber: report.invoiceNumber,
+    issuedAt: issuance.issuedAt,
+    minor: report.money.minor,
+    currency: report.money.currency,
+  };
   const receipt = {
     invoiceNumber: issuance.invoiceNumber,
     status: "SUCCESS",

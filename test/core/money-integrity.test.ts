@@ -197,3 +197,61 @@ Deno.test("a paid premium is never issued a QR, though this location's cache has
   equal(recorded.code, "RESOURCE_NOT_FOUND");
   equal(await world.records.findIssuance(String(premium.id)), null);
 });
+
+Deno.test(
+  "a payment reconciliation booked, paid again: the second webhook is flagged; the first's late webhook is the same payment",
+  async () => {
+    const world = coreWorld();
+    const premium = await issued(world);
+    // AMK verifies per invoice and keeps reporting the first payment's time (10:00:00 GMT+7).
+    paidAtAmk(world, premium);
+    world.clock.advance(3 * 60_000);
+    equal((await reconcileKhqrPayments(world)).confirmed, 1); // the first webhook was lost
+
+    const late = webhookFor(premium, { paidAt: "2026-03-01T03:00:00.400Z" }); // the first payment's own webhook, at last
+    equal((await send(world, late)).answer.status, 200);
+    const second = webhookFor(premium, { paidAt: "2026-03-01T03:06:30.000Z" });
+    equal((await refusal(send(world, second))).code, "DUPLICATE_TRANSACTION");
+    deepStrictEqual(
+      world.records.exceptions.map((e) => [e.kind, e.transactionId]),
+      [["DUPLICATE_PAYMENT", `AMK_KHQR_${premium.id}@2026-03-01T03:06:30Z`]],
+    );
+    equal(world.records.payments.size, 1);
+  },
+);
+
+Deno.test("a KHQR payment flagged by reconciliation and then by its own webhook is one exception", async () => {
+  const world = coreWorld();
+  const premium = await issued(world);
+  equal((await confirmBill(world, billFor(premium))).answer.status, 200);
+  paidAtAmk(world, premium); // the QR was paid too, at 10:00:00 GMT+7; its webhook is late
+  world.clock.advance(3 * 60_000);
+  await reconcileKhqrPayments(world);
+  const webhook = webhookFor(premium, { paidAt: "2026-03-01T03:00:00.123Z" });
+  equal((await refusal(send(world, webhook))).code, "DUPLICATE_TRANSACTION");
+  deepStrictEqual(
+    world.records.exceptions.map((e) => [e.kind, e.channel, e.transactionId]),
+    [["DUPLICATE_PAYMENT", "KHQR", `AMK_KHQR_${premium.id}@2026-03-01T03:00:00Z`]],
+  );
+  equal(exceptionEvents(world).length, 1);
+});
+
+Deno.test("reconciliation asks AMK about a re-issued QR, though an earlier QR of the invoice was flagged", async () => {
+  const world = coreWorld();
+  const premium = await issued(world);
+  paidAtAmk(world, premium, toMoney(1, "USD")); // the first QR paid with a wrong amount, its webhook lost
+  world.clock.advance(3 * 60_000);
+  await reconcileKhqrPayments(world);
+  deepStrictEqual(
+    world.records.exceptions.map((e) => e.kind),
+    ["AMOUNT_MISMATCH"],
+  );
+
+  await recordQrIssuance(world, { paymentId: premium.id, bankCode: "AMK", qrString: "000201010212-again" });
+  paidAtAmk(world, premium); // the new QR paid in full, its webhook lost too
+  world.clock.advance(3 * 60_000);
+  world.verifier.asked.length = 0;
+  const report = await reconcileKhqrPayments(world);
+  deepStrictEqual([report.checked, report.confirmed, world.verifier.asked], [1, 1, [String(premium.id)]]);
+  equal(world.records.payments.get(premium.id)?.channel, "KHQR");
+});

@@ -36,7 +36,13 @@ async function issueAgain(premium: TestPremium, minutesAgo: number) {
 describe("KHQR reconciliation (cron): a lost webhook does not leave a paid premium unpaid", () => {
   it("confirms a QR that AMK reports paid, publishes its events, and the late webhook gets the same success", async () => {
     const premium = await issuedQr(10);
-    await seedVerify(String(premium.id), { status: "SUCCESS", amount: premium.amount, currency: premium.currency });
+    // AMK's record of the payment: the same second as the webhook that is late (khqrWebhookFor's).
+    await seedVerify(String(premium.id), {
+      status: "SUCCESS",
+      amount: premium.amount,
+      currency: premium.currency,
+      paidAt: "2025-10-07 12:00:00",
+    });
     await runCron();
 
     const payment = await queryRow("SELECT channel, transaction_id FROM payments WHERE payment_id = ?", premium.id);

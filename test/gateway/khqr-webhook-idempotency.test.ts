@@ -25,7 +25,7 @@ describe("POST /AMK/khqr: idempotency per invoice and content", () => {
     expect(other.status).toBe(409);
     expect((await other.json<any>()).error.code).toBe("DUPLICATE_TRANSACTION");
     const exceptions = await queryRows<any>("SELECT kind, transaction_id, amount_minor FROM payment_exceptions WHERE payment_id = ?", premium.id);
-    expect(exceptions).toEqual([{ kind: "DUPLICATE_PAYMENT", transaction_id: `AMK_KHQR_${premium.id}@2025-10-07T05:00:01.000Z`, amount_minor: 15000 }]);
+    expect(exceptions).toEqual([{ kind: "DUPLICATE_PAYMENT", transaction_id: `AMK_KHQR_${premium.id}@2025-10-07T05:00:01Z`, amount_minor: 15000 }]);
     const records = await kafkaRecords(premium.policyNumber);
     expect(records.filter((r) => r.topic === "dev.gateway.payment.success")).toHaveLength(1);
     expect(records.filter((r) => r.topic === "dev.gateway.payment.exception")).toHaveLength(1);
