@@ -5,6 +5,7 @@
 //
 // Under wrangler dev the clock runs as usual, so the handler total less the outside calls is the
 // handler's own CPU. (On Cloudflare a Worker's clock advances only at I/O; these timings are for local runs.)
+import { observeCalls } from "../observed-calls.ts";
 
 export class StepTimings {
   private readonly steps = new Map<string, { ms: number; calls: number }>();
@@ -27,20 +28,7 @@ export class StepTimings {
 
 /** `port` with every method that returns a promise timed as `name.method`. */
 export function timed<T extends object>(port: T, name: string, timings: StepTimings): T {
-  return new Proxy(port, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver);
-      if (typeof value !== "function" || typeof property !== "string") return value;
-      return (...args: unknown[]) => {
-        const started = performance.now();
-        // Reflect.apply: on an RPC stub, `.apply` would be read as a remote property.
-        const result: unknown = Reflect.apply(value, target, args);
-        // Durable Object and binding calls answer with a thenable that is not a Promise.
-        if (typeof (result as PromiseLike<unknown> | null)?.then !== "function") return result;
-        return Promise.resolve(result).finally(() => timings.add(`${name}.${property}`, performance.now() - started));
-      };
-    },
-  });
+  return observeCalls(port, (method, ms) => timings.add(`${name}.${method}`, ms));
 }
 
 /** Synchronous work of our own, timed as `step` (e.g. `cpu.qr-png`) when the request is measured. */
