@@ -1,7 +1,7 @@
 // The record store on D1 (drizzle): the only code that touches the payment tables. A unit of work
 // is one D1 batch (atomic): a payment, its events and its receipt are written together or not at
 // all, and the primary key on payments.payment_id refuses a second payment of a premium.
-import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, or, sql, type SQLWrapper } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, isNull, lte, or, type SQLWrapper } from "drizzle-orm";
 import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
 import type { BatchItem } from "drizzle-orm/batch";
 import type {
@@ -19,7 +19,10 @@ import type { Premium } from "#shared/premium.ts";
 import { D1EventOutbox, outboxInsert } from "./d1-event-outbox.ts";
 import { guarded, inSlices, storeUnavailable } from "./d1-failures.ts";
 import { khqrIssuances, paymentExceptionResolutions, paymentExceptions, payments, premiums, webhookReceipts } from "./schema.ts";
+import { issuanceChecks } from "../issuance-checks.ts";
 import { exceptionsWithResolutions, issuanceOf, moneyOf, OPEN_AGAIN, premiumOf, receiptOf } from "../record-rows.ts";
+
+const { checkOrder, checkDue, leftUnchecked } = issuanceChecks(khqrIssuances);
 
 export class D1RecordStore implements RecordStore {
   private readonly db: DrizzleD1Database;
@@ -265,28 +268,6 @@ export class D1RecordStore implements RecordStore {
       .values({ ...row, firstServedAt: at, lastServedAt: at })
       .onConflictDoUpdate({ target: premiums.paymentId, set: { ...row, lastServedAt: at } });
   }
-}
-
-/** claimOpenIssuances' order (ports.ts): owing the after-expiry check, never checked, the rest; nearest expiry first. */
-function checkOrder(now: Date) {
-  return [
-    sql`CASE WHEN ${khqrIssuances.expiresAt} <= ${now.toISOString()} AND ${owesCheck} THEN 0 WHEN ${khqrIssuances.lastCheckedAt} IS NULL THEN 1 ELSE 2 END`,
-    sql`${khqrIssuances.expiresAt} IS NULL`,
-    asc(khqrIssuances.expiresAt),
-    asc(khqrIssuances.lastCheckedAt),
-  ];
-}
-
-/** Expired and not asked about since: the check that finds any payment made on it. */
-const owesCheck = sql`(${khqrIssuances.lastCheckedAt} IS NULL OR ${khqrIssuances.lastCheckedAt} < ${khqrIssuances.expiresAt})`;
-
-/** Expired before the query's window end and never asked about since its expiry. */
-function leftUnchecked(query: UncheckedQuery) {
-  return and(isNotNull(khqrIssuances.expiresAt), lt(khqrIssuances.expiresAt, query.expiredBefore.toISOString()), owesCheck);
-}
-
-function checkDue(checkedBefore: Date) {
-  return or(isNull(khqrIssuances.lastCheckedAt), lte(khqrIssuances.lastCheckedAt, checkedBefore.toISOString()));
 }
 
 function isUniqueViolation(error: unknown): boolean {

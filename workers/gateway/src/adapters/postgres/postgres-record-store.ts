@@ -2,7 +2,7 @@
 // ../d1/d1-record-store.ts. A unit of work is one transaction: a payment, its events and its receipt
 // are written together or not at all, and the primary key on payments.payment_id refuses a second
 // payment of a premium (a concurrent insert waits for the first, then fails with 23505).
-import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, or, sql, type SQLWrapper } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, isNull, lte, or, type SQLWrapper } from "drizzle-orm";
 import type {
   CommitOutcome,
   OpenIssuanceQuery,
@@ -18,7 +18,10 @@ import type { Premium } from "#shared/premium.ts";
 import { guarded, isUniqueViolation, postgresDatabase, storeUnavailable, type PostgresDatabase } from "./postgres-client.ts";
 import { outboxInsert, PostgresEventOutbox } from "./postgres-event-outbox.ts";
 import { khqrIssuances, paymentExceptionResolutions, paymentExceptions, payments, premiums, webhookReceipts } from "./schema.ts";
+import { issuanceChecks } from "../issuance-checks.ts";
 import { exceptionsWithResolutions, issuanceOf, moneyOf, OPEN_AGAIN, premiumOf, receiptOf } from "../record-rows.ts";
+
+const { checkOrder, checkDue, leftUnchecked } = issuanceChecks(khqrIssuances);
 
 export class PostgresRecordStore implements RecordStore {
   private readonly db: PostgresDatabase;
@@ -244,26 +247,4 @@ function premiumUpsert(db: PostgresDatabase, premium: Premium, at: string) {
     .insert(premiums)
     .values({ ...row, firstServedAt: at, lastServedAt: at })
     .onConflictDoUpdate({ target: premiums.paymentId, set: { ...row, lastServedAt: at } });
-}
-
-/** claimOpenIssuances' order (ports.ts): owing the after-expiry check, never checked, the rest; nearest expiry first. */
-function checkOrder(now: Date) {
-  return [
-    sql`CASE WHEN ${khqrIssuances.expiresAt} <= ${now.toISOString()} AND ${owesCheck} THEN 0 WHEN ${khqrIssuances.lastCheckedAt} IS NULL THEN 1 ELSE 2 END`,
-    sql`${khqrIssuances.expiresAt} IS NULL`,
-    asc(khqrIssuances.expiresAt),
-    asc(khqrIssuances.lastCheckedAt),
-  ];
-}
-
-/** Expired and not asked about since: the check that finds any payment made on it. */
-const owesCheck = sql`(${khqrIssuances.lastCheckedAt} IS NULL OR ${khqrIssuances.lastCheckedAt} < ${khqrIssuances.expiresAt})`;
-
-/** Expired before the query's window end and never asked about since its expiry. */
-function leftUnchecked(query: UncheckedQuery) {
-  return and(isNotNull(khqrIssuances.expiresAt), lt(khqrIssuances.expiresAt, query.expiredBefore.toISOString()), owesCheck);
-}
-
-function checkDue(checkedBefore: Date) {
-  return or(isNull(khqrIssuances.lastCheckedAt), lte(khqrIssuances.lastCheckedAt, checkedBefore.toISOString()));
 }
