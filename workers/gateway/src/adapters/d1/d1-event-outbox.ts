@@ -107,7 +107,6 @@ export class D1EventOutbox implements EventOutbox {
   }
 }
 
-
 /** A row whose last attempt never reported back (the invocation died mid-publish) and has no attempts left is dead-lettered. */
 async function claimDue(db: DrizzleD1Database, now: Date, options: { eventIds?: string[]; limit: number }): Promise<OutboxEntry[]> {
   const at = now.toISOString();
