@@ -88,8 +88,17 @@ export interface IdempotencyKeeper {
   settle(key: string, lease: string, answer: StoredAnswer | null, now: number): Promise<void>;
 }
 
+/**
+ * A payment as a unit of work books it. A KHQR payment also carries AMK's paid second
+ * (`verifiedPaidAt`, ISO-8601 UTC to the second) when AMK's payment-verify reported one: AMK
+ * verifies per invoice, so that second is what tells one payment of an invoice from another.
+ */
+export interface PaymentBooking extends ConfirmedPayment {
+  verifiedPaidAt?: string;
+}
+
 /** The one confirmed payment of a premium, as recorded. */
-export interface PaymentRecord extends ConfirmedPayment {
+export interface PaymentRecord extends PaymentBooking {
   confirmedAt: string;
 }
 
@@ -108,8 +117,10 @@ export interface ExceptionResolutionStep {
   resolvedBy: string;
 }
 
-/** A KHQR code issued for a premium: what its webhook must match. */
+/** A KHQR code issued for a premium: what its webhook must match. Every QR keeps its own record. */
 export interface QrIssuance {
+  /** This QR among its invoice's QRs (qrIdOf). */
+  qrId: string;
   invoiceNumber: string;
   paymentId: number;
   policyNumber: string;
@@ -119,7 +130,12 @@ export interface QrIssuance {
   /** ISO-8601 UTC. */
   issuedAt: string;
   expiresAt?: string;
+  /** When its fate was settled (paid through, flagged, closed), as read from the records; absent while open. */
+  resolvedAt?: string;
 }
+
+/** A new QR's id: its invoice, the moment it was issued, and a random tag (rows older than the id were named without one). */
+export const qrIdOf = (invoiceNumber: string, issuedAt: string) => `${invoiceNumber}@${issuedAt}/${crypto.randomUUID().slice(0, 8)}`;
 
 /** A KHQR payment report (AMK's webhook, or our own reconciliation check) and what became of it: the audit trail. */
 export interface WebhookReceipt {
@@ -146,11 +162,13 @@ export interface WebhookReceipt {
 export interface UnitOfWork {
   premium?: Premium;
   issuance?: QrIssuance;
-  payment?: ConfirmedPayment;
+  payment?: PaymentBooking;
   exception?: PaymentException;
   receipt?: WebhookReceipt;
-  /** The invoice whose QR is settled: reconciliation stops asking about it. */
+  /** The QR (its qrId) whose fate this unit settles: reconciliation stops asking about it. No other QR is touched. */
   resolveIssuance?: string;
+  /** AMK's paid second learnt for a payment booked without one (kept only while the payment has none). */
+  learnVerifiedPaidAt?: { paymentId: number; verifiedPaidAt: string };
   /** An operator's step in resolving a payment exception; refused ("resolution-taken") when that step is already written. */
   resolution?: ExceptionResolutionStep;
   events: PaymentEvent[];
@@ -208,7 +226,10 @@ export interface EventOutbox {
 export interface PaymentHistory {
   premium: Premium | null;
   payment: PaymentRecord | null;
+  /** The latest QR issued for it. */
   issuance: QrIssuance | null;
+  /** Every QR issued for it, newest first. */
+  issuances: QrIssuance[];
   receipts: (WebhookReceipt & { receivedAt: string })[];
   exceptions: RecordedException[];
   events: OutboxEventView[];
@@ -239,11 +260,12 @@ export interface UncheckedQuery {
 /** The payment records: the only way the core reads or writes them. Store failures are SERVER_UNAVAILABLE. */
 export interface RecordStore {
   findPremium(paymentId: number): Promise<Premium | null>;
+  /** The latest QR issued under the invoice. */
   findIssuance(invoiceNumber: string): Promise<QrIssuance | null>;
-  /** The QR issued under the invoice while its fate is unsettled (not paid through, not flagged, not closed). */
+  /** The latest QR issued under the invoice whose fate is unsettled (not paid through, not flagged, not closed). */
   findOpenIssuance(invoiceNumber: string): Promise<QrIssuance | null>;
-  /** The QR issued under a KHQR invoice number and the premium served under that payment id, in one round trip. */
-  findInvoice(invoiceNumber: string): Promise<{ issuance: QrIssuance | null; premium: Premium | null }>;
+  /** The QRs issued under a KHQR invoice number (newest first, at most 20) and the premium served under that payment id, in one round trip. */
+  findInvoice(invoiceNumber: string): Promise<{ issuances: QrIssuance[]; premium: Premium | null }>;
   findPayment(paymentId: number): Promise<PaymentRecord | null>;
   /**
    * Claims the open (unresolved) QRs the query selects, marking them checked now in the same
@@ -252,8 +274,8 @@ export interface RecordStore {
    * checked, then the rest; each group nearest its expiry first.
    */
   claimOpenIssuances(query: OpenIssuanceQuery, now: Date): Promise<QrIssuance[]>;
-  /** Claimed QRs AMK could not be asked about: their claim is forgotten, so the next run asks first. */
-  returnIssuances(invoiceNumbers: string[]): Promise<void>;
+  /** Claimed QRs (by qrId) AMK could not be asked about: their claim is forgotten, so the next run asks first. */
+  returnIssuances(qrIds: string[]): Promise<void>;
   /**
    * Closes (resolves) the open QRs that left the window without a check after their expiry, and
    * returns them, each once: a payment made on them may be lost and needs a person.

@@ -10,6 +10,7 @@ import { coreWorld, premiumDue } from "./world.ts";
 const NOW = new Date("2026-03-01T03:00:00.000Z");
 
 const issuance: QrIssuance = {
+  qrId: "150002@2026-03-01T02:50:00.000Z",
   invoiceNumber: "150002",
   paymentId: 150002,
   policyNumber: "P987654321",

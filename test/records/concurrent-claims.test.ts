@@ -62,7 +62,8 @@ describe("concurrent claims", () => {
     const invoices = Array.from({ length: 30 }, (_, i) => String(880_000 + i));
     for (const invoice of invoices) {
       await execute(
-        "INSERT INTO khqr_issuances (invoice_number, payment_id, policy_number, amount_minor, currency, bank_code, qr_string, issued_at) VALUES (?, ?, 'P000000003', 1000, 'USD', 'AMK', 'qr', ?)",
+        "INSERT INTO khqr_issuances (qr_id, invoice_number, payment_id, policy_number, amount_minor, currency, bank_code, qr_string, issued_at) VALUES (?, ?, ?, 'P000000003', 1000, 'USD', 'AMK', 'qr', ?)",
+        `${invoice}@qr`,
         invoice,
         Number(invoice),
         new Date(now.getTime() - 5 * 60_000).toISOString(),

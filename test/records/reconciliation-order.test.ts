@@ -12,7 +12,8 @@ const at = (minutes: number) => new Date(now.getTime() + minutes * MINUTE).toISO
 
 async function qr(invoice: string, issuedAt: string, expiresAt: string, lastCheckedAt: string | null) {
   await execute(
-    "INSERT INTO khqr_issuances (invoice_number, payment_id, policy_number, amount_minor, currency, bank_code, qr_string, issued_at, expires_at, last_checked_at) VALUES (?, ?, 'P000000005', 1000, 'USD', 'AMK', 'qr', ?, ?, ?)",
+    "INSERT INTO khqr_issuances (qr_id, invoice_number, payment_id, policy_number, amount_minor, currency, bank_code, qr_string, issued_at, expires_at, last_checked_at) VALUES (?, ?, ?, 'P000000005', 1000, 'USD', 'AMK', 'qr', ?, ?, ?)",
+    `${invoice}@${issuedAt}`,
     invoice,
     Number(invoice),
     issuedAt,
@@ -39,13 +40,17 @@ describe("reconciliation's order", () => {
     await qr("770006", at(-50), at(-30), at(-25)); // expired, already asked after expiry: a recheck
     const store = recordStore(env);
     const order: string[] = [];
-    for (let claimed = await store.claimOpenIssuances(query(1), now); claimed.length > 0; claimed = await store.claimOpenIssuances(query(1), now)) {
+    for (
+      let claimed = await store.claimOpenIssuances(query(1), now);
+      claimed.length > 0;
+      claimed = await store.claimOpenIssuances(query(1), now)
+    ) {
       order.push(...claimed.map((q) => q.invoiceNumber).filter((i) => i.startsWith("7700")));
     }
     expect(order).toEqual(["770005", "770004", "770003", "770006", "770002", "770001"]);
 
     // Given back: claimable again at once.
-    await store.returnIssuances(["770003", "770001"]);
+    await store.returnIssuances([`770003@${at(-10)}`, `770001@${at(-40)}`]);
     const again = await store.claimOpenIssuances(query(10), now);
     expect(again.map((q) => q.invoiceNumber).sort()).toEqual(["770001", "770003"]);
   });
@@ -56,9 +61,18 @@ describe("reconciliation's order", () => {
     await qr("771003", at(-200), at(-90), at(-80)); // asked after expiry: not paid, fine
     await qr("771004", at(-100), at(-30), null); // still inside its window
     const store = recordStore(env);
-    const unchecked = { issuedAfter: new Date(now.getTime() - 24 * 60 * MINUTE), expiredBefore: new Date(now.getTime() - 60 * MINUTE), limit: 100 };
+    const unchecked = {
+      issuedAfter: new Date(now.getTime() - 24 * 60 * MINUTE),
+      expiredBefore: new Date(now.getTime() - 60 * MINUTE),
+      limit: 100,
+    };
     const closed = await store.closeUncheckedIssuances(unchecked, now);
-    expect(closed.map((q) => q.invoiceNumber).filter((i) => i.startsWith("7710")).sort()).toEqual(["771001", "771002"]);
+    expect(
+      closed
+        .map((q) => q.invoiceNumber)
+        .filter((i) => i.startsWith("7710"))
+        .sort(),
+    ).toEqual(["771001", "771002"]);
     expect(await store.closeUncheckedIssuances(unchecked, now)).toEqual([]);
     const row = await queryRow<{ resolved_at: string | null }>("SELECT resolved_at FROM khqr_issuances WHERE invoice_number = '771001'");
     expect(row?.resolved_at).toBe(now.toISOString());

@@ -34,7 +34,8 @@ interface OutboxRow {
 
 export class InMemoryRecordStore implements RecordStore {
   readonly premiums = new Map<number, Premium>();
-  readonly issuances = new Map<string, QrIssuance & { lastCheckedAt?: string; resolvedAt?: string }>();
+  /** Every QR issued, by qrId. */
+  readonly issuances = new Map<string, Marked>();
   readonly payments = new Map<number, PaymentRecord>();
   readonly receipts: (WebhookReceipt & { receivedAt: string })[] = [];
   readonly exceptions: RecordedException[] = [];
@@ -47,19 +48,26 @@ export class InMemoryRecordStore implements RecordStore {
     return this.premiums.get(paymentId) ?? null;
   }
 
+  /** The invoice's QRs, newest first. */
+  private qrsOf(invoiceNumber: string): Marked[] {
+    return [...this.issuances.values()]
+      .filter((i) => i.invoiceNumber === invoiceNumber)
+      .sort((a, b) => b.issuedAt.localeCompare(a.issuedAt));
+  }
+
   async findIssuance(invoiceNumber: string) {
-    const issuance = this.issuances.get(invoiceNumber);
-    if (!issuance) return null;
-    return withoutMarks(issuance);
+    const [latest] = this.qrsOf(invoiceNumber);
+    return latest ? withoutMarks(latest) : null;
   }
 
   async findInvoice(invoiceNumber: string) {
-    return { issuance: await this.findIssuance(invoiceNumber), premium: await this.findPremium(Number(invoiceNumber)) };
+    const issuances = this.qrsOf(invoiceNumber).slice(0, 20).map(withoutMarks);
+    return { issuances, premium: await this.findPremium(Number(invoiceNumber)) };
   }
 
   async findOpenIssuance(invoiceNumber: string) {
-    const issuance = this.issuances.get(invoiceNumber);
-    return issuance && issuance.resolvedAt === undefined ? withoutMarks(issuance) : null;
+    const open = this.qrsOf(invoiceNumber).find((i) => i.resolvedAt === undefined);
+    return open ? withoutMarks(open) : null;
   }
 
   async findPayment(paymentId: number) {
@@ -86,9 +94,9 @@ export class InMemoryRecordStore implements RecordStore {
     return claimed.map(withoutMarks);
   }
 
-  async returnIssuances(invoiceNumbers: string[]) {
-    for (const invoice of invoiceNumbers) {
-      const issuance = this.issuances.get(invoice);
+  async returnIssuances(qrIds: string[]) {
+    for (const qrId of qrIds) {
+      const issuance = this.issuances.get(qrId);
       if (issuance && issuance.resolvedAt === undefined) delete issuance.lastCheckedAt;
     }
   }
@@ -124,6 +132,7 @@ export class InMemoryRecordStore implements RecordStore {
       premium: await this.findPremium(paymentId),
       payment: await this.findPayment(paymentId),
       issuance: await this.findIssuance(invoiceNumber),
+      issuances: this.qrsOf(invoiceNumber).map(withoutMarks),
       receipts: this.receipts.filter((r) => r.invoiceNumber === invoiceNumber),
       exceptions: this.exceptions.filter((e) => e.paymentId === paymentId).map((e) => this.withResolutions(e)),
       events: [...this.outboxRows.values()].filter((r) => r.event.paymentId === paymentId).map(viewOf),
@@ -144,9 +153,10 @@ export class InMemoryRecordStore implements RecordStore {
     for (const event of work.events) {
       if (this.outboxRows.has(event.eventId)) throw new Error(`outbox: duplicate event id ${event.eventId}`);
     }
+    if (work.issuance && this.issuances.has(work.issuance.qrId)) throw new Error(`khqr_issuances: duplicate qr id ${work.issuance.qrId}`);
     const at = now.toISOString();
     if (work.premium) this.premiums.set(work.premium.id, work.premium);
-    if (work.issuance) this.issuances.set(work.issuance.invoiceNumber, { ...work.issuance });
+    if (work.issuance) this.issuances.set(work.issuance.qrId, { ...work.issuance });
     if (work.payment) this.payments.set(work.payment.paymentId, { ...work.payment, confirmedAt: at });
     if (work.exception) this.exceptions.push({ ...work.exception, recordedAt: at });
     if (work.receipt) this.receipts.push({ ...work.receipt, receivedAt: at });
@@ -156,6 +166,8 @@ export class InMemoryRecordStore implements RecordStore {
     }
     const resolved = work.resolveIssuance ? this.issuances.get(work.resolveIssuance) : undefined;
     if (resolved) resolved.resolvedAt ??= at;
+    const learning = work.learnVerifiedPaidAt ? this.payments.get(work.learnVerifiedPaidAt.paymentId) : undefined;
+    if (learning) learning.verifiedPaidAt ??= work.learnVerifiedPaidAt!.verifiedPaidAt;
     for (const event of work.events) {
       this.outboxRows.set(event.eventId, {
         event,
@@ -176,12 +188,8 @@ export class InMemoryRecordStore implements RecordStore {
   }
 }
 
-function withoutMarks({
-  lastCheckedAt: _checked,
-  resolvedAt: _resolved,
-  ...issuance
-}: QrIssuance & { lastCheckedAt?: string; resolvedAt?: string }): QrIssuance {
-  return issuance;
+function withoutMarks({ lastCheckedAt: _checked, ...issuance }: Marked): QrIssuance {
+  return { ...issuance };
 }
 
 class InMemoryOutbox implements EventOutbox {

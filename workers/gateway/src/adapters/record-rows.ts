@@ -2,7 +2,14 @@
 // same columns (adapters/d1/schema.ts, adapters/postgres/schema.ts).
 import type { ExceptionResolution } from "#shared/events/payment-events.ts";
 import type { Money } from "#shared/money.ts";
-import type { OutboxEventView, QrIssuance, RecordedException, WebhookReceipt } from "#shared/payments/ports.ts";
+import type {
+  OutboxEventView,
+  PaymentBooking,
+  PaymentRecord,
+  QrIssuance,
+  RecordedException,
+  WebhookReceipt,
+} from "#shared/payments/ports.ts";
 import type { Premium } from "#shared/premium.ts";
 
 type MoneyColumns = { amountMinor: number; currency: Money["currency"] };
@@ -16,8 +23,45 @@ export function premiumOf(row: MoneyColumns & { paymentId: number; policyNumber:
   return { id: row.paymentId, policyNumber: row.policyNumber, payer: row.payer, money: moneyOf(row), dueDate: row.dueDate };
 }
 
+type PaymentRow = MoneyColumns & {
+  paymentId: number;
+  policyNumber: string;
+  channel: PaymentRecord["channel"];
+  transactionId: string;
+  payer: string | null;
+  paidAt: string;
+  confirmedAt: string;
+  verifiedPaidAt: string | null;
+};
+
+export function paymentOf(row: PaymentRow): PaymentRecord {
+  const { paymentId, policyNumber, channel, transactionId, paidAt, confirmedAt } = row;
+  const payment: PaymentRecord = { paymentId, policyNumber, money: moneyOf(row), channel, transactionId, paidAt, confirmedAt };
+  if (row.payer !== null) payment.payer = row.payer;
+  if (row.verifiedPaidAt !== null) payment.verifiedPaidAt = row.verifiedPaidAt;
+  return payment;
+}
+
+/** A payment being booked as its row: confirmed now. */
+export function paymentRow({ money, payer, verifiedPaidAt, ...payment }: PaymentBooking, confirmedAt: string): PaymentRow {
+  return {
+    ...payment,
+    amountMinor: money.minor,
+    currency: money.currency,
+    payer: payer ?? null,
+    verifiedPaidAt: verifiedPaidAt ?? null,
+    confirmedAt,
+  };
+}
+
+/** A QR being recorded as its row: open (unresolved) and never checked. */
+export function issuanceRow({ money, expiresAt, ...issuance }: QrIssuance) {
+  return { ...issuance, amountMinor: money.minor, currency: money.currency, expiresAt: expiresAt ?? null };
+}
+
 export function issuanceOf(
   row: MoneyColumns & {
+    qrId: string;
     invoiceNumber: string;
     paymentId: number;
     policyNumber: string;
@@ -25,9 +69,11 @@ export function issuanceOf(
     qrString: string;
     issuedAt: string;
     expiresAt: string | null;
+    resolvedAt?: string | null;
   },
 ): QrIssuance {
   return {
+    qrId: row.qrId,
     invoiceNumber: row.invoiceNumber,
     paymentId: row.paymentId,
     policyNumber: row.policyNumber,
@@ -36,6 +82,7 @@ export function issuanceOf(
     qrString: row.qrString,
     issuedAt: row.issuedAt,
     expiresAt: row.expiresAt ?? undefined,
+    ...(row.resolvedAt ? { resolvedAt: row.resolvedAt } : {}),
   };
 }
 
@@ -109,10 +156,3 @@ export function receiptOf({
   const kept = { ...receipt, paidAmount: Number(paidAmount), verifyReply: verifyReply ?? undefined };
   return verifyMs === null ? kept : { ...kept, verifyMs };
 }
-
-/**
- * A new QR for a premium replaces the row of its last one (the invoice number is the premium's id)
- * and is open again: unresolved and never checked, whatever became of the last one (a flagged
- * payment resolves it), so reconciliation asks AMK about the new one.
- */
-export const OPEN_AGAIN = { resolvedAt: null, lastCheckedAt: null };

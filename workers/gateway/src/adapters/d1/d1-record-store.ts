@@ -20,7 +20,7 @@ import { D1EventOutbox, outboxInsert } from "./d1-event-outbox.ts";
 import { guarded, inSlices, storeUnavailable } from "./d1-failures.ts";
 import { khqrIssuances, paymentExceptionResolutions, paymentExceptions, payments, premiums, webhookReceipts } from "./schema.ts";
 import { issuanceChecks } from "../issuance-checks.ts";
-import { exceptionsWithResolutions, issuanceOf, moneyOf, OPEN_AGAIN, premiumOf, receiptOf } from "../record-rows.ts";
+import { exceptionsWithResolutions, issuanceOf, issuanceRow, paymentOf, paymentRow, premiumOf, receiptOf } from "../record-rows.ts";
 
 const { checkOrder, checkDue, leftUnchecked } = issuanceChecks(khqrIssuances);
 
@@ -39,7 +39,7 @@ export class D1RecordStore implements RecordStore {
   }
 
   async findIssuance(invoiceNumber: string): Promise<QrIssuance | null> {
-    const [row] = await guarded(this.db.select().from(khqrIssuances).where(eq(khqrIssuances.invoiceNumber, invoiceNumber)).limit(1));
+    const [row] = await guarded(this.qrsOf(invoiceNumber).limit(1));
     return row ? issuanceOf(row) : null;
   }
 
@@ -49,15 +49,21 @@ export class D1RecordStore implements RecordStore {
         .select()
         .from(khqrIssuances)
         .where(and(eq(khqrIssuances.invoiceNumber, invoiceNumber), isNull(khqrIssuances.resolvedAt)))
+        .orderBy(desc(khqrIssuances.issuedAt))
         .limit(1),
     );
     return row ? issuanceOf(row) : null;
   }
 
-  async findInvoice(invoiceNumber: string): Promise<{ issuance: QrIssuance | null; premium: Premium | null }> {
+  /** The invoice's QRs, newest first. */
+  private qrsOf(invoiceNumber: string) {
+    return this.db.select().from(khqrIssuances).where(eq(khqrIssuances.invoiceNumber, invoiceNumber)).orderBy(desc(khqrIssuances.issuedAt));
+  }
+
+  async findInvoice(invoiceNumber: string): Promise<{ issuances: QrIssuance[]; premium: Premium | null }> {
     const [issuances, served] = await guarded(
       this.db.batch([
-        this.db.select().from(khqrIssuances).where(eq(khqrIssuances.invoiceNumber, invoiceNumber)).limit(1),
+        this.qrsOf(invoiceNumber).limit(20),
         this.db
           .select()
           .from(premiums)
@@ -65,29 +71,18 @@ export class D1RecordStore implements RecordStore {
           .limit(1),
       ]),
     );
-    const [issuance] = issuances;
     const [premium] = served;
-    return { issuance: issuance ? issuanceOf(issuance) : null, premium: premium ? premiumOf(premium) : null };
+    return { issuances: issuances.map(issuanceOf), premium: premium ? premiumOf(premium) : null };
   }
 
   async findPayment(paymentId: number): Promise<PaymentRecord | null> {
     const [row] = await guarded(this.db.select().from(payments).where(eq(payments.paymentId, paymentId)).limit(1));
-    if (!row) return null;
-    return {
-      paymentId: row.paymentId,
-      policyNumber: row.policyNumber,
-      money: moneyOf(row),
-      channel: row.channel,
-      transactionId: row.transactionId,
-      payer: row.payer ?? undefined,
-      paidAt: row.paidAt,
-      confirmedAt: row.confirmedAt,
-    };
+    return row ? paymentOf(row) : null;
   }
 
   async claimOpenIssuances(query: OpenIssuanceQuery, now: Date): Promise<QrIssuance[]> {
     const open = this.db
-      .select({ invoiceNumber: khqrIssuances.invoiceNumber })
+      .select({ qrId: khqrIssuances.qrId })
       .from(khqrIssuances)
       .where(
         and(
@@ -105,26 +100,26 @@ export class D1RecordStore implements RecordStore {
       this.db
         .update(khqrIssuances)
         .set({ lastCheckedAt: now.toISOString() })
-        .where(and(inArray(khqrIssuances.invoiceNumber, open), checkDue(query.checkedBefore)))
+        .where(and(inArray(khqrIssuances.qrId, open), checkDue(query.checkedBefore)))
         .returning(),
     );
     return rows.map(issuanceOf);
   }
 
-  async returnIssuances(invoiceNumbers: string[]): Promise<void> {
-    for (const invoices of inSlices(invoiceNumbers)) {
+  async returnIssuances(qrIds: string[]): Promise<void> {
+    for (const slice of inSlices(qrIds)) {
       await guarded(
         this.db
           .update(khqrIssuances)
           .set({ lastCheckedAt: null })
-          .where(and(inArray(khqrIssuances.invoiceNumber, invoices), isNull(khqrIssuances.resolvedAt))),
+          .where(and(inArray(khqrIssuances.qrId, slice), isNull(khqrIssuances.resolvedAt))),
       );
     }
   }
 
   async closeUncheckedIssuances(query: UncheckedQuery, now: Date): Promise<QrIssuance[]> {
     const unchecked = this.db
-      .select({ invoiceNumber: khqrIssuances.invoiceNumber })
+      .select({ qrId: khqrIssuances.qrId })
       .from(khqrIssuances)
       .where(and(isNull(khqrIssuances.resolvedAt), gte(khqrIssuances.issuedAt, query.issuedAfter.toISOString()), leftUnchecked(query)))
       .limit(query.limit);
@@ -132,7 +127,7 @@ export class D1RecordStore implements RecordStore {
       this.db
         .update(khqrIssuances)
         .set({ resolvedAt: now.toISOString() })
-        .where(and(inArray(khqrIssuances.invoiceNumber, unchecked), isNull(khqrIssuances.resolvedAt), leftUnchecked(query)))
+        .where(and(inArray(khqrIssuances.qrId, unchecked), isNull(khqrIssuances.resolvedAt), leftUnchecked(query)))
         .returning(),
     );
     return rows.map(issuanceOf);
@@ -166,10 +161,10 @@ export class D1RecordStore implements RecordStore {
 
   async history(paymentId: number): Promise<PaymentHistory> {
     const invoiceNumber = String(paymentId);
-    const [premium, payment, issuance, receipts, exceptions, events] = await Promise.all([
+    const [premium, payment, issuances, receipts, exceptions, events] = await Promise.all([
       this.findPremium(paymentId),
       this.findPayment(paymentId),
-      this.findIssuance(invoiceNumber),
+      guarded(this.qrsOf(invoiceNumber)),
       guarded(
         this.db.select().from(webhookReceipts).where(eq(webhookReceipts.invoiceNumber, invoiceNumber)).orderBy(asc(webhookReceipts.id)),
       ),
@@ -190,7 +185,8 @@ export class D1RecordStore implements RecordStore {
     return {
       premium,
       payment,
-      issuance,
+      issuance: issuances[0] ? issuanceOf(issuances[0]) : null,
+      issuances: issuances.map(issuanceOf),
       receipts: receipts.map(receiptOf),
       exceptions: exceptionsWithResolutions(...exceptions),
       events,
@@ -202,22 +198,10 @@ export class D1RecordStore implements RecordStore {
     const writes: BatchItem<"sqlite">[] = [];
     if (work.premium) writes.push(this.premiumUpsert(work.premium, at));
     if (work.issuance) {
-      const { invoiceNumber, money, ...issuance } = work.issuance;
-      const row = { ...issuance, amountMinor: money.minor, currency: money.currency, expiresAt: issuance.expiresAt ?? null };
-      writes.push(
-        this.db
-          .insert(khqrIssuances)
-          .values({ invoiceNumber, ...row })
-          .onConflictDoUpdate({ target: khqrIssuances.invoiceNumber, set: { ...row, ...OPEN_AGAIN } }),
-      );
+      writes.push(this.db.insert(khqrIssuances).values(issuanceRow(work.issuance)));
     }
     if (work.payment) {
-      const { money, payer, ...payment } = work.payment;
-      writes.push(
-        this.db
-          .insert(payments)
-          .values({ ...payment, amountMinor: money.minor, currency: money.currency, payer: payer ?? null, confirmedAt: at }),
-      );
+      writes.push(this.db.insert(payments).values(paymentRow(work.payment, at)));
     }
     if (work.exception) {
       const { money, ...exception } = work.exception;
@@ -230,7 +214,16 @@ export class D1RecordStore implements RecordStore {
         this.db
           .update(khqrIssuances)
           .set({ resolvedAt: at })
-          .where(and(eq(khqrIssuances.invoiceNumber, work.resolveIssuance), isNull(khqrIssuances.resolvedAt))),
+          .where(and(eq(khqrIssuances.qrId, work.resolveIssuance), isNull(khqrIssuances.resolvedAt))),
+      );
+    }
+    if (work.learnVerifiedPaidAt) {
+      const { paymentId, verifiedPaidAt } = work.learnVerifiedPaidAt;
+      writes.push(
+        this.db
+          .update(payments)
+          .set({ verifiedPaidAt })
+          .where(and(eq(payments.paymentId, paymentId), isNull(payments.verifiedPaidAt))),
       );
     }
     if (work.resolution) {

@@ -19,7 +19,7 @@ import { guarded, isUniqueViolation, postgresDatabase, storeUnavailable, type Po
 import { outboxInsert, PostgresEventOutbox } from "./postgres-event-outbox.ts";
 import { khqrIssuances, paymentExceptionResolutions, paymentExceptions, payments, premiums, webhookReceipts } from "./schema.ts";
 import { issuanceChecks } from "../issuance-checks.ts";
-import { exceptionsWithResolutions, issuanceOf, moneyOf, OPEN_AGAIN, premiumOf, receiptOf } from "../record-rows.ts";
+import { exceptionsWithResolutions, issuanceOf, issuanceRow, paymentOf, paymentRow, premiumOf, receiptOf } from "../record-rows.ts";
 
 const { checkOrder, checkDue, leftUnchecked } = issuanceChecks(khqrIssuances);
 
@@ -39,7 +39,7 @@ export class PostgresRecordStore implements RecordStore {
   }
 
   async findIssuance(invoiceNumber: string): Promise<QrIssuance | null> {
-    const [row] = await guarded(this.db.select().from(khqrIssuances).where(eq(khqrIssuances.invoiceNumber, invoiceNumber)).limit(1));
+    const [row] = await guarded(this.qrsOf(invoiceNumber).limit(1));
     return row ? issuanceOf(row) : null;
   }
 
@@ -49,36 +49,32 @@ export class PostgresRecordStore implements RecordStore {
         .select()
         .from(khqrIssuances)
         .where(and(eq(khqrIssuances.invoiceNumber, invoiceNumber), isNull(khqrIssuances.resolvedAt)))
+        .orderBy(desc(khqrIssuances.issuedAt))
         .limit(1),
     );
     return row ? issuanceOf(row) : null;
   }
 
-  async findInvoice(invoiceNumber: string): Promise<{ issuance: QrIssuance | null; premium: Premium | null }> {
+  /** The invoice's QRs, newest first. */
+  private qrsOf(invoiceNumber: string) {
+    return this.db.select().from(khqrIssuances).where(eq(khqrIssuances.invoiceNumber, invoiceNumber)).orderBy(desc(khqrIssuances.issuedAt));
+  }
+
+  async findInvoice(invoiceNumber: string): Promise<{ issuances: QrIssuance[]; premium: Premium | null }> {
     // Two statements side by side on the request's pool: one round trip's wait.
-    const [issuance, premium] = await Promise.all([this.findIssuance(invoiceNumber), this.findPremium(Number(invoiceNumber))]);
-    return { issuance, premium };
+    const [issuances, premium] = await Promise.all([guarded(this.qrsOf(invoiceNumber).limit(20)), this.findPremium(Number(invoiceNumber))]);
+    return { issuances: issuances.map(issuanceOf), premium };
   }
 
   async findPayment(paymentId: number): Promise<PaymentRecord | null> {
     const [row] = await guarded(this.db.select().from(payments).where(eq(payments.paymentId, paymentId)).limit(1));
-    if (!row) return null;
-    return {
-      paymentId: row.paymentId,
-      policyNumber: row.policyNumber,
-      money: moneyOf(row),
-      channel: row.channel,
-      transactionId: row.transactionId,
-      payer: row.payer ?? undefined,
-      paidAt: row.paidAt,
-      confirmedAt: row.confirmedAt,
-    };
+    return row ? paymentOf(row) : null;
   }
 
   async claimOpenIssuances(query: OpenIssuanceQuery, now: Date): Promise<QrIssuance[]> {
     // Rows another run is claiming right now are skipped, not waited for: it will check them.
     const open = this.db
-      .select({ invoiceNumber: khqrIssuances.invoiceNumber })
+      .select({ qrId: khqrIssuances.qrId })
       .from(khqrIssuances)
       .where(
         and(
@@ -96,25 +92,25 @@ export class PostgresRecordStore implements RecordStore {
       this.db
         .update(khqrIssuances)
         .set({ lastCheckedAt: now.toISOString() })
-        .where(and(inArray(khqrIssuances.invoiceNumber, open), checkDue(query.checkedBefore)))
+        .where(and(inArray(khqrIssuances.qrId, open), checkDue(query.checkedBefore)))
         .returning(),
     );
     return rows.map(issuanceOf);
   }
 
-  async returnIssuances(invoiceNumbers: string[]): Promise<void> {
-    if (invoiceNumbers.length === 0) return;
+  async returnIssuances(qrIds: string[]): Promise<void> {
+    if (qrIds.length === 0) return;
     await guarded(
       this.db
         .update(khqrIssuances)
         .set({ lastCheckedAt: null })
-        .where(and(inArray(khqrIssuances.invoiceNumber, invoiceNumbers), isNull(khqrIssuances.resolvedAt))),
+        .where(and(inArray(khqrIssuances.qrId, qrIds), isNull(khqrIssuances.resolvedAt))),
     );
   }
 
   async closeUncheckedIssuances(query: UncheckedQuery, now: Date): Promise<QrIssuance[]> {
     const unchecked = this.db
-      .select({ invoiceNumber: khqrIssuances.invoiceNumber })
+      .select({ qrId: khqrIssuances.qrId })
       .from(khqrIssuances)
       .where(and(isNull(khqrIssuances.resolvedAt), gte(khqrIssuances.issuedAt, query.issuedAfter.toISOString()), leftUnchecked(query)))
       .limit(query.limit)
@@ -123,7 +119,7 @@ export class PostgresRecordStore implements RecordStore {
       this.db
         .update(khqrIssuances)
         .set({ resolvedAt: now.toISOString() })
-        .where(and(inArray(khqrIssuances.invoiceNumber, unchecked), isNull(khqrIssuances.resolvedAt), leftUnchecked(query)))
+        .where(and(inArray(khqrIssuances.qrId, unchecked), isNull(khqrIssuances.resolvedAt), leftUnchecked(query)))
         .returning(),
     );
     return rows.map(issuanceOf);
@@ -157,10 +153,10 @@ export class PostgresRecordStore implements RecordStore {
 
   async history(paymentId: number): Promise<PaymentHistory> {
     const invoiceNumber = String(paymentId);
-    const [premium, payment, issuance, receipts, exceptions, events, steps] = await Promise.all([
+    const [premium, payment, issuances, receipts, exceptions, events, steps] = await Promise.all([
       this.findPremium(paymentId),
       this.findPayment(paymentId),
-      this.findIssuance(invoiceNumber),
+      guarded(this.qrsOf(invoiceNumber)),
       guarded(
         this.db.select().from(webhookReceipts).where(eq(webhookReceipts.invoiceNumber, invoiceNumber)).orderBy(asc(webhookReceipts.id)),
       ),
@@ -179,7 +175,8 @@ export class PostgresRecordStore implements RecordStore {
     return {
       premium,
       payment,
-      issuance,
+      issuance: issuances[0] ? issuanceOf(issuances[0]) : null,
+      issuances: issuances.map(issuanceOf),
       receipts: receipts.map(receiptOf),
       exceptions: exceptionsWithResolutions(exceptions, steps),
       events,
@@ -192,18 +189,10 @@ export class PostgresRecordStore implements RecordStore {
       await this.db.transaction(async (tx) => {
         if (work.premium) await premiumUpsert(tx, work.premium, at);
         if (work.issuance) {
-          const { invoiceNumber, money, ...issuance } = work.issuance;
-          const row = { ...issuance, amountMinor: money.minor, currency: money.currency, expiresAt: issuance.expiresAt ?? null };
-          await tx
-            .insert(khqrIssuances)
-            .values({ invoiceNumber, ...row })
-            .onConflictDoUpdate({ target: khqrIssuances.invoiceNumber, set: { ...row, ...OPEN_AGAIN } });
+          await tx.insert(khqrIssuances).values(issuanceRow(work.issuance));
         }
         if (work.payment) {
-          const { money, payer, ...payment } = work.payment;
-          await tx
-            .insert(payments)
-            .values({ ...payment, amountMinor: money.minor, currency: money.currency, payer: payer ?? null, confirmedAt: at });
+          await tx.insert(payments).values(paymentRow(work.payment, at));
         }
         if (work.exception) {
           const { money, ...exception } = work.exception;
@@ -213,7 +202,14 @@ export class PostgresRecordStore implements RecordStore {
           await tx
             .update(khqrIssuances)
             .set({ resolvedAt: at })
-            .where(and(eq(khqrIssuances.invoiceNumber, work.resolveIssuance), isNull(khqrIssuances.resolvedAt)));
+            .where(and(eq(khqrIssuances.qrId, work.resolveIssuance), isNull(khqrIssuances.resolvedAt)));
+        }
+        if (work.learnVerifiedPaidAt) {
+          const { paymentId, verifiedPaidAt } = work.learnVerifiedPaidAt;
+          await tx
+            .update(payments)
+            .set({ verifiedPaidAt })
+            .where(and(eq(payments.paymentId, paymentId), isNull(payments.verifiedPaidAt)));
         }
         if (work.resolution) {
           const { exceptionId, step, resolution, note, resolvedBy } = work.resolution;

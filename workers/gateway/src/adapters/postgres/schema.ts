@@ -27,6 +27,8 @@ export const payments = pgTable("payments", {
   payer: text("payer"),
   paidAt: text("paid_at").notNull(),
   confirmedAt: text("confirmed_at").notNull(),
+  /** AMK's paid second (KHQR), as payment-verify reported it: what tells one payment of an invoice from another. */
+  verifiedPaidAt: text("verified_paid_at"),
 });
 
 export const eventOutbox = pgTable("event_outbox", {
@@ -45,7 +47,9 @@ export const eventOutbox = pgTable("event_outbox", {
 });
 
 export const khqrIssuances = pgTable("khqr_issuances", {
-  invoiceNumber: text("invoice_number").primaryKey(),
+  /** One QR: its invoice with the moment it was issued (an invoice may have several QRs over time). */
+  qrId: text("qr_id").primaryKey(),
+  invoiceNumber: text("invoice_number").notNull(),
   paymentId: int64("payment_id").notNull(),
   policyNumber: text("policy_number").notNull(),
   amountMinor: int64("amount_minor").notNull(),
