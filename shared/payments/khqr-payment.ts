@@ -7,7 +7,17 @@ import { sameMoney, type Money } from "../money.ts";
 import type { Premium } from "../premium.ts";
 import { answerIdempotently, fingerprint, type AnsweredRequest } from "./idempotent-answer.ts";
 import { mismatch, requireMatch } from "./matching.ts";
-import type { Clock, IdempotencyKeeper, Later, PaymentRecord, PaymentVerifier, PremiumCache, RecordStore, WebhookReceipt } from "./ports.ts";
+import type {
+  Clock,
+  IdempotencyKeeper,
+  Later,
+  PaymentRecord,
+  PaymentVerifier,
+  PremiumCache,
+  QrIssuance,
+  RecordStore,
+  WebhookReceipt,
+} from "./ports.ts";
 import { bookPayment, confirmedPayment, flagException, type ReportAudit } from "./record-payment.ts";
 
 /** A KHQR payment as reported: by AMK's webhook, or by our reconciliation pass asking AMK. */
@@ -17,8 +27,10 @@ export interface KhqrReport {
   status: string;
   merchantNumber: string;
   money: Money;
-  /** ISO-8601 UTC, as the webhook reported it (reconciliation has none). */
+  /** ISO-8601 UTC, as the webhook reported it (reconciliation has none). A hint: AMK's verified time is the truth. */
   paidAt?: string;
+  /** The QR a reconciliation check asked AMK about (a webhook names only its invoice). */
+  qrId?: string;
 }
 
 export interface KhqrConfirmationResult {
@@ -59,7 +71,7 @@ export async function receiveKhqrReport(
     }
     if (report.status !== "SUCCESS") {
       // Nothing changes state, so this needs no idempotency: acknowledge, keep for audit, publish nothing.
-      await expectedPayment(deps.records, report.invoiceNumber);
+      await invoiceOf(deps.records, report.invoiceNumber);
       await audit.commit(deps, "ACKNOWLEDGED");
       const data = acknowledged(report);
       return { answer: { status: 200, body: JSON.stringify({ success: true, data }) }, replayed: false, eventIds: [] };
@@ -78,7 +90,7 @@ export async function receiveKhqrReport(
 }
 
 async function confirmKhqrPayment(deps: KhqrPaymentDeps, report: KhqrReport, audit: ReportAuditTrail) {
-  const premium = await expectedPayment(deps.records, report.invoiceNumber);
+  const invoice = await invoiceOf(deps.records, report.invoiceNumber);
   const verification = await deps.verifier.verify(report.invoiceNumber);
   audit.verifyReply = verification.reply;
   if ("refusal" in verification) throw verification.refusal;
@@ -86,91 +98,97 @@ async function confirmKhqrPayment(deps: KhqrPaymentDeps, report: KhqrReport, aud
   const now = deps.clock.now();
   const transactionId = khqrTransactionId(report.invoiceNumber);
   const amkPaidAt = verified.paidAt ? parseCambodiaDateTime(verified.paidAt) : null;
-  // This one payment, among others an invoice may receive: flagged under it, so each is flagged once.
-  const flaggedAs = khqrPaymentReference(report.invoiceNumber, report.paidAt ?? amkPaidAt);
-  const amkMismatch = mismatch(premium, [verified]);
+  const verifiedPaidAt = amkPaidAt ? toSecond(amkPaidAt) : undefined;
+  // The payment is identified by what AMK verified, never by the webhook's own time: every path
+  // that sees this payment (webhook, its retries, reconciliation) names it alike and flags it once.
+  const flaggedAs = khqrPaymentReference(report.invoiceNumber, verifiedPaidAt);
+  const qr = paidQr(invoice.issuances, report, verified.money);
+  const expected = qr ? { ...invoice.premium, policyNumber: qr.policyNumber, money: qr.money } : invoice.premium;
+  const amkMismatch = mismatch(expected, [verified]);
   if (amkMismatch) {
     // AMK says money moved, but not what the QR asked for: flag it with AMK's amount for a person.
     const eventIds = await flagException(
       deps.records,
       {
         kind: "AMOUNT_MISMATCH",
-        paymentId: premium.id,
-        policyNumber: premium.policyNumber,
+        paymentId: expected.id,
+        policyNumber: expected.policyNumber,
         channel: "KHQR",
         transactionId: flaggedAs,
         money: verified.money,
       },
       now,
-      { audit, outcome: "PAYMENT_VERIFICATION_DATA_MISMATCHED", resolveIssuance: report.invoiceNumber },
+      { audit, outcome: "PAYMENT_VERIFICATION_DATA_MISMATCHED", resolveIssuance: qr?.qrId },
     );
-    throw mismatch(premium, [verified, report], eventIds);
+    throw mismatch(expected, [verified, report], eventIds);
   }
-  requireMatch(premium, [report]);
-  const payment = confirmedPayment(premium, {
+  requireMatch(expected, [report]);
+  const payment = confirmedPayment(expected, {
     channel: "KHQR",
     transactionId,
-    payer: premium.payer,
+    payer: expected.payer,
     // AMK's verified time is the truth; the webhook's is a hint.
     paidAt: amkPaidAt ?? report.paidAt ?? now.toISOString(),
   });
-  const eventIds = await bookPayment(deps, payment, now, {
+  const eventIds = await bookPayment(deps, { ...payment, verifiedPaidAt }, now, {
     audit,
-    resolveIssuance: report.invoiceNumber,
+    resolveIssuance: qr?.qrId,
     flaggedAs,
-    sameAs: (booked) => sameKhqrPayment(deps.records, booked, { report, amkPaidAt, paidDatetime: audit.receipt("").paidDatetime }),
+    sameAs: (booked) => sameKhqrPayment(booked, { money: verified.money, verifiedPaidAt }),
   });
   const data: KhqrConfirmationResult = { transactionId, status: "CONFIRMED", message: "KHQR payment successfully processed" };
   return { data, eventIds };
 }
 
 /**
- * One KHQR payment of an invoice: the invoice's transaction id with the second the bank says it
- * was paid (the webhook's time, else AMK's verified one; AMK's has whole seconds, so both name one
- * payment alike and a webhook and reconciliation flag it once). An invoice paid twice (a QR
- * scanned twice) yields two references, so each payment that cannot be booked is flagged once.
+ * One KHQR payment of an invoice: the invoice's transaction id with the second AMK's
+ * payment-verify says it was paid, or the invoice's alone when AMK gave no time. An invoice paid
+ * twice (a QR scanned twice) yields two references, so each payment that cannot be booked is
+ * flagged once, by whichever path sees it first.
  */
-export function khqrPaymentReference(invoiceNumber: string, paidAt: string | null | undefined): string {
-  return paidAt ? `${khqrTransactionId(invoiceNumber)}@${toSecond(paidAt)}` : khqrTransactionId(invoiceNumber);
+export function khqrPaymentReference(invoiceNumber: string, verifiedPaidAt: string | undefined): string {
+  return verifiedPaidAt ? `${khqrTransactionId(invoiceNumber)}@${verifiedPaidAt}` : khqrTransactionId(invoiceNumber);
 }
 
-/** An ISO-8601 UTC time to the second (`2025-10-07T05:00:00Z`). */
+/** An ISO-8601 UTC time to the second (`2025-10-07T05:00:00Z`): AMK's precision. */
 const toSecond = (iso: string) => `${iso.slice(0, 19)}Z`;
 
 /**
- * Whether the KHQR payment booked for this invoice is the one now reported again (a retry whose
- * kept answer was lost, reconciliation finding what a webhook booked, or the reverse) and not a
- * second payment, which is told by its paid time. A webhook against the webhook that booked it: the
- * same `paid_datetime`, exactly. A webhook against a payment reconciliation booked: its second is
- * the booked one (AMK's). Reconciliation: AMK's verified second, when AMK gives one, is the booked
- * one (AMK verifies per invoice, so without a time it cannot tell payments apart). Always the same money.
+ * Whether the KHQR payment booked for this invoice is the one AMK verified now (a retry whose kept
+ * answer was lost, reconciliation finding what a webhook booked, or the reverse) and not a second
+ * payment. Only what AMK verifies counts: the same money and the same paid second. Where either
+ * side has no second from AMK, AMK's per-invoice verify cannot tell two payments apart, and the
+ * report is taken as the booked payment (never flagged as paid twice on a guess; docs/contracts.md).
  */
-async function sameKhqrPayment(
-  records: RecordStore,
-  booked: PaymentRecord,
-  reported: { report: KhqrReport; amkPaidAt: string | null; paidDatetime: string },
-): Promise<boolean> {
-  const { report, amkPaidAt, paidDatetime } = reported;
-  if (!sameMoney(booked.money, report.money)) return false;
-  if (report.source === "WEBHOOK" && report.paidAt) {
-    const { receipts } = await records.history(booked.paymentId);
-    const booking = receipts.find((r) => r.outcome === "CONFIRMED");
-    if (booking?.source === "WEBHOOK") return booking.paidDatetime === paidDatetime;
-    return toSecond(report.paidAt) === toSecond(booked.paidAt);
+export function sameKhqrPayment(booked: PaymentRecord, verified: { money: Money; verifiedPaidAt: string | undefined }): boolean {
+  if (!sameMoney(booked.money, verified.money)) return false;
+  return booked.verifiedPaidAt === undefined || verified.verifiedPaidAt === undefined || booked.verifiedPaidAt === verified.verifiedPaidAt;
+}
+
+/** What an invoice is paid against: the premium served under it, and the QRs issued for it (newest first). */
+interface Invoice {
+  premium: Premium;
+  issuances: QrIssuance[];
+}
+
+/** The invoice as recorded; 404 when no premium was served under it. */
+async function invoiceOf(records: RecordStore, invoiceNumber: string): Promise<Invoice> {
+  const { issuances, premium } = await records.findInvoice(invoiceNumber);
+  if (!premium) {
+    throw new PaymentError("RESOURCE_NOT_FOUND", "Invoice not found", { details: `invoice_number: ${invoiceNumber}` });
   }
-  return amkPaidAt === null || toSecond(amkPaidAt) === toSecond(booked.paidAt);
+  return { premium, issuances };
 }
 
 /**
- * What the invoice must be paid with: the QR we issued for it (its amount, even if the premium
- * changed since), else the premium we served under that payment id; 404 when neither exists.
+ * The QR this payment paid: the one reconciliation asked about; else the newest unsettled QR
+ * asking for the money AMK verified, else any QR asking for it, else the newest QR (whose money
+ * then differs, and the payment is flagged). Only this QR is settled by the payment.
  */
-export async function expectedPayment(records: RecordStore, invoiceNumber: string): Promise<Premium> {
-  const { issuance: issued, premium: served } = await records.findInvoice(invoiceNumber);
-  if (!served) {
-    throw new PaymentError("RESOURCE_NOT_FOUND", "Invoice not found", { details: `invoice_number: ${invoiceNumber}` });
-  }
-  return issued ? { ...served, policyNumber: issued.policyNumber, money: issued.money } : served;
+function paidQr(issuances: QrIssuance[], report: KhqrReport, verified: Money): QrIssuance | undefined {
+  if (report.qrId) return issuances.find((qr) => qr.qrId === report.qrId) ?? issuances[0];
+  const asking = issuances.filter((qr) => sameMoney(qr.money, verified));
+  return asking.find((qr) => qr.resolvedAt === undefined) ?? asking[0] ?? issuances[0];
 }
 
 /** A report whose status is not SUCCESS confirms nothing; it is acknowledged as received. */

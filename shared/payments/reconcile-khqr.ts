@@ -83,7 +83,7 @@ async function checkOpenQrs(
     await inLanes(open, limits.parallel, async (issuance) => {
       const outcome = amkDown ? "unasked" : await check(deps, issuance, now);
       if (outcome === "amk-down") amkDown = true; // the next run tries again
-      if (outcome === "unasked" || outcome === "amk-down") return void unasked.push(issuance.invoiceNumber);
+      if (outcome === "unasked" || outcome === "amk-down") return void unasked.push(issuance.qrId);
       result.checked += 1;
       if (outcome.confirmed) result.confirmed += 1;
       result.eventIds.push(...outcome.eventIds);
@@ -100,13 +100,15 @@ async function check(deps: KhqrPaymentDeps, issuance: QrIssuance, now: Date): Pr
     status: "SUCCESS",
     merchantNumber: deps.merchantId,
     money: issuance.money,
+    qrId: issuance.qrId,
   };
-  // One idempotency key per QR, not per invoice: a final answer about an earlier QR of the invoice
-  // (a flagged wrong amount, say) must not stand in for asking AMK about this one.
+  // One idempotency key per check (the claim is what keeps two runs from asking at once): a final
+  // answer about an earlier QR of the invoice, or about this QR's earlier check, must not stand in
+  // for asking AMK now, since AMK reports per invoice and a QR can be paid until it expires.
   const input = {
     source: report.source,
-    invoiceNumber: report.invoiceNumber,
-    issuedAt: issuance.issuedAt,
+    qrId: issuance.qrId,
+    checkedAt: now.toISOString(),
     minor: report.money.minor,
     currency: report.money.currency,
   };

@@ -3,7 +3,7 @@
 import { PaymentError } from "../errors.ts";
 import { exceptionEvent, paymentEvents, type ConfirmedPayment, type PaymentException } from "../events/payment-events.ts";
 import type { Premium } from "../premium.ts";
-import type { Later, PaymentRecord, PremiumCache, RecordStore, UnitOfWork, WebhookReceipt } from "./ports.ts";
+import type { Later, PaymentBooking, PaymentRecord, PremiumCache, RecordStore, UnitOfWork, WebhookReceipt } from "./ports.ts";
 
 /** The payment of `premium` the bank reported through `channel`: always the premium's own money and policy. */
 export function confirmedPayment(
@@ -28,6 +28,7 @@ type BookingDeps = { records: RecordStore; cache: PremiumCache; later?: Later };
 /** How bookPayment tells the same payment again from another one, and files the other. */
 export interface BookingOptions {
   audit?: ReportAudit;
+  /** The QR (qrId) this payment settles, written with the booking or the flag; a retry of either settles nothing more. */
   resolveIssuance?: string;
   premium?: Premium;
   /**
@@ -35,7 +36,7 @@ export interface BookingOptions {
    * payment (the bank's retry) and not a second one reported under the same id (a KHQR invoice
    * paid twice). Without it, the same channel and transaction id are the same payment.
    */
-  sameAs?: (booked: PaymentRecord) => Promise<boolean>;
+  sameAs?: (booked: PaymentRecord) => boolean;
   /** The transaction id a refused payment is flagged under, when not its own (one per payment reported). */
   flaggedAs?: string;
 }
@@ -46,7 +47,7 @@ export interface BookingOptions {
  * already paid otherwise is 409 DUPLICATE_TRANSACTION with a DUPLICATE_PAYMENT exception flagged in
  * the same write; a transaction id already used for another premium is 409 (that money is booked).
  */
-export async function bookPayment(deps: BookingDeps, payment: ConfirmedPayment, now: Date, options: BookingOptions = {}): Promise<string[]> {
+export async function bookPayment(deps: BookingDeps, payment: PaymentBooking, now: Date, options: BookingOptions = {}): Promise<string[]> {
   const { audit, resolveIssuance, premium } = options;
   const events = paymentEvents(payment, now.toISOString());
   // The premium paid is written with its payment: the records show what was paid even once the
@@ -60,8 +61,14 @@ export async function bookPayment(deps: BookingDeps, payment: ConfirmedPayment, 
 
   const existing = await deps.records.findPayment(payment.paymentId);
   const sameTransaction = existing?.channel === payment.channel && existing.transactionId === payment.transactionId;
-  if (existing && sameTransaction && (await (options.sameAs?.(existing) ?? true))) {
-    await commitAudit(deps.records, audit, "CONFIRMED", now, resolveIssuance);
+  if (existing && sameTransaction && (options.sameAs?.(existing) ?? true)) {
+    // The booked payment may lack AMK's paid second (reconciliation found it when AMK gave none):
+    // learnt now, so a later, different payment of the invoice is told apart from it.
+    const learnt =
+      payment.verifiedPaidAt && !existing.verifiedPaidAt
+        ? { paymentId: existing.paymentId, verifiedPaidAt: payment.verifiedPaidAt }
+        : undefined;
+    await commitAudit(deps.records, audit, "CONFIRMED", now, learnt);
     // The first attempt may have stopped between its commit and its cache mark.
     await markCachePaid(deps, payment);
     return [];
@@ -121,13 +128,20 @@ export async function flagException(
     );
     return eventIds;
   }
-  await commitAudit(records, options.audit, options.outcome, now, options.resolveIssuance);
+  await commitAudit(records, options.audit, options.outcome, now);
   return [];
 }
 
-async function commitAudit(records: RecordStore, audit: ReportAudit | undefined, outcome: string, now: Date, resolveIssuance?: string) {
-  if (!audit && !resolveIssuance) return;
-  await records.commit({ receipt: audit?.receipt(outcome), resolveIssuance, events: [] }, now);
+/** The receipt of a report that changed nothing (a retry, or a payment already flagged), with what it taught us. */
+async function commitAudit(
+  records: RecordStore,
+  audit: ReportAudit | undefined,
+  outcome: string,
+  now: Date,
+  learnVerifiedPaidAt?: UnitOfWork["learnVerifiedPaidAt"],
+) {
+  if (!audit && !learnVerifiedPaidAt) return;
+  await records.commit({ receipt: audit?.receipt(outcome), learnVerifiedPaidAt, events: [] }, now);
   audit?.written();
 }
 

@@ -82,12 +82,14 @@ Deno.test("a second KHQR payment of one invoice is flagged and 409, each payment
   equal((await send(world, { ...first, source: "RECONCILIATION", paidAt: undefined })).answer.status, 200);
   equal(world.records.exceptions.length, 0);
 
-  // The customer paid the invoice again (AMK still verifies the invoice as paid).
+  // The customer paid the invoice again: AMK now verifies the invoice as paid at that second.
+  paidAtAmk(world, premium, premium.money, "2026-03-01 10:04:10");
   const second = webhookFor(premium, { paidAt: "2026-03-01T03:04:10.500Z" });
   const refused = await refusal(send(world, second));
   equal(refused.code, "DUPLICATE_TRANSACTION");
   equal(refused.status, 409);
   equal((await send(world, second)).replayed, true);
+  paidAtAmk(world, premium, premium.money, "2026-03-01 10:09:00");
   const third = webhookFor(premium, { paidAt: "2026-03-01T03:09:00.000Z" });
   equal((await refusal(send(world, third))).code, "DUPLICATE_TRANSACTION");
 
@@ -118,7 +120,13 @@ Deno.test("the premium's open QR is offered again until it expires; a settled, e
   await recordQrIssuance(world, { paymentId: premium.id, bankCode: "AMK", qrString: "000201010212-second", expiresAt: later });
   world.premiums.premiums.set(premium.policyNumber, { ...premium, money: toMoney(99, "USD") });
   world.cache.kept.clear();
-  deepStrictEqual((await premiumForQr(world, premium.policyNumber)).openQr, null); // the premium's amount changed
+  // Re-priced: the open QR stands, at its own amount, until it lapses; in its last minutes no new QR.
+  const repriced = await premiumForQr(world, premium.policyNumber);
+  deepStrictEqual([repriced.openQr?.qrString, repriced.premium.money], ["000201010212-second", premium.money]);
+  world.clock.advance(14 * 60_000);
+  const lapsing = await refusal(premiumForQr(world, premium.policyNumber));
+  deepStrictEqual([lapsing.code, lapsing.headers?.["retry-after"]], ["DUPLICATE_TRANSACTION", "60"]);
+  world.clock.advance(-14 * 60_000);
 
   world.premiums.premiums.set(premium.policyNumber, premium);
   world.cache.kept.clear();

@@ -203,13 +203,14 @@ Deno.test(
   async () => {
     const world = coreWorld();
     const premium = await issued(world);
-    // AMK verifies per invoice and keeps reporting the first payment's time (10:00:00 GMT+7).
+    // AMK verifies per invoice; it reports the first payment's time (10:00:00 GMT+7) until the second.
     paidAtAmk(world, premium);
     world.clock.advance(3 * 60_000);
     equal((await reconcileKhqrPayments(world)).confirmed, 1); // the first webhook was lost
 
     const late = webhookFor(premium, { paidAt: "2026-03-01T03:00:00.400Z" }); // the first payment's own webhook, at last
     equal((await send(world, late)).answer.status, 200);
+    paidAtAmk(world, premium, premium.money, "2026-03-01 10:06:30");
     const second = webhookFor(premium, { paidAt: "2026-03-01T03:06:30.000Z" });
     equal((await refusal(send(world, second))).code, "DUPLICATE_TRANSACTION");
     deepStrictEqual(

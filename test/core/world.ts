@@ -56,8 +56,8 @@ export function premiumDue(world: CoreWorld, overrides: Partial<Premium> = {}): 
 }
 
 /** AMK's payment-verify reports the premium paid in full. */
-export function paidAtAmk(world: CoreWorld, premium: Premium, money = premium.money) {
-  world.verifier.answers.set(String(premium.id), { txId: String(premium.id), money, paidAt: "2026-03-01 10:00:00" });
+export function paidAtAmk(world: CoreWorld, premium: Premium, money = premium.money, paidAt: string | undefined = "2026-03-01 10:00:00") {
+  world.verifier.answers.set(String(premium.id), { txId: String(premium.id), money, paidAt });
 }
 
 export function amkSays(world: CoreWorld, premium: Premium, error: PaymentError) {

@@ -18,14 +18,26 @@ describe("POST /AMK/khqr: idempotency per invoice and content", () => {
     expect(await verifications(String(premium.id))).toBe(1);
   });
 
-  it("flags a webhook with another paid time for an invoice already paid: a second payment, 409, never a second booking", async () => {
+  it("flags a payment AMK verifies at another second for an invoice already paid: a second payment, 409, never a second booking", async () => {
     const premium = await paidPremium();
     expect((await sendWebhook(khqrWebhookFor(premium))).status).toBe(200);
+    // The invoice paid again: AMK's payment-verify now reports that payment, a second later.
+    await seedVerify(String(premium.id), {
+      status: "SUCCESS",
+      amount: premium.amount,
+      currency: premium.currency,
+      paidAt: "2025-10-07 12:00:06",
+    });
     const other = await sendWebhook(khqrWebhookFor(premium, { paid_datetime: "2025-10-07 12:00:01.000000" }));
     expect(other.status).toBe(409);
     expect((await other.json<any>()).error.code).toBe("DUPLICATE_TRANSACTION");
-    const exceptions = await queryRows<any>("SELECT kind, transaction_id, amount_minor FROM payment_exceptions WHERE payment_id = ?", premium.id);
-    expect(exceptions).toEqual([{ kind: "DUPLICATE_PAYMENT", transaction_id: `AMK_KHQR_${premium.id}@2025-10-07T05:00:01Z`, amount_minor: 15000 }]);
+    const exceptions = await queryRows<any>(
+      "SELECT kind, transaction_id, amount_minor FROM payment_exceptions WHERE payment_id = ?",
+      premium.id,
+    );
+    expect(exceptions).toEqual([
+      { kind: "DUPLICATE_PAYMENT", transaction_id: `AMK_KHQR_${premium.id}@2025-10-07T05:00:06Z`, amount_minor: 15000 },
+    ]);
     const records = await kafkaRecords(premium.policyNumber);
     expect(records.filter((r) => r.topic === "dev.gateway.payment.success")).toHaveLength(1);
     expect(records.filter((r) => r.topic === "dev.gateway.payment.exception")).toHaveLength(1);

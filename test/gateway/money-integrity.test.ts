@@ -7,7 +7,7 @@ import gateway from "../../workers/gateway/src/index.ts";
 import { seedVerify } from "../support/amk.ts";
 import { billConfirmationFor } from "../support/bill-payment.ts";
 import { callGateway } from "../support/gateway.ts";
-import { khqrWebhookFor, paidPremium, sendWebhook, serve } from "../support/khqr-webhook.ts";
+import { AMK_PAID_AT, khqrWebhookFor, paidPremium, sendWebhook, serve } from "../support/khqr-webhook.ts";
 import { kafkaRecords, refuseKafka, seedPremium, type TestPremium } from "../support/sandbox.ts";
 import { tokenFor } from "../support/tokens.ts";
 import { execute, queryRow, queryRows } from "../support/records.ts";
@@ -42,7 +42,7 @@ describe("money received twice is flagged, never dropped", () => {
     const loser =
       billAnswer.status === 409
         ? { channel: "BILL", transaction_id: bill.bankTransactionId }
-        : { channel: "KHQR", transaction_id: `AMK_KHQR_${premium.id}@2025-10-07T05:00:00Z` };
+        : { channel: "KHQR", transaction_id: `AMK_KHQR_${premium.id}@2025-10-07T05:00:05Z` };
     expect(await exceptionsFor(premium.id)).toEqual([{ kind: "DUPLICATE_PAYMENT", ...loser, amount_minor: 15000, currency: "USD" }]);
 
     // The bank retries the refused one: the same answer, nothing added.
@@ -107,12 +107,18 @@ describe("money received twice is flagged, never dropped", () => {
 
   it("a KHQR payment AMK verifies with another amount is refused and flagged with AMK's amount; the verify reply is kept", async () => {
     const premium = await paidPremium();
-    await seedVerify(String(premium.id), { status: "SUCCESS", amount: 140, currency: "USD" });
+    await seedVerify(String(premium.id), { status: "SUCCESS", amount: 140, currency: "USD", paidAt: AMK_PAID_AT });
     const answer = await sendWebhook(khqrWebhookFor(premium));
     expect(answer.status).toBe(422);
     expect((await answer.json<any>()).error.code).toBe("PAYMENT_VERIFICATION_DATA_MISMATCHED");
     expect(await exceptionsFor(premium.id)).toEqual([
-      { kind: "AMOUNT_MISMATCH", channel: "KHQR", transaction_id: `AMK_KHQR_${premium.id}@2025-10-07T05:00:00Z`, amount_minor: 14000, currency: "USD" },
+      {
+        kind: "AMOUNT_MISMATCH",
+        channel: "KHQR",
+        transaction_id: `AMK_KHQR_${premium.id}@2025-10-07T05:00:05Z`,
+        amount_minor: 14000,
+        currency: "USD",
+      },
     ]);
     expect((await sendWebhook(khqrWebhookFor(premium))).headers.get("idempotent-replayed")).toBe("true");
     expect(await exceptionsFor(premium.id)).toHaveLength(1);
