@@ -62,6 +62,8 @@ export interface AmkBankState {
   /** Defective QR codes qr/generator issues, per bill number. */
   qrTampering: Map<string, QrTampering>;
   verifications: Map<string, number>;
+  /** qr/generator calls that minted a QR, per invoice number. */
+  qrGenerations: Map<string, number>;
 }
 
 export function createAmkBankState(): AmkBankState {
@@ -74,5 +76,6 @@ export function createAmkBankState(): AmkBankState {
     qrFailures: new Map(),
     qrTampering: new Map(),
     verifications: new Map(),
+    qrGenerations: new Map(),
   };
 }

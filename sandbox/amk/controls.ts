@@ -19,6 +19,7 @@
 //                                       "png-garbage" qrString is right, qrImage is Base64 of no PNG at all
 //   DELETE qr-tampering/:billNumber     issue sound QR codes again
 //   GET    verifications?txId=          {txId, count}: payment-verify calls naming txId (any outcome)
+//   GET    qr-generations?invoiceNumber= {invoiceNumber, count}: QRs qr/generator minted for that invoice
 //   GET    invoices/:invoiceNumber      the issued invoice: amount, currency, qrString, status, paidAt
 import { json, readJson } from "../http.ts";
 import type { AmkBankState, AmkTransactionStatus, ForcedReply } from "./bank-state.ts";
@@ -72,6 +73,10 @@ export async function controls(req: Request, url: URL, state: AmkBankState): Pro
     case "GET verifications": {
       const txId = url.searchParams.get("txId") ?? "";
       return json({ txId, count: state.verifications.get(txId) ?? 0 });
+    }
+    case "GET qr-generations": {
+      const invoiceNumber = url.searchParams.get("invoiceNumber") ?? "";
+      return json({ invoiceNumber, count: state.qrGenerations.get(invoiceNumber) ?? 0 });
     }
     case "GET invoices/:id": {
       const invoice = state.invoices.get(id!);

@@ -57,6 +57,7 @@ export async function qrGenerator(req: Request, state: AmkBankState, options: Am
     paidDatetime: null,
   };
   state.invoices.set(parsed.invoiceNumber, invoice);
+  state.qrGenerations.set(parsed.invoiceNumber, (state.qrGenerations.get(parsed.invoiceNumber) ?? 0) + 1);
   const qrImage = qr.imageString === undefined ? btoa("this is not a PNG image") : toBase64(qrPng(qr.imageString));
   return amkSuccess({ qrImage, qrString: qr.qrString });
 }

@@ -3,6 +3,7 @@
 // and checkout details from the gateway's records. Errors cross as plain
 // values in our vocabulary, since thrown classes do not survive the boundary.
 import { PaymentError, toPaymentError, type ErrorCode } from "../errors.ts";
+import type { Currency } from "../money.ts";
 import { premiumToDto, type PremiumDto } from "../premium.ts";
 import type { CheckoutDetails } from "./checkout-details.ts";
 import type { PaymentStatus } from "./payment-status.ts";
@@ -19,6 +20,11 @@ export interface QrIssuedNotice {
   bankCode: string;
   qrString: string;
   expiresAt?: string;
+  /** The issuance lease premiumForQr granted (freed once the QR is recorded). */
+  lease?: string;
+  /** The money the QR asks, as checked against its string (the premium's may have been re-priced since); the premium's when absent. */
+  amount?: number;
+  currency?: Currency;
 }
 
 /** A QR already issued for the premium that a customer can still pay. */
@@ -29,9 +35,14 @@ export interface OpenQrDto {
 }
 
 export interface GatewayRpc {
-  /** The premium due, unpaid in the records, with its open, unexpired QR (null: issue a new one). */
-  premiumForQr(query: string): Promise<RpcReply<{ premium: PremiumDto; openQr: OpenQrDto | null }>>;
+  /**
+   * The premium due, unpaid in the records, with the QR to show (`openQr`), or the lease under which
+   * this caller has AMK mint one (`lease`); neither while another caller mints it: ask again shortly.
+   */
+  premiumForQr(query: string): Promise<RpcReply<PremiumForQrDto>>;
   recordQrIssued(notice: QrIssuedNotice): Promise<RpcReply<{ eventId: string }>>;
+  /** Gives back an issuance lease whose QR was not recorded (AMK failed, or its QR was refused). */
+  releaseQrIssuance(release: { paymentId: number; lease: string }): Promise<RpcReply<null>>;
   /** PENDING / PAID / EXPIRED from the records; RESOURCE_NOT_FOUND when nothing was issued or paid. */
   paymentStatus(paymentId: number): Promise<RpcReply<PaymentStatus>>;
   /** The status plus what the checkout page shows: the payer and the latest issued QR string. */
@@ -63,8 +74,14 @@ export async function rpcCall<T>(call: () => Promise<RpcReply<T>>): Promise<T> {
   throw new PaymentError(reply.error.code, reply.error.message, { details: reply.error.details });
 }
 
+export interface PremiumForQrDto {
+  premium: PremiumDto;
+  openQr: OpenQrDto | null;
+  lease: string | null;
+}
+
 /** premiumForQr's answer as it crosses the boundary. */
-export function premiumForQrDto({ premium, openQr }: PremiumForQr): { premium: PremiumDto; openQr: OpenQrDto | null } {
+export function premiumForQrDto({ premium, openQr, lease }: PremiumForQr): PremiumForQrDto {
   const open = openQr?.expiresAt ? { bankCode: openQr.bankCode, qrString: openQr.qrString, expiresAt: openQr.expiresAt } : null;
-  return { premium: premiumToDto(premium), openQr: open };
+  return { premium: premiumToDto(premium), openQr: open, lease };
 }

@@ -1,11 +1,24 @@
 // Recording a QR the KHQR worker issued: the issuance, the premium it is for, and its
 // `khqr.generated-event`, in one unit of work. The premium comes from our own records, unpaid.
+// Every QR keeps its own record; recording it frees the premium's issuance lease for the next one.
 import { PaymentError } from "../errors.ts";
 import { qrGeneratedEvent } from "../events/payment-events.ts";
+import { toMoney } from "../money.ts";
 import type { QrIssuedNotice } from "./gateway-rpc.ts";
-import type { Clock, RecordStore } from "./ports.ts";
+import { qrIdOf, type Clock, type IdempotencyKeeper, type RecordStore } from "./ports.ts";
+import { releaseQrIssuance } from "./premium-for-qr.ts";
 
-export async function recordQrIssuance(deps: { records: RecordStore; clock: Clock }, notice: QrIssuedNotice): Promise<{ eventId: string }> {
+type RecordQrDeps = { records: RecordStore; idempotency: IdempotencyKeeper; clock: Clock };
+
+export async function recordQrIssuance(deps: RecordQrDeps, notice: QrIssuedNotice): Promise<{ eventId: string }> {
+  try {
+    return await recordIssued(deps, notice);
+  } finally {
+    if (notice.lease) await releaseQrIssuance(deps, notice.paymentId, notice.lease);
+  }
+}
+
+async function recordIssued(deps: RecordQrDeps, notice: QrIssuedNotice): Promise<{ eventId: string }> {
   const [premium, payment] = await Promise.all([deps.records.findPremium(notice.paymentId), deps.records.findPayment(notice.paymentId)]);
   if (!premium) {
     throw new PaymentError("RESOURCE_NOT_FOUND", "No premium was offered under this payment id", {
@@ -19,20 +32,25 @@ export async function recordQrIssuance(deps: { records: RecordStore; clock: Cloc
     });
   }
   const now = deps.clock.now();
+  // What the QR asks is what its payment is judged against, even if the premium was re-priced while it was minted.
+  const money = notice.amount !== undefined && notice.currency ? toMoney(notice.amount, notice.currency) : premium.money;
   const event = qrGeneratedEvent(
-    { paymentId: premium.id, policyNumber: premium.policyNumber, money: premium.money, bankCode: notice.bankCode },
+    { paymentId: premium.id, policyNumber: premium.policyNumber, money, bankCode: notice.bankCode },
     now.toISOString(),
   );
+  const invoiceNumber = String(premium.id);
+  const issuedAt = now.toISOString();
   await deps.records.commit(
     {
       issuance: {
-        invoiceNumber: String(premium.id),
+        qrId: qrIdOf(invoiceNumber, issuedAt),
+        invoiceNumber,
         paymentId: premium.id,
         policyNumber: premium.policyNumber,
-        money: premium.money,
+        money,
         bankCode: notice.bankCode,
         qrString: notice.qrString,
-        issuedAt: now.toISOString(),
+        issuedAt,
         expiresAt: notice.expiresAt,
       },
       events: [event],

@@ -4,7 +4,8 @@ import { deepStrictEqual, equal, ok } from "node:assert/strict";
 import { crc16CcittFalse } from "#shared/khqr/crc.ts";
 import { buildKhqr, type KhqrMerchantInput } from "#shared/khqr/payload.ts";
 import { localGateway } from "#shared/payments/in-memory/local-gateway.ts";
-import { issueKhqr, REUSE_MIN_REMAINING_MS, type GeneratedQr, type QrGenerator, type QrRequest } from "#shared/payments/issue-khqr.ts";
+import { issueKhqr, type GeneratedQr, type QrGenerator, type QrRequest } from "#shared/payments/issue-khqr.ts";
+import { REUSE_MIN_REMAINING_MS } from "#shared/payments/premium-for-qr.ts";
 import { coreWorld, MERCHANT_ID, premiumDue, refusal, type CoreWorld } from "./world.ts";
 
 const LIFETIME_MS = 15 * 60_000;
@@ -49,7 +50,7 @@ Deno.test("a sound QR is issued and recorded, with the string that was checked",
   const premium = premiumDue(world);
   const issued = await issue(world, amk(world), premium.policyNumber);
   equal(issued.expiresAt, new Date(world.clock.now().getTime() + LIFETIME_MS).toISOString());
-  equal(world.records.issuances.get(String(premium.id))?.qrString, issued.qrString);
+  equal((await world.records.findIssuance(String(premium.id)))?.qrString, issued.qrString);
 });
 
 const refusals: [string, (input: KhqrMerchantInput, qr: GeneratedQr) => GeneratedQr][] = [
@@ -124,5 +125,5 @@ Deno.test("while the premium's QR can still be paid it is answered again, and AM
   const renewed = await issue(world, counting, premium.policyNumber);
   equal(minted, 2);
   ok(renewed.qrString !== first.qrString);
-  equal(world.records.issuances.get(String(premium.id))?.qrString, renewed.qrString);
+  equal((await world.records.findIssuance(String(premium.id)))?.qrString, renewed.qrString);
 });

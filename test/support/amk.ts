@@ -33,6 +33,11 @@ export async function verifications(txId: string): Promise<number> {
   return (await control("GET", `verifications?txId=${encodeURIComponent(txId)}`)).count;
 }
 
+/** How many QRs AMK's qr/generator minted for the invoice. */
+export async function qrGenerations(invoiceNumber: string): Promise<number> {
+  return (await control("GET", `qr-generations?invoiceNumber=${encodeURIComponent(invoiceNumber)}`)).count;
+}
+
 export async function signIns(): Promise<number> {
   return (await control("GET", `sign-ins?username=${encodeURIComponent(env.AMK_USERNAME)}`)).accepted;
 }

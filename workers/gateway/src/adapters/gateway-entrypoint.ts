@@ -3,7 +3,7 @@ import { WorkerEntrypoint } from "cloudflare:workers";
 import { readCheckoutDetails } from "#shared/payments/checkout-details.ts";
 import { premiumForQrDto, rpcReply, type GatewayRpc, type QrIssuedNotice } from "#shared/payments/gateway-rpc.ts";
 import { readPaymentStatus } from "#shared/payments/payment-status.ts";
-import { premiumForQr } from "#shared/payments/premium-for-qr.ts";
+import { premiumForQr, releaseQrIssuance } from "#shared/payments/premium-for-qr.ts";
 import { recordQrIssuance } from "#shared/payments/record-qr-issuance.ts";
 import type { GatewayBindings } from "../gateway-env.ts";
 import { gatewayDeps } from "../wiring.ts";
@@ -20,6 +20,10 @@ export class GatewayEntrypoint extends WorkerEntrypoint<GatewayBindings> impleme
       this.ctx.waitUntil(deps.deliver([recorded.eventId]));
       return recorded;
     });
+  }
+
+  releaseQrIssuance(release: { paymentId: number; lease: string }) {
+    return rpcReply(async () => (await releaseQrIssuance(gatewayDeps(this.env), release.paymentId, release.lease), null));
   }
 
   // Read-only and cheap (two or three keyed reads): the KHQR worker's status streams call this about once a second.

@@ -60,6 +60,14 @@ export function checkoutDoc(): RouteDoc {
         data: { paymentId: 150002, url: "http://localhost:8081/pay/150002.1795823961.mac", expiresAt: "2026-11-27T10:15:00.000Z" },
       },
     },
-    errors: ["BAD_REQUEST", "RESOURCE_NOT_FOUND", "BANK_NOT_FOUND", "MERCHANT_NOT_BIND", "AMK_UNKNOWN_ERROR", "SERVER_UNAVAILABLE"],
+    errors: [
+      "BAD_REQUEST",
+      "RESOURCE_NOT_FOUND",
+      "BANK_NOT_FOUND",
+      "DUPLICATE_TRANSACTION",
+      "MERCHANT_NOT_BIND",
+      "AMK_UNKNOWN_ERROR",
+      "SERVER_UNAVAILABLE",
+    ],
   };
 }

@@ -59,7 +59,7 @@ export function generateKhqrDoc(): RouteDoc {
     tag: "KHQR",
     summary: "A KHQR code for the premium due on a policy",
     description:
-      "The worker asks the gateway for the premium, asks AMK for the QR, checks AMK's KHQR string against the premium before showing it, and draws the PNG from that checked string itself. Issuing a QR publishes `khqr.generated-event`. While the premium's QR is open and has at least 2 minutes left, that same QR is answered again (no second QR under the invoice). A premium already paid is 404.",
+      "The worker asks the gateway for the premium, asks AMK for the QR, checks AMK's KHQR string against the premium before showing it, and draws the PNG from that checked string itself. Issuing a QR publishes `khqr.generated-event`. While the premium's QR is open and has at least 2 minutes left, that same QR is answered again, at that QR's amount even if the premium was re-priced meanwhile (no second QR under the invoice). Simultaneous requests for one premium share one QR: AMK mints it once. A premium already paid is 404; 409 while a re-priced premium's earlier QR is in its last minutes (Retry-After: until it expires), or when another request's QR for the premium is still being minted after 8 s (Retry-After: 1).",
     scope: "khqr:generate",
     rateLimit: "app",
     // bankCode is read by issueKhqr (shared/khqr/banks.ts), not by GenerateKhqrQuery: described here.
@@ -90,7 +90,15 @@ export function generateKhqrDoc(): RouteDoc {
         },
       },
     },
-    errors: ["BAD_REQUEST", "RESOURCE_NOT_FOUND", "BANK_NOT_FOUND", "MERCHANT_NOT_BIND", "AMK_UNKNOWN_ERROR", "SERVER_UNAVAILABLE"],
+    errors: [
+      "BAD_REQUEST",
+      "RESOURCE_NOT_FOUND",
+      "BANK_NOT_FOUND",
+      "DUPLICATE_TRANSACTION",
+      "MERCHANT_NOT_BIND",
+      "AMK_UNKNOWN_ERROR",
+      "SERVER_UNAVAILABLE",
+    ],
   };
 }
 
