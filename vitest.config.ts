@@ -20,7 +20,11 @@ function workerdProject(store: "d1" | "postgres", files: { include: string[]; ex
             // The KHQR worker's token cache: its handler runs in the same test isolate (test/support/khqr.ts).
             kvNamespaces: ["AMK_SESSION"],
             // The bank's limit made small (1,200 in wrangler.toml), so a test can reach it; still above the app's 100.
-            ratelimits: { BANK_RATE_LIMIT: { namespace_id: "1003", simple: { limit: 120, period: 60 } } },
+            // The checkout links' limit made small too (60 in workers/khqr/wrangler.toml), for test/khqr/checkout-limits.test.ts.
+            ratelimits: {
+              BANK_RATE_LIMIT: { namespace_id: "1003", simple: { limit: 120, period: 60 } },
+              CHECKOUT_RATE_LIMIT: { namespace_id: "1004", simple: { limit: 20, period: 60 } },
+            },
             // miniflare insists on a password in the URL; a trust-auth server ignores it.
             ...(store === "postgres" ? { hyperdrives: { HYPERDRIVE: withPlaceholderPassword(inject("postgresUrl")) } } : {}),
             bindings: {
@@ -50,7 +54,13 @@ export default defineConfig({
       workerdProject("d1", { include: ["test/**/*.test.ts"], exclude: ["test/core/**", "test/records/schema-parity.test.ts"] }),
       // Everything that records payments, again on a real PostgreSQL.
       workerdProject("postgres", {
-        include: ["test/gateway/**/*.test.ts", "test/records/**/*.test.ts", "test/khqr/generate-khqr.test.ts"],
+        include: [
+          "test/gateway/**/*.test.ts",
+          "test/records/**/*.test.ts",
+          "test/khqr/generate-khqr.test.ts",
+          "test/khqr/qr-single-flight.test.ts",
+          "test/khqr/checkout-limits.test.ts",
+        ],
         // The round-trip counter wraps D1: the hot-path bounds are D1's (Cloudflare's store at the edge).
         exclude: ["test/gateway/round-trips.test.ts"],
       }),

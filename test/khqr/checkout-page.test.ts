@@ -18,7 +18,9 @@ async function checkoutLink(premium: TestPremium) {
 const page = (path: string, options: Parameters<typeof callKhqr>[1] = {}) => callKhqr(path, { token: null, ...options });
 
 async function qrStringOf(paymentId: number): Promise<string> {
-  const row = await env.DB.prepare("SELECT qr_string FROM khqr_issuances WHERE invoice_number = ?").bind(String(paymentId)).first<any>();
+  const row = await env.DB.prepare("SELECT qr_string FROM khqr_issuances WHERE invoice_number = ? ORDER BY issued_at DESC")
+    .bind(String(paymentId))
+    .first<any>();
   return row.qr_string;
 }
 

@@ -44,5 +44,5 @@ export interface RouteDoc {
    */
   errors: ErrorCode[];
   /** Errors a page answers as an HTML page instead of the envelope (a checkout link that is not valid). */
-  pageErrors?: { status: 404 | 503; description: string }[];
+  pageErrors?: { status: 404 | 429 | 503; description: string }[];
 }

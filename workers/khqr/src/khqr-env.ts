@@ -5,11 +5,13 @@ import type { StepTimings } from "#shared/http/step-timings.ts";
 import type { GatewayRpc } from "#shared/payments/gateway-rpc.ts";
 import type { KhqrConfig } from "./config.ts";
 
-export type KhqrBindings = Omit<KhqrBindingsGenerated, "GATEWAY" | "CLIENT_RATE_LIMIT"> & {
+export type KhqrBindings = Omit<KhqrBindingsGenerated, "GATEWAY" | "CLIENT_RATE_LIMIT" | "CHECKOUT_RATE_LIMIT"> & {
   /** The gateway's private RPC entrypoint (service binding), typed by the contract both workers share. */
   GATEWAY: GatewayRpc;
   /** Optional so tests and tools may run without a limiter. */
   CLIENT_RATE_LIMIT?: RateLimit;
+  /** The checkout links' limit per link and per address (checkout/checkout-limits.ts); optional likewise. */
+  CHECKOUT_RATE_LIMIT?: RateLimit;
   /** Set per request by the measurement middleware (MEASURE_REQUESTS=true), never in wrangler.toml. */
   MEASURED_STEPS?: StepTimings;
   [variable: string]: unknown;

@@ -25,6 +25,21 @@ const UNAVAILABLE_PAGE = `<!doctype html>
 </html>
 `;
 
+const TOO_MANY_PAGE = `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Please wait a moment</title></head>
+<body>
+<h1>Please wait a moment</h1>
+<p>This payment link was opened too often just now. Please try again in a minute.</p>
+</body>
+</html>
+`;
+
+/** A checkout link or a client address past its limit (checkout-limits.ts). */
+export function tooManyPage(c: Context): Response {
+  return c.body(TOO_MANY_PAGE, 429, { ...pageHeaders(), "retry-after": "60" });
+}
+
 export function notFoundPage(c: Context): Response {
   return c.body(NOT_FOUND_PAGE, 404, pageHeaders());
 }

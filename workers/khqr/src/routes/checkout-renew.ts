@@ -5,6 +5,7 @@ import * as v from "valibot";
 import type { RouteDoc } from "#shared/http/openapi/route-doc.ts";
 import type { Hono } from "hono";
 import { checkoutLink, readCheckoutLink } from "../checkout/checkout-link.ts";
+import { checkoutLimited } from "../checkout/checkout-limits.ts";
 import { notFoundPage, orProblemPage } from "../checkout/problem-pages.ts";
 import { issueKhqrFor } from "../khqr-issuer.ts";
 import type { KhqrEnv } from "../khqr-env.ts";
@@ -19,6 +20,8 @@ export function registerCheckoutRenew(app: Hono<KhqrEnv>): void {
     const settings = c.get("config").checkout;
     const claims = await readCheckoutLink(settings, token, { renewal: true });
     if (!claims) return notFoundPage(c);
+    const limited = await checkoutLimited(c, claims.paymentId);
+    if (limited) return limited;
     const details = await checkoutDetailsOrPage(c, claims.paymentId);
     if (details instanceof Response) return details;
     // Only an expired QR is replaced: a pending one is still good, a paid premium needs nothing.
@@ -55,6 +58,7 @@ export function checkoutRenewDoc(): RouteDoc {
     errors: [],
     pageErrors: [
       { status: 404, description: "A forged, altered or long-expired link" },
+      { status: 429, description: "Too many streams or renewals for this link or from this address: a plain page, with Retry-After" },
       { status: 503, description: "AMK or the gateway is unreachable" },
     ],
   };

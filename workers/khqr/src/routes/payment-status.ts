@@ -6,10 +6,11 @@ import { clientAuth } from "#shared/http/client-auth.ts";
 import { amountSchema, currencySchema, successSchema } from "#shared/http/openapi/response-schemas.ts";
 import type { RouteDoc } from "#shared/http/openapi/route-doc.ts";
 import { parseInput } from "#shared/http/request-input.ts";
+import { PaymentError } from "#shared/errors.ts";
 import { rpcCall } from "#shared/payments/gateway-rpc.ts";
 import type { PaymentStatus } from "#shared/payments/payment-status.ts";
 import type { KhqrEnv } from "../khqr-env.ts";
-import { statusStream, wantsEventStream } from "../status-stream.ts";
+import { reserveStream, statusStream, wantsEventStream } from "../status-stream.ts";
 
 export const PaymentStatusParams = v.object({
   paymentId: v.pipe(
@@ -32,10 +33,23 @@ export function registerPaymentStatus(app: Hono<KhqrEnv>): void {
     async (c) => {
       const { paymentId } = parseInput(PaymentStatusParams, { paymentId: c.req.param("paymentId") });
       const read = () => rpcCall(() => c.env.GATEWAY.paymentStatus(paymentId));
-      const status = await read();
+      if (!wantsEventStream(c)) {
+        const status = await read();
+        c.set("logFields", { paymentId, paymentStatus: status.status });
+        return c.json({ success: true, data: status } satisfies PaymentStatusResponse);
+      }
+      const slot = reserveStream(paymentId);
+      if (!slot) {
+        throw new PaymentError("RATE_LIMITED", "Too many open status streams for this payment; retry shortly", {
+          headers: { "retry-after": "30" },
+        });
+      }
+      const status = await read().catch((error: unknown) => {
+        slot.release();
+        throw error;
+      });
       c.set("logFields", { paymentId, paymentStatus: status.status });
-      if (wantsEventStream(c)) return statusStream(c, status, read);
-      return c.json({ success: true, data: status } satisfies PaymentStatusResponse);
+      return statusStream(c, slot, status, read);
     },
   );
 }
