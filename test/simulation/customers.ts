@@ -18,7 +18,7 @@ export const FAMILIES = {
   "qr-two-qrs-paid": 5,
   /** Pay the QR and at the bank counter too. */
   "qr-and-bill": 6,
-  /** Pay at the counter once. */
+  /** Pay at the counter once (half of them with the app's checkout open at the same time). */
   "bill-once": 14,
   /** Pay at the counter twice (two bank transaction ids). */
   "bill-twice": 5,
@@ -90,10 +90,14 @@ export async function play(sim: Sim, customer: Customer): Promise<void> {
       await Promise.all([c.payLater(qr, prng.int(5_000, 3 * MINUTE), true), c.payBillLater(prng.int(0, 3 * MINUTE))]);
       break;
     }
-    case "bill-once":
+    case "bill-once": {
       await c.inquire();
-      await c.payBillLater(prng.int(1_000, 10 * MINUTE));
+      // Half of them also open the app's checkout while paying at the counter: a QR asked for as the payment is booked.
+      const at = prng.int(1_000, 10 * MINUTE);
+      const checkout = prng.chance(0.5) ? c.sleep(at + prng.int(0, 6_000)).then(() => c.getQr(1)) : undefined;
+      await Promise.all([c.payBillLater(at), checkout]);
       break;
+    }
     case "bill-twice": {
       const due = await c.bankInquiry();
       if (!due) break;
@@ -126,7 +130,9 @@ export async function play(sim: Sim, customer: Customer): Promise<void> {
       await c.inquire();
       break;
   }
-  // Customers look again after paying: a paid premium must not be offered (invariant 6).
+  // The app refreshes the checkout right after paying (racing the booking), and customers look
+  // again later: a paid premium must be neither issued a QR nor offered (invariant 6).
+  if (prng.chance(0.5)) await c.getQr(1);
   await c.sleep(prng.int(MINUTE, 30 * MINUTE));
   await c.inquire();
 }

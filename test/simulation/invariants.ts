@@ -26,6 +26,8 @@ export interface Violation {
   message: string;
   /** Set when this is a known defect of the core, awaiting its fix (known-defects.ts). */
   known?: KnownDefect;
+  /** Invariant 6: the payment landed after the request's last paid check (not a skipped check). */
+  paidAfterCheck?: boolean;
 }
 
 /** What the end of a run is judged on. */
@@ -60,16 +62,24 @@ export function stepChecks(records: RealPorts["records"]): StepChecks {
     commit(seen, commit) {
       const { work, outcome, task } = commit;
       const paid = work.issuance && seen.paidVisible.get(work.issuance.paymentId);
-      if (outcome === "committed" && paid && paid.step < task.startStep) {
-        return [
-          {
-            invariant: 6,
-            paymentId: work.issuance!.paymentId,
-            message: `${task.name}[${task.id}] recorded a QR for a premium paid before it started`,
-          },
-        ];
-      }
-      return [];
+      if (outcome !== "committed" || !paid) return [];
+      // Paid between the request's last look at the payment and its write: the check-then-write window.
+      const lastCheck = seen.paymentReads.get(task.id) ?? -1;
+      const paymentId = work.issuance!.paymentId;
+      const when =
+        paid.step < task.startStep
+          ? "before the request started"
+          : paid.step > lastCheck
+            ? "after its last paid check"
+            : "before its paid check";
+      return [
+        {
+          invariant: 6,
+          paymentId,
+          message: `${task.name}[${task.id}] recorded a QR for premium ${paymentId}, paid ${when}`,
+          paidAfterCheck: paid.step > lastCheck && paid.step >= task.startStep,
+        },
+      ];
     },
     answer(_seen, answer) {
       return confirmedButNotBooked(records, answer, "when it was answered");

@@ -37,6 +37,11 @@ export const KNOWN_DEFECTS = {
     story:
       "the premium re-priced between premiumForQr and recordQrIssued: the QR is recorded with the records' new money, not its own, and its correct payment is flagged AMOUNT_MISMATCH",
   },
+  "sim-4-qr-for-paid-premium": {
+    group: "found-by-sim",
+    story:
+      "a payment committed between recordQrIssuance's paid check and its write: a QR is recorded (and shown) for a paid premium; the store has no constraint against it",
+  },
   "sim-3-returned-claim-forgets-check": {
     group: "found-by-sim",
     story:
@@ -47,7 +52,11 @@ export const KNOWN_DEFECTS = {
 export type KnownDefect = keyof typeof KNOWN_DEFECTS;
 export type DefectGroup = (typeof KNOWN_DEFECTS)[KnownDefect]["group"];
 
-const secondOf = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString().slice(0, 19);
+/** Whether an exception's reference (`AMK_KHQR_{invoice}@{time}Z`) names the payment's own instant, at whatever precision. */
+const namesInstant = (reference: string, paidAtMs: number) => {
+  const time = reference.split("@")[1]?.replace(/Z$/, "");
+  return time !== undefined && new Date(paidAtMs).toISOString().startsWith(time);
+};
 
 export function knownDefect(violation: Violation, facts: PremiumFacts | undefined): KnownDefect | undefined {
   if (!facts) return undefined;
@@ -56,6 +65,7 @@ export function knownDefect(violation: Violation, facts: PremiumFacts | undefine
     if (violation.message.includes("replaced by another QR")) return facts.replacedQrs.length > 0 ? replacementKind(facts) : undefined;
     return violation.message.includes("closed with an alert") && facts.askedAfterExpiry ? "sim-3-returned-claim-forgets-check" : undefined;
   }
+  if (violation.invariant === 6) return violation.paidAfterCheck ? "sim-4-qr-for-paid-premium" : undefined;
   if (violation.invariant !== 1 && violation.invariant !== 2 && violation.invariant !== 3) return undefined;
   // A QR recorded with other money than it asks: its payment cannot match.
   if (khqr.some((p) => p.qr && facts.recordedMoney.has(p.qr.qrString) && facts.recordedMoney.get(p.qr.qrString) !== p.qr.money.minor)) {
@@ -73,7 +83,7 @@ export function knownDefect(violation: Violation, facts: PremiumFacts | undefine
     return violation.invariant === 3 ? "i23-2-two-exceptions" : "i23-1-reconciliation-first";
   }
   const rerendered = khqr.some((p) => (facts.renderings.get(p.ref)?.size ?? 0) > 1);
-  const flaggedOwnSecond = facts.exceptions.some((e) => khqr.some((p) => e.transactionId.endsWith(`@${secondOf(p.paidAtMs)}Z`)));
+  const flaggedOwnSecond = facts.exceptions.some((e) => khqr.some((p) => namesInstant(e.transactionId, p.paidAtMs)));
   if (bookedBy === "WEBHOOK" && rerendered && flaggedOwnSecond) return "i23-3-rerendered-datetime";
   if (
     violation.invariant === 3 &&

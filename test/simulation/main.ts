@@ -18,7 +18,7 @@ const option = (name: string) => {
 };
 const allowed = new Set(((option("allow") ?? process.env.SIM_ALLOW ?? "") as string).split(",").filter(Boolean) as DefectGroup[]);
 /** Sized for well under 45 s on a 2-core machine. */
-const DEFAULT_SEEDS = Number(process.env.SIM_SEEDS ?? 300);
+const DEFAULT_SEEDS = Number(process.env.SIM_SEEDS ?? 400);
 
 if (args.includes("--mutants")) {
   const ok = await huntMutants({ seeds: Number(option("seeds") ?? 300) });

@@ -57,6 +57,8 @@ export class Observations {
   readonly cacheKeptAt = new Map<string, number>();
   readonly cacheMarkedPaidAt = new Map<number, number>();
   readonly closed: QrIssuance[] = [];
+  /** Per request, the step of its last read of a premium's payment (invariant 6 tells a race from a skipped check). */
+  readonly paymentReads = new Map<number, number>();
   /** Every question put to AMK's payment-verify that it answered: which invoice, when. */
   readonly verifyCalls: { invoice: string; atMs: number }[] = [];
   readonly violations: Violation[] = [];

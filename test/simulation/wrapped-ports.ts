@@ -75,7 +75,11 @@ export function wrapPorts(task: Task, real: RealPorts, ctx: WrapContext) {
     findIssuance: (invoice) => storeCall("findIssuance", () => real.records.findIssuance(invoice)),
     findOpenIssuance: (invoice) => storeCall("findOpenIssuance", () => real.records.findOpenIssuance(invoice)),
     findInvoice: (invoice) => storeCall("findInvoice", () => real.records.findInvoice(invoice)),
-    findPayment: (id) => storeCall("findPayment", () => real.records.findPayment(id)),
+    findPayment: (id) =>
+      storeCall("findPayment", () => {
+        seen.paymentReads.set(task.id, sched.steps);
+        return real.records.findPayment(id);
+      }),
     claimOpenIssuances: (query, now) => storeCall("claimOpenIssuances", () => real.records.claimOpenIssuances(query, now), true),
     returnIssuances: (invoices) => storeCall("returnIssuances", () => real.records.returnIssuances(invoices), true),
     closeUncheckedIssuances: (query, now) =>
