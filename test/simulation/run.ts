@@ -7,7 +7,7 @@ import { pickFamily, play, type Family } from "./customers.ts";
 import { pinGlobals } from "./determinism.ts";
 import { Faults, type FaultKind } from "./faults.ts";
 import { judge, stepChecks, type Violation } from "./invariants.ts";
-import { Observations } from "./observations.ts";
+import { Observations, type StepChecks } from "./observations.ts";
 import { Prng } from "./prng.ts";
 import { Scheduler } from "./scheduler.ts";
 import type { Sim } from "./sim.ts";
@@ -49,15 +49,15 @@ export async function runSeed(core: Core, seed: number): Promise<RunResult> {
     ? { roundsPaidSecond: trafficPrng!.pick([0, 0.3]), omitsPaidAt: trafficPrng!.pick([0, 0.2]) }
     : { roundsPaidSecond: 0, omitsPaidAt: 0 };
   const bank = new Bank(core, clock, bankPrng!, quirks);
-  let records: Parameters<typeof stepChecks>[0] | undefined;
+  // The step checks read the records, which the world holds: bound once both exist.
+  let checks: StepChecks | undefined;
   const seen = new Observations(trace, clock, steps, {
-    commit: (s, c) => stepChecks(records!).commit(s, c),
-    answer: (s, a) => stepChecks(records!).answer(s, a),
+    commit: (s, c) => checks!.commit(s, c),
+    answer: (s, a) => checks!.answer(s, a),
   });
   const world = createWorld(core, bank, { core, sched, faults, clock, prng: portPrng!, seen });
-  records = world.real.records;
+  checks = stepChecks(world.real.records);
   const sim: Sim = {
-    core,
     prng: trafficPrng!,
     clock,
     sched,

@@ -1,7 +1,6 @@
 // What every part of a run reaches: the seed's chance, time, the scheduler, the bank, the core's
 // routes and what was seen. Built once per run (run.ts).
 import type { Bank } from "./bank.ts";
-import type { Core } from "./core.ts";
 import type { Faults } from "./faults.ts";
 import type { Observations } from "./observations.ts";
 import type { Prng } from "./prng.ts";
@@ -11,7 +10,6 @@ import type { VirtualClock } from "./virtual-clock.ts";
 import type { World } from "./world.ts";
 
 export interface Sim {
-  core: Core;
   /** Traffic's own stream: what customers and the bank do. */
   prng: Prng;
   clock: VirtualClock;
