@@ -1,7 +1,7 @@
 // `npm test`: every suite, one after the other, then one closing line that sums them all:
 // `tests: N passed, N failed` (what CI reads). The suites: the payment core under Deno, the
-// workers in workerd (vitest), `npm run dev` surviving a killed stack, and the checkout page in
-// Chromium. Arguments go to vitest only
+// payment core's simulation (one test per seed), the workers in workerd (vitest), `npm run dev`
+// surviving a killed stack, and the checkout page in Chromium. Arguments go to vitest only
 // (`npm test -- test/khqr/`), which then runs alone.
 import { spawn } from "node:child_process";
 
@@ -16,6 +16,7 @@ const SUITES: Suite[] = [
     script: "test:core",
     counts: /ok \| (\d+) passed(?: \([^)]*\))? \| (\d+) failed|FAILED \| (\d+) passed(?: \([^)]*\))? \| (\d+) failed/,
   },
+  { script: "sim", counts: /^simulation: (\d+) passed, (\d+) failed/m },
   { script: "test:workers", counts: /^tests: (\d+) passed, (\d+) failed/m },
   { script: "test:dev", counts: /^dev stack tests: (\d+) passed, (\d+) failed/m },
   { script: "test:browser", counts: /^browser tests: (\d+) passed, (\d+) failed/m },
