@@ -66,6 +66,7 @@ export class Bank {
   readonly renderings = new Map<string, Set<string>>();
   /** KHQR payment refs whose webhooks were all lost. */
   readonly lostWebhooks = new Set<string>();
+
   private minted = 0;
 
   constructor(

@@ -44,14 +44,14 @@ export interface PremiumFacts {
   booked: PaymentRecord | null;
   exceptions: RecordedException[];
   receipts: WebhookReceipt[];
-  /** QRs of this invoice that another QR replaced in the records while still payable or owed their check. */
-  replacedQrs: Replacement[];
   /** The money each QR of the invoice was recorded with, by QR string. */
   recordedMoney: Map<string, number>;
-  /** When the invoice's QR row was resolved, if it was. */
+  /** When the invoice's latest QR was resolved, if it was. */
   rowResolvedAt?: string;
-  /** AMK answered a question about the invoice after its QR (the current row) expired. */
+  /** AMK answered a question about the invoice after its latest QR expired. */
   askedAfterExpiry: boolean;
+  /** The KHQR payments payment-verify ever reported (AMK answers per invoice: its latest payment). */
+  reportedByAmk: BankPayment[];
   /** The bank's: paid_datetime renderings per payment ref, and refs whose webhooks were all lost. */
   renderings: Bank["renderings"];
   lostWebhooks: Bank["lostWebhooks"];
@@ -290,58 +290,26 @@ function paidNotOffered(seen: Observations): Violation[] {
   return out;
 }
 
-/** Invariant 7: each QR recorded is still the invoice's row and settled, or was settled before another replaced it. */
+/** Invariant 7: every QR recorded (each keeps its own row) is settled, or was asked about after its expiry. */
 function qrsResolved(records: RealPorts["records"], seen: Observations): Violation[] {
   const out: Violation[] = [];
-  const closed = new Set(seen.closed.map((q) => q.qrString));
-  for (const { qr, payable } of unsettledReplacements(seen)) {
-    out.push({
-      invariant: 7,
-      paymentId: qr.paymentId,
-      message: `QR ${qr.qrString.slice(-8)} (expires ${qr.expiresAt}) replaced by another QR of invoice ${qr.invoiceNumber} while ${payable ? "still payable" : "owed its after-expiry check"}: reconciliation no longer watches it`,
-    });
-  }
-  for (const [invoice, row] of records.issuances) {
-    if (closed.has(row.qrString))
+  const closed = new Set(seen.closed.map((q) => q.qrId));
+  for (const row of records.issuances.values()) {
+    if (closed.has(row.qrId))
       out.push({
         invariant: 7,
         paymentId: row.paymentId,
-        message: `QR of invoice ${invoice} left the window unchecked (closed with an alert)`,
+        message: `QR ${row.qrString.slice(-8)} of invoice ${row.invoiceNumber} left the window unchecked (closed with an alert)`,
       });
     else if (row.resolvedAt === undefined && !checkedAfterExpiry(row)) {
       out.push({
         invariant: 7,
         paymentId: row.paymentId,
-        message: `QR of invoice ${invoice} (expires ${row.expiresAt}) never checked after its expiry (last ${row.lastCheckedAt ?? "never"})`,
+        message: `QR ${row.qrString.slice(-8)} of invoice ${row.invoiceNumber} (expires ${row.expiresAt}) never checked after its expiry (last ${row.lastCheckedAt ?? "never"})`,
       });
     }
   }
   return out;
-}
-
-export interface Replacement {
-  qr: QrIssuance;
-  /** It could still be paid when replaced. */
-  payable: boolean;
-  /** The QR that replaced it asks the same money (so no re-pricing explains it). */
-  sameMoney: boolean;
-  /** The request that replaced it started before it was recorded (two issuances side by side). */
-  concurrent: boolean;
-}
-
-/** QRs another QR of their invoice replaced in the records before they were settled. */
-function unsettledReplacements(seen: Observations): Replacement[] {
-  const recorded = seen.commits.filter((c) => c.outcome === "committed" && c.work.issuance);
-  return recorded.flatMap((commit, index) => {
-    const qr = commit.work.issuance!;
-    const replacedBy = recorded.slice(index + 1).find((c) => c.work.issuance!.invoiceNumber === qr.invoiceNumber);
-    if (!replacedBy) return [];
-    const before = replacedBy.previousIssuance;
-    const settled = before?.qrString === qr.qrString && (before.resolvedAt !== undefined || checkedAfterExpiry(before));
-    const payable = qr.expiresAt !== undefined && Date.parse(qr.expiresAt) > replacedBy.atMs;
-    const sameMoney = replacedBy.work.issuance!.money.minor === qr.money.minor;
-    return settled ? [] : [{ qr, payable, sameMoney, concurrent: replacedBy.task.startStep < commit.step }];
-  });
 }
 
 const checkedAfterExpiry = (row: { expiresAt?: string; lastCheckedAt?: string }) =>
@@ -349,7 +317,8 @@ const checkedAfterExpiry = (row: { expiresAt?: string; lastCheckedAt?: string })
 
 function factsOf(paymentId: number, bank: Bank, records: RealPorts["records"], seen: Observations): PremiumFacts {
   const invoice = String(paymentId);
-  const row = records.issuances.get(invoice);
+  const rows = [...records.issuances.values()].filter((q) => q.invoiceNumber === invoice);
+  const row = rows.sort((x, y) => y.issuedAt.localeCompare(x.issuedAt))[0];
   const recordedMoney = new Map(
     seen.commits
       .filter((c) => c.outcome === "committed" && c.work.issuance?.paymentId === paymentId)
@@ -361,11 +330,23 @@ function factsOf(paymentId: number, bank: Bank, records: RealPorts["records"], s
     booked: records.payments.get(paymentId) ?? null,
     exceptions: records.exceptions.filter((e) => e.paymentId === paymentId),
     receipts: records.receipts.filter((r) => r.invoiceNumber === invoice),
-    replacedQrs: unsettledReplacements(seen).filter((r) => r.qr.paymentId === paymentId),
     recordedMoney,
     rowResolvedAt: row?.resolvedAt,
     askedAfterExpiry:
       row?.expiresAt !== undefined && seen.verifyCalls.some((c) => c.invoice === invoice && c.atMs >= Date.parse(row.expiresAt!)),
+    reportedByAmk: [
+      ...new Set(
+        seen.successReports
+          .filter((r) => r.invoice === invoice)
+          .map((r) =>
+            bank
+              .khqrPaymentsOf(invoice)
+              .filter((p) => p.paidAtMs <= r.atMs)
+              .at(-1),
+          )
+          .filter((p) => p !== undefined),
+      ),
+    ],
     renderings: bank.renderings,
     lostWebhooks: bank.lostWebhooks,
   };

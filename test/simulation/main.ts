@@ -3,7 +3,7 @@
 //   npm run sim -- --seed 17          replays seed 17 exactly, with the trace of what broke
 //   npm run sim -- --seeds 2000       more seeds; --from 5000 starts elsewhere
 //   npm run sim -- --allow issue-23   sets aside the known defects of a group (known-defects.ts):
-//                                     issue-23, found-by-sim, or both comma-separated (also SIM_ALLOW)
+//                                     found-by-sim (also SIM_ALLOW); the amk-limit group is always set aside
 //   npm run sim -- --mutants          plants each bug of mutants.ts in a copy of shared/ and hunts it
 // Its last line is `simulation: N passed, N failed`, one test per seed (scripts/test.ts reads it).
 import { loadCore } from "./core.ts";

@@ -13,8 +13,6 @@ export interface CommitSeen {
   task: Task;
   work: UnitOfWork;
   outcome: CommitOutcome;
-  /** The invoice's issuance row just before this unit wrote one (with the store's marks). */
-  previousIssuance?: QrIssuance & { lastCheckedAt?: string; resolvedAt?: string };
 }
 
 /** An answer the bank got from a bank route (or the lack of one). */
@@ -61,6 +59,8 @@ export class Observations {
   readonly paymentReads = new Map<number, number>();
   /** Every question put to AMK's payment-verify that it answered: which invoice, when. */
   readonly verifyCalls: { invoice: string; atMs: number }[] = [];
+  /** The verify calls that reached the gateway as SUCCESS, by the moment AMK was asked (it reports the invoice's latest payment then). */
+  readonly successReports: { invoice: string; atMs: number }[] = [];
   readonly violations: Violation[] = [];
 
   constructor(
@@ -74,8 +74,8 @@ export class Observations {
     this.trace.add(text, paymentId);
   }
 
-  committed(task: Task, work: UnitOfWork, outcome: CommitOutcome, previousIssuance?: CommitSeen["previousIssuance"]): void {
-    const seen: CommitSeen = { step: this.steps(), atMs: this.clock.nowMs(), task, work, outcome, previousIssuance };
+  committed(task: Task, work: UnitOfWork, outcome: CommitOutcome): void {
+    const seen: CommitSeen = { step: this.steps(), atMs: this.clock.nowMs(), task, work, outcome };
     this.commits.push(seen);
     if (outcome === "committed" && work.payment && !this.paidVisible.has(work.payment.paymentId)) {
       this.paidVisible.set(work.payment.paymentId, { step: seen.step, atMs: seen.atMs });
@@ -105,7 +105,7 @@ export class Observations {
 
   closedUnchecked(closed: QrIssuance[]): QrIssuance[] {
     this.closed.push(...closed);
-    for (const qr of closed) this.trace.add(`QR ${qr.invoiceNumber} closed unchecked (left the window)`, qr.paymentId);
+    for (const qr of closed) this.trace.add(`QR ${qr.qrId} closed unchecked (left the window)`, qr.paymentId);
     return closed;
   }
 

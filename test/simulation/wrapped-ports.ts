@@ -61,10 +61,8 @@ export function wrapPorts(task: Task, real: RealPorts, ctx: WrapContext) {
   const commit = async (work: UnitOfWork, now: Date): Promise<CommitOutcome> => {
     await park("records.commit");
     if (faults.roll("commit-fails-before")) throw unavailable("commit");
-    const row = work.issuance ? real.records.issuances.get(work.issuance.invoiceNumber) : undefined;
-    const previous = row && { ...row };
     const outcome = await real.records.commit(work, now);
-    seen.committed(task, work, outcome, previous);
+    seen.committed(task, work, outcome);
     if (faults.roll("commit-fails-after")) throw unavailable("commit (after it took effect)");
     return outcome;
   };
@@ -167,6 +165,7 @@ export function wrapPorts(task: Task, real: RealPorts, ctx: WrapContext) {
       const fault = faults.first("amk-verify-down", "amk-verify-slow", "amk-verify-pending");
       if (fault === "amk-verify-down") throw new core.PaymentError("SERVER_UNAVAILABLE", "AMK is unavailable", { reason: "simulated" });
       if (fault === "amk-verify-slow") await clock.sleep(prng.int(3_000, 25_000));
+      const askedAt = clock.nowMs();
       const verification = await real.verifier.verify(txId);
       if (fault === "amk-verify-pending" && "verified" in verification) {
         const refusal = new core.PaymentError("TRANSACTION_VERIFY_FAILED", "AMK does not confirm this payment", {
@@ -175,6 +174,7 @@ export function wrapPorts(task: Task, real: RealPorts, ctx: WrapContext) {
         return { reply: JSON.stringify({ code: "000", data: { txId, status: "PENDING" } }), refusal };
       }
       seen.verifyCalls.push({ invoice: txId, atMs: clock.nowMs() });
+      if ("verified" in verification) seen.successReports.push({ invoice: txId, atMs: askedAt });
       seen.note(`AMK verify ${txId}: ${verification.reply}`, Number(txId));
       return verification;
     },
