@@ -28,4 +28,4 @@ CREATE INDEX khqr_issuances_invoice ON khqr_issuances (invoice_number, issued_at
 
 -- AMK's paid second for a KHQR payment, as its payment-verify reported it: what tells one payment
 -- of an invoice from another. NULL when AMK reported no time (and for bill payments).
-ALTER TABLE payments ADD COLUMN verified_paid_at TEXT;
+ALTER TABLE payments ADD COLUMN paid_second TEXT;

@@ -8,4 +8,4 @@ ALTER TABLE khqr_issuances ADD PRIMARY KEY (qr_id);
 CREATE INDEX khqr_issuances_invoice ON khqr_issuances (invoice_number, issued_at);
 
 -- AMK's paid second for a KHQR payment (see the D1 migration); NULL when AMK reported none.
-ALTER TABLE payments ADD COLUMN verified_paid_at TEXT;
+ALTER TABLE payments ADD COLUMN paid_second TEXT;

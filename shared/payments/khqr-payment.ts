@@ -98,10 +98,9 @@ async function confirmKhqrPayment(deps: KhqrPaymentDeps, report: KhqrReport, aud
   const now = deps.clock.now();
   const transactionId = khqrTransactionId(report.invoiceNumber);
   const amkPaidAt = verified.paidAt ? parseCambodiaDateTime(verified.paidAt) : null;
-  const verifiedPaidAt = amkPaidAt ? toSecond(amkPaidAt) : undefined;
-  // The payment is identified by what AMK verified, never by the webhook's own time: every path
-  // that sees this payment (webhook, its retries, reconciliation) names it alike and flags it once.
-  const flaggedAs = khqrPaymentReference(report.invoiceNumber, verifiedPaidAt);
+  // Every path that sees this payment (webhook, its retries, reconciliation) names it alike, so it is flagged once.
+  const paidSecond = paymentSecond(amkPaidAt, report.paidAt);
+  const flaggedAs = khqrPaymentReference(report.invoiceNumber, paidSecond);
   const qr = paidQr(invoice.issuances, report, verified.money);
   const expected = qr ? { ...invoice.premium, policyNumber: qr.policyNumber, money: qr.money } : invoice.premium;
   const amkMismatch = mismatch(expected, [verified]);
@@ -122,19 +121,23 @@ async function confirmKhqrPayment(deps: KhqrPaymentDeps, report: KhqrReport, aud
     );
     throw mismatch(expected, [verified, report], eventIds);
   }
-  requireMatch(expected, [report]);
+  // The webhook's own amount must match too; a reconciliation check claims nothing of its own.
+  if (report.source === "WEBHOOK") requireMatch(expected, [report]);
   const payment = confirmedPayment(expected, {
     channel: "KHQR",
     transactionId,
     payer: expected.payer,
-    // AMK's verified time is the truth; the webhook's is a hint.
-    paidAt: amkPaidAt ?? report.paidAt ?? now.toISOString(),
+    // AMK's verified time is the truth, unless AMK's answer is about another payment of the invoice.
+    paidAt:
+      (amkPaidAt && report.paidAt && !sameInstant(amkPaidAt, report.paidAt) ? report.paidAt : amkPaidAt) ??
+      report.paidAt ??
+      now.toISOString(),
   });
-  const eventIds = await bookPayment(deps, { ...payment, verifiedPaidAt }, now, {
+  const eventIds = await bookPayment(deps, { ...payment, paidSecond }, now, {
     audit,
     resolveIssuance: qr?.qrId,
     flaggedAs,
-    sameAs: (booked) => sameKhqrPayment(booked, { money: verified.money, verifiedPaidAt }),
+    sameAs: (booked) => sameKhqrPayment(booked, { money: verified.money, paidSecond }),
   });
   const data: KhqrConfirmationResult = { transactionId, status: "CONFIRMED", message: "KHQR payment successfully processed" };
   return { data, eventIds };
@@ -146,12 +149,36 @@ async function confirmKhqrPayment(deps: KhqrPaymentDeps, report: KhqrReport, aud
  * twice (a QR scanned twice) yields two references, so each payment that cannot be booked is
  * flagged once, by whichever path sees it first.
  */
-export function khqrPaymentReference(invoiceNumber: string, verifiedPaidAt: string | undefined): string {
-  return verifiedPaidAt ? `${khqrTransactionId(invoiceNumber)}@${verifiedPaidAt}` : khqrTransactionId(invoiceNumber);
+export function khqrPaymentReference(invoiceNumber: string, paidSecond: string | undefined): string {
+  return paidSecond ? `${khqrTransactionId(invoiceNumber)}@${paidSecond}` : khqrTransactionId(invoiceNumber);
 }
 
 /** An ISO-8601 UTC time to the second (`2025-10-07T05:00:00Z`): AMK's precision. */
 const toSecond = (iso: string) => `${iso.slice(0, 19)}Z`;
+
+/** How far a webhook's paid_datetime may lie from AMK's verified second and still name the same payment (AMK floors or rounds). */
+const SAME_PAYMENT_MS = 1_000;
+
+/**
+ * The second that identifies a KHQR payment: AMK's verified one, which AMK floors or rounds from
+ * the instant its webhook names. AMK verifies per invoice and reports one payment of it, so when
+ * the webhook's own time lies further from AMK's answer than rounding explains, that answer is
+ * about another payment of the invoice (it was paid again): this webhook's payment is then named
+ * by its own second, to be booked or flagged for a person rather than taken for the other one and
+ * lost. Without AMK's time nothing tells payments apart, and none is named.
+ */
+function paymentSecond(amkPaidAt: string | null, webhookPaidAt: string | undefined): string | undefined {
+  if (!amkPaidAt) return undefined;
+  if (!webhookPaidAt || sameInstant(amkPaidAt, webhookPaidAt)) return toSecond(amkPaidAt);
+  console.log(JSON.stringify({ alert: "khqr-webhook-names-another-payment", amkPaidAt, webhookPaidAt }));
+  return toSecond(webhookPaidAt);
+}
+
+/** Whether AMK's whole second can be the webhook's instant, floored or rounded. */
+function sameInstant(amkPaidAt: string, webhookPaidAt: string): boolean {
+  const apartMs = Date.parse(webhookPaidAt) - Date.parse(amkPaidAt);
+  return apartMs > -SAME_PAYMENT_MS && apartMs < SAME_PAYMENT_MS;
+}
 
 /**
  * Whether the KHQR payment booked for this invoice is the one AMK verified now (a retry whose kept
@@ -160,9 +187,9 @@ const toSecond = (iso: string) => `${iso.slice(0, 19)}Z`;
  * side has no second from AMK, AMK's per-invoice verify cannot tell two payments apart, and the
  * report is taken as the booked payment (never flagged as paid twice on a guess; docs/contracts.md).
  */
-export function sameKhqrPayment(booked: PaymentRecord, verified: { money: Money; verifiedPaidAt: string | undefined }): boolean {
+export function sameKhqrPayment(booked: PaymentRecord, verified: { money: Money; paidSecond: string | undefined }): boolean {
   if (!sameMoney(booked.money, verified.money)) return false;
-  return booked.verifiedPaidAt === undefined || verified.verifiedPaidAt === undefined || booked.verifiedPaidAt === verified.verifiedPaidAt;
+  return booked.paidSecond === undefined || verified.paidSecond === undefined || booked.paidSecond === verified.paidSecond;
 }
 
 /** What an invoice is paid against: the premium served under it, and the QRs issued for it (newest first). */
@@ -181,14 +208,16 @@ async function invoiceOf(records: RecordStore, invoiceNumber: string): Promise<I
 }
 
 /**
- * The QR this payment paid: the one reconciliation asked about; else the newest unsettled QR
- * asking for the money AMK verified, else any QR asking for it, else the newest QR (whose money
- * then differs, and the payment is flagged). Only this QR is settled by the payment.
+ * The QR this payment paid, by the money AMK verified: the one reconciliation asked about when it
+ * asks that money, else the newest unsettled QR asking it, else any QR asking it (AMK reports per
+ * invoice, so its answer about one QR may be another QR's payment); else the QR asked about, or the
+ * newest (whose money then differs, and the payment is flagged). Only this QR is settled by it.
  */
 function paidQr(issuances: QrIssuance[], report: KhqrReport, verified: Money): QrIssuance | undefined {
-  if (report.qrId) return issuances.find((qr) => qr.qrId === report.qrId) ?? issuances[0];
+  const named = report.qrId ? issuances.find((qr) => qr.qrId === report.qrId) : undefined;
+  if (named && sameMoney(named.money, verified)) return named;
   const asking = issuances.filter((qr) => sameMoney(qr.money, verified));
-  return asking.find((qr) => qr.resolvedAt === undefined) ?? asking[0] ?? issuances[0];
+  return asking.find((qr) => qr.resolvedAt === undefined) ?? asking[0] ?? named ?? issuances[0];
 }
 
 /** A report whose status is not SUCCESS confirms nothing; it is acknowledged as received. */

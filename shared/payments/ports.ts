@@ -90,11 +90,11 @@ export interface IdempotencyKeeper {
 
 /**
  * A payment as a unit of work books it. A KHQR payment also carries AMK's paid second
- * (`verifiedPaidAt`, ISO-8601 UTC to the second) when AMK's payment-verify reported one: AMK
+ * (`paidSecond`, ISO-8601 UTC to the second) when AMK's payment-verify reported one: AMK
  * verifies per invoice, so that second is what tells one payment of an invoice from another.
  */
 export interface PaymentBooking extends ConfirmedPayment {
-  verifiedPaidAt?: string;
+  paidSecond?: string;
 }
 
 /** The one confirmed payment of a premium, as recorded. */
@@ -168,7 +168,7 @@ export interface UnitOfWork {
   /** The QR (its qrId) whose fate this unit settles: reconciliation stops asking about it. No other QR is touched. */
   resolveIssuance?: string;
   /** AMK's paid second learnt for a payment booked without one (kept only while the payment has none). */
-  learnVerifiedPaidAt?: { paymentId: number; verifiedPaidAt: string };
+  learnPaidSecond?: { paymentId: number; paidSecond: string };
   /** An operator's step in resolving a payment exception; refused ("resolution-taken") when that step is already written. */
   resolution?: ExceptionResolutionStep;
   events: PaymentEvent[];

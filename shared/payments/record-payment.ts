@@ -65,9 +65,7 @@ export async function bookPayment(deps: BookingDeps, payment: PaymentBooking, no
     // The booked payment may lack AMK's paid second (reconciliation found it when AMK gave none):
     // learnt now, so a later, different payment of the invoice is told apart from it.
     const learnt =
-      payment.verifiedPaidAt && !existing.verifiedPaidAt
-        ? { paymentId: existing.paymentId, verifiedPaidAt: payment.verifiedPaidAt }
-        : undefined;
+      payment.paidSecond && !existing.paidSecond ? { paymentId: existing.paymentId, paidSecond: payment.paidSecond } : undefined;
     await commitAudit(deps.records, audit, "CONFIRMED", now, learnt);
     // The first attempt may have stopped between its commit and its cache mark.
     await markCachePaid(deps, payment);
@@ -138,10 +136,10 @@ async function commitAudit(
   audit: ReportAudit | undefined,
   outcome: string,
   now: Date,
-  learnVerifiedPaidAt?: UnitOfWork["learnVerifiedPaidAt"],
+  learnPaidSecond?: UnitOfWork["learnPaidSecond"],
 ) {
-  if (!audit && !learnVerifiedPaidAt) return;
-  await records.commit({ receipt: audit?.receipt(outcome), learnVerifiedPaidAt, events: [] }, now);
+  if (!audit && !learnPaidSecond) return;
+  await records.commit({ receipt: audit?.receipt(outcome), learnPaidSecond, events: [] }, now);
   audit?.written();
 }
 

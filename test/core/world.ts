@@ -85,7 +85,7 @@ export function webhookFor(premium: Premium, overrides: Partial<KhqrReport> = {}
     status: "SUCCESS",
     merchantNumber: MERCHANT_ID,
     money: premium.money,
-    paidAt: "2026-03-01T02:59:00.123Z",
+    paidAt: "2026-03-01T03:00:00.123Z",
     ...overrides,
   };
 }

@@ -83,12 +83,12 @@ describe("one identity for a KHQR payment, on AMK's word", () => {
     expect(late.status).toBe(200);
     expect(await exceptionsOf(premium)).toEqual([]);
     // The booking keeps AMK's second: what a later, different payment is told apart from.
-    expect(await queryRow("SELECT verified_paid_at FROM payments WHERE payment_id = ?", premium.id)).toEqual({
-      verified_paid_at: "2025-10-07T03:02:31Z",
+    expect(await queryRow("SELECT paid_second FROM payments WHERE payment_id = ?", premium.id)).toEqual({
+      paid_second: "2025-10-07T03:02:31Z",
     });
   });
 
-  for (const amkPaidAt of ["2025-10-07 12:00:05", null]) {
+  for (const amkPaidAt of ["2025-10-07 12:00:00", null]) {
     it(`scenario 2: a QR paid after the premium was paid by bill is one exception, found by reconciliation then its webhook (AMK's time: ${amkPaidAt ?? "none"})`, async () => {
       const premium = await qrIssued();
       expect((await callGateway("/AMK/payments", { method: "POST", body: billConfirmationFor(premium) })).status).toBe(200);
@@ -96,7 +96,7 @@ describe("one identity for a KHQR payment, on AMK's word", () => {
       await runCron();
       const webhook = await sendWebhook(khqrWebhookFor(premium));
       expect(webhook.status).toBe(409);
-      const second = amkPaidAt ? "@2025-10-07T05:00:05Z" : "";
+      const second = amkPaidAt ? "@2025-10-07T05:00:00Z" : "";
       expect(await exceptionsOf(premium)).toEqual([
         { kind: "DUPLICATE_PAYMENT", channel: "KHQR", transaction_id: `AMK_KHQR_${premium.id}${second}` },
       ]);
@@ -142,6 +142,24 @@ describe("one identity for a KHQR payment, on AMK's word", () => {
       { kind: "DUPLICATE_PAYMENT", channel: "KHQR", transaction_id: `AMK_KHQR_${premium.id}@2025-10-07T05:09:00Z` },
     ]);
     expect(await exceptionEvents(premium)).toHaveLength(1);
+  });
+
+  it("a webhook whose instant AMK's per-invoice answer does not show (AMK reports the invoice's later payment) is another payment: flagged, not lost", async () => {
+    const premium = await qrIssued();
+    // The QR was paid twice; AMK's payment-verify reports the later payment (12:00:10) for the invoice.
+    await seedVerify(String(premium.id), {
+      status: "SUCCESS",
+      amount: premium.amount,
+      currency: premium.currency,
+      paidAt: "2025-10-07 12:00:10",
+    });
+    expect((await sendWebhook(khqrWebhookFor(premium, { paid_datetime: "2025-10-07 12:00:10.250000" }))).status).toBe(200);
+    const earlier = await sendWebhook(khqrWebhookFor(premium, { paid_datetime: "2025-10-07 12:00:03.500000" }));
+    expect(earlier.status).toBe(409);
+    await runCron();
+    expect(await exceptionsOf(premium)).toEqual([
+      { kind: "DUPLICATE_PAYMENT", channel: "KHQR", transaction_id: `AMK_KHQR_${premium.id}@2025-10-07T05:00:03Z` },
+    ]);
   });
 
   it("scenario 5: every QR of an invoice stays under reconciliation: a second payment on the other QR is found and flagged", async () => {

@@ -28,7 +28,7 @@ describe("POST /AMK/khqr: idempotency per invoice and content", () => {
       currency: premium.currency,
       paidAt: "2025-10-07 12:00:06",
     });
-    const other = await sendWebhook(khqrWebhookFor(premium, { paid_datetime: "2025-10-07 12:00:01.000000" }));
+    const other = await sendWebhook(khqrWebhookFor(premium, { paid_datetime: "2025-10-07 12:00:06.000000" }));
     expect(other.status).toBe(409);
     expect((await other.json<any>()).error.code).toBe("DUPLICATE_TRANSACTION");
     const exceptions = await queryRows<any>(

@@ -27,8 +27,8 @@ describe("POST /AMK/khqr: a verified KHQR payment", () => {
       channel: "KHQR",
       transaction_id: `AMK_KHQR_${premium.id}`,
       amount_minor: 15000,
-      // AMK's verified time (12:00:05 GMT+7), not the webhook's claim (12:00:00.123).
-      paid_at: "2025-10-07T05:00:05.000Z",
+      // AMK's verified time (12:00:00 GMT+7, whole seconds), not the webhook's claim (12:00:00.123456).
+      paid_at: "2025-10-07T05:00:00.000Z",
     });
   });
 
@@ -49,7 +49,7 @@ describe("POST /AMK/khqr: a verified KHQR payment", () => {
       amount: 89.5,
       currency: "USD",
       transactionId: `AMK_KHQR_${premium.id}`,
-      paidAt: "2025-10-07T05:00:05.000Z",
+      paidAt: "2025-10-07T05:00:00.000Z",
     });
     expect(records.find((r) => r.topic === "dev.gateway.payment.success")!.value).toMatchObject({
       channel: "KHQR",

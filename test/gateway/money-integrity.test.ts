@@ -42,7 +42,7 @@ describe("money received twice is flagged, never dropped", () => {
     const loser =
       billAnswer.status === 409
         ? { channel: "BILL", transaction_id: bill.bankTransactionId }
-        : { channel: "KHQR", transaction_id: `AMK_KHQR_${premium.id}@2025-10-07T05:00:05Z` };
+        : { channel: "KHQR", transaction_id: `AMK_KHQR_${premium.id}@2025-10-07T05:00:00Z` };
     expect(await exceptionsFor(premium.id)).toEqual([{ kind: "DUPLICATE_PAYMENT", ...loser, amount_minor: 15000, currency: "USD" }]);
 
     // The bank retries the refused one: the same answer, nothing added.
@@ -115,7 +115,7 @@ describe("money received twice is flagged, never dropped", () => {
       {
         kind: "AMOUNT_MISMATCH",
         channel: "KHQR",
-        transaction_id: `AMK_KHQR_${premium.id}@2025-10-07T05:00:05Z`,
+        transaction_id: `AMK_KHQR_${premium.id}@2025-10-07T05:00:00Z`,
         amount_minor: 14000,
         currency: "USD",
       },

@@ -26,8 +26,8 @@ export async function serve(premium: TestPremium) {
   if (response.status !== 200) throw new Error(`inquiry failed: ${response.status}`);
 }
 
-/** When AMK's payment-verify says the premium was paid (GMT+7): 2025-10-07T05:00:05Z. */
-export const AMK_PAID_AT = "2025-10-07 12:00:05";
+/** When AMK's payment-verify says the premium was paid (GMT+7): the webhook's instant (12:00:00.123456) floored, 2025-10-07T05:00:00Z. */
+export const AMK_PAID_AT = "2025-10-07 12:00:00";
 
 /** A premium the gateway served, which AMK's payment-verify reports as paid in full. */
 export async function paidPremium(overrides: Partial<TestPremium> = {}) {

@@ -166,8 +166,8 @@ export class InMemoryRecordStore implements RecordStore {
     }
     const resolved = work.resolveIssuance ? this.issuances.get(work.resolveIssuance) : undefined;
     if (resolved) resolved.resolvedAt ??= at;
-    const learning = work.learnVerifiedPaidAt ? this.payments.get(work.learnVerifiedPaidAt.paymentId) : undefined;
-    if (learning) learning.verifiedPaidAt ??= work.learnVerifiedPaidAt!.verifiedPaidAt;
+    const learning = work.learnPaidSecond ? this.payments.get(work.learnPaidSecond.paymentId) : undefined;
+    if (learning) learning.paidSecond ??= work.learnPaidSecond!.paidSecond;
     for (const event of work.events) {
       this.outboxRows.set(event.eventId, {
         event,

@@ -31,25 +31,25 @@ type PaymentRow = MoneyColumns & {
   payer: string | null;
   paidAt: string;
   confirmedAt: string;
-  verifiedPaidAt: string | null;
+  paidSecond: string | null;
 };
 
 export function paymentOf(row: PaymentRow): PaymentRecord {
   const { paymentId, policyNumber, channel, transactionId, paidAt, confirmedAt } = row;
   const payment: PaymentRecord = { paymentId, policyNumber, money: moneyOf(row), channel, transactionId, paidAt, confirmedAt };
   if (row.payer !== null) payment.payer = row.payer;
-  if (row.verifiedPaidAt !== null) payment.verifiedPaidAt = row.verifiedPaidAt;
+  if (row.paidSecond !== null) payment.paidSecond = row.paidSecond;
   return payment;
 }
 
 /** A payment being booked as its row: confirmed now. */
-export function paymentRow({ money, payer, verifiedPaidAt, ...payment }: PaymentBooking, confirmedAt: string): PaymentRow {
+export function paymentRow({ money, payer, paidSecond, ...payment }: PaymentBooking, confirmedAt: string): PaymentRow {
   return {
     ...payment,
     amountMinor: money.minor,
     currency: money.currency,
     payer: payer ?? null,
-    verifiedPaidAt: verifiedPaidAt ?? null,
+    paidSecond: paidSecond ?? null,
     confirmedAt,
   };
 }

@@ -217,13 +217,13 @@ export class D1RecordStore implements RecordStore {
           .where(and(eq(khqrIssuances.qrId, work.resolveIssuance), isNull(khqrIssuances.resolvedAt))),
       );
     }
-    if (work.learnVerifiedPaidAt) {
-      const { paymentId, verifiedPaidAt } = work.learnVerifiedPaidAt;
+    if (work.learnPaidSecond) {
+      const { paymentId, paidSecond } = work.learnPaidSecond;
       writes.push(
         this.db
           .update(payments)
-          .set({ verifiedPaidAt })
-          .where(and(eq(payments.paymentId, paymentId), isNull(payments.verifiedPaidAt))),
+          .set({ paidSecond })
+          .where(and(eq(payments.paymentId, paymentId), isNull(payments.paidSecond))),
       );
     }
     if (work.resolution) {

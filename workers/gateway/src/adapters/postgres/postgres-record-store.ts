@@ -204,12 +204,12 @@ export class PostgresRecordStore implements RecordStore {
             .set({ resolvedAt: at })
             .where(and(eq(khqrIssuances.qrId, work.resolveIssuance), isNull(khqrIssuances.resolvedAt)));
         }
-        if (work.learnVerifiedPaidAt) {
-          const { paymentId, verifiedPaidAt } = work.learnVerifiedPaidAt;
+        if (work.learnPaidSecond) {
+          const { paymentId, paidSecond } = work.learnPaidSecond;
           await tx
             .update(payments)
-            .set({ verifiedPaidAt })
-            .where(and(eq(payments.paymentId, paymentId), isNull(payments.verifiedPaidAt)));
+            .set({ paidSecond })
+            .where(and(eq(payments.paymentId, paymentId), isNull(payments.paidSecond)));
         }
         if (work.resolution) {
           const { exceptionId, step, resolution, note, resolvedBy } = work.resolution;

@@ -28,7 +28,7 @@ export const payments = pgTable("payments", {
   paidAt: text("paid_at").notNull(),
   confirmedAt: text("confirmed_at").notNull(),
   /** AMK's paid second (KHQR), as payment-verify reported it: what tells one payment of an invoice from another. */
-  verifiedPaidAt: text("verified_paid_at"),
+  paidSecond: text("paid_second"),
 });
 
 export const eventOutbox = pgTable("event_outbox", {
