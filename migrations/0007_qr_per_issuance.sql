@@ -13,7 +13,10 @@ CREATE TABLE khqr_qrs (
   issued_at       TEXT    NOT NULL,
   expires_at      TEXT,
   last_checked_at TEXT,
-  resolved_at     TEXT
+  resolved_at     TEXT,
+  -- The last check before the current claim: a claim given back (AMK unreachable) restores it, so
+  -- an earlier check after the QR's expiry is not forgotten.
+  previous_checked_at TEXT
 );
 INSERT INTO khqr_qrs (qr_id, invoice_number, payment_id, policy_number, amount_minor, currency, bank_code, qr_string,
                       issued_at, expires_at, last_checked_at, resolved_at)

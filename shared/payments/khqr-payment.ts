@@ -100,7 +100,7 @@ async function confirmKhqrPayment(deps: KhqrPaymentDeps, report: KhqrReport, aud
   const amkPaidAt = verified.paidAt ? parseCambodiaDateTime(verified.paidAt) : null;
   // Every path that sees this payment (webhook, its retries, reconciliation) names it alike, so it is flagged once.
   const paidSecond = paymentSecond(amkPaidAt, report.paidAt);
-  const flaggedAs = khqrPaymentReference(report.invoiceNumber, paidSecond);
+  const flaggedAs = await flagReference(deps.records, report.invoiceNumber, paidSecond, amkPaidAt);
   const qr = paidQr(invoice.issuances, report, verified.money);
   const expected = qr ? { ...invoice.premium, policyNumber: qr.policyNumber, money: qr.money } : invoice.premium;
   const amkMismatch = mismatch(expected, [verified]);
@@ -117,7 +117,7 @@ async function confirmKhqrPayment(deps: KhqrPaymentDeps, report: KhqrReport, aud
         money: verified.money,
       },
       now,
-      { audit, outcome: "PAYMENT_VERIFICATION_DATA_MISMATCHED", resolveIssuance: qr?.qrId },
+      { audit, outcome: "PAYMENT_VERIFICATION_DATA_MISMATCHED", resolveIssuance: settled(qr, now) },
     );
     throw mismatch(expected, [verified, report], eventIds);
   }
@@ -135,7 +135,7 @@ async function confirmKhqrPayment(deps: KhqrPaymentDeps, report: KhqrReport, aud
   });
   const eventIds = await bookPayment(deps, { ...payment, paidSecond }, now, {
     audit,
-    resolveIssuance: qr?.qrId,
+    resolveIssuance: settled(qr, now),
     flaggedAs,
     sameAs: (booked) => sameKhqrPayment(booked, { money: verified.money, paidSecond }),
   });
@@ -174,6 +174,24 @@ function paymentSecond(amkPaidAt: string | null, webhookPaidAt: string | undefin
   return toSecond(webhookPaidAt);
 }
 
+/**
+ * The reference a payment that cannot be booked is flagged under. A second named by the webhook
+ * (AMK's answer was about another payment) may be a second off AMK's own for that payment, which
+ * another path may have flagged already: that exception's reference is reused, so it is flagged once.
+ */
+async function flagReference(records: RecordStore, invoiceNumber: string, paidSecond: string | undefined, amkPaidAt: string | null) {
+  const reference = khqrPaymentReference(invoiceNumber, paidSecond);
+  if (!paidSecond || !amkPaidAt || paidSecond === toSecond(amkPaidAt)) return reference;
+  const { exceptions } = await records.history(Number(invoiceNumber));
+  const near = exceptions.find((e) => e.channel === "KHQR" && withinASecond(e.transactionId.split("@")[1], paidSecond));
+  return near?.transactionId ?? reference;
+}
+
+/** Two whole seconds that AMK's flooring or rounding of one instant could both give. */
+function withinASecond(a: string | undefined, b: string | undefined): boolean {
+  return a !== undefined && b !== undefined && Math.abs(Date.parse(a) - Date.parse(b)) <= SAME_PAYMENT_MS;
+}
+
 /** Whether AMK's whole second can be the webhook's instant, floored or rounded. */
 function sameInstant(amkPaidAt: string, webhookPaidAt: string): boolean {
   const apartMs = Date.parse(webhookPaidAt) - Date.parse(amkPaidAt);
@@ -189,7 +207,16 @@ function sameInstant(amkPaidAt: string, webhookPaidAt: string): boolean {
  */
 export function sameKhqrPayment(booked: PaymentRecord, verified: { money: Money; paidSecond: string | undefined }): boolean {
   if (!sameMoney(booked.money, verified.money)) return false;
-  return booked.paidSecond === undefined || verified.paidSecond === undefined || booked.paidSecond === verified.paidSecond;
+  return booked.paidSecond === undefined || verified.paidSecond === undefined || withinASecond(booked.paidSecond, verified.paidSecond);
+}
+
+/**
+ * The QR a payment settles, once it can no longer be paid: an expired QR. One a customer can still
+ * pay (the same QR scanned again) stays under reconciliation until it expires and is checked then,
+ * so a second payment on it whose webhooks are all lost is still found.
+ */
+function settled(qr: QrIssuance | undefined, now: Date): string | undefined {
+  return qr && (qr.expiresAt === undefined || Date.parse(qr.expiresAt) <= now.getTime()) ? qr.qrId : undefined;
 }
 
 /** What an invoice is paid against: the premium served under it, and the QRs issued for it (newest first). */

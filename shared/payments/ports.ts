@@ -175,8 +175,8 @@ export interface UnitOfWork {
 }
 
 /**
- * Nothing was written unless "committed". "payment-taken": the premium already has a payment, or
- * the transaction id was already used. "already-flagged": this bank transaction already has an exception.
+ * Nothing was written unless "committed". "payment-taken": the premium already has a payment (a
+ * payment, or a QR for it, cannot be written), or the transaction id was already used. "already-flagged": this bank transaction already has an exception.
  * "resolution-taken": another resolution of the exception took that step first.
  */
 export type CommitOutcome = "committed" | "payment-taken" | "already-flagged" | "resolution-taken";
@@ -274,7 +274,7 @@ export interface RecordStore {
    * checked, then the rest; each group nearest its expiry first.
    */
   claimOpenIssuances(query: OpenIssuanceQuery, now: Date): Promise<QrIssuance[]>;
-  /** Claimed QRs (by qrId) AMK could not be asked about: their claim is forgotten, so the next run asks first. */
+  /** Claimed QRs (by qrId) AMK could not be asked about: their claim is undone (the check before it stands again), so the next run asks first. */
   returnIssuances(qrIds: string[]): Promise<void>;
   /**
    * Closes (resolves) the open QRs that left the window without a check after their expiry, and

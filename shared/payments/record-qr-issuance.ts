@@ -26,11 +26,7 @@ async function recordIssued(deps: RecordQrDeps, notice: QrIssuedNotice): Promise
     });
   }
   // Never a QR for a premium already paid (a stale cache copy, a payment racing the issuance).
-  if (payment) {
-    throw new PaymentError("RESOURCE_NOT_FOUND", "This premium is already paid", {
-      details: `paymentId: ${notice.paymentId} was paid by ${payment.channel === "BILL" ? "bill payment" : "KHQR"}`,
-    });
-  }
+  if (payment) throw alreadyPaid(notice.paymentId, `${payment.channel === "BILL" ? "bill payment" : "KHQR"}`);
   const now = deps.clock.now();
   // What the QR asks is what its payment is judged against, even if the premium was re-priced while it was minted.
   const money = notice.amount !== undefined && notice.currency ? toMoney(notice.amount, notice.currency) : premium.money;
@@ -40,7 +36,7 @@ async function recordIssued(deps: RecordQrDeps, notice: QrIssuedNotice): Promise
   );
   const invoiceNumber = String(premium.id);
   const issuedAt = now.toISOString();
-  await deps.records.commit(
+  const outcome = await deps.records.commit(
     {
       issuance: {
         qrId: qrIdOf(invoiceNumber, issuedAt),
@@ -57,5 +53,11 @@ async function recordIssued(deps: RecordQrDeps, notice: QrIssuedNotice): Promise
     },
     now,
   );
+  // Paid between the check above and this write: the store refused the QR, so it is never shown.
+  if (outcome === "payment-taken") throw alreadyPaid(notice.paymentId, "a payment recorded while the QR was being issued");
   return { eventId: event.eventId };
+}
+
+function alreadyPaid(paymentId: number, by: string): PaymentError {
+  return new PaymentError("RESOURCE_NOT_FOUND", "This premium is already paid", { details: `paymentId: ${paymentId} was paid by ${by}` });
 }

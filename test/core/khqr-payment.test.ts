@@ -105,32 +105,42 @@ Deno.test("a second KHQR payment of one invoice is flagged and 409, each payment
   equal(types.filter((t) => t === "gateway.payment.exception").length, 2);
 });
 
-Deno.test("the premium's open QR is offered again until it expires; a settled, expired or re-priced one is not", async () => {
-  const world = coreWorld();
-  const premium = premiumDue(world);
-  deepStrictEqual((await premiumForQr(world, premium.policyNumber)).openQr, null);
-  const expiresAt = new Date(world.clock.now().getTime() + 15 * 60_000).toISOString();
-  await recordQrIssuance(world, { paymentId: premium.id, bankCode: "AMK", qrString: "000201010212-first", expiresAt });
-  equal((await premiumForQr(world, premium.policyNumber)).openQr?.qrString, "000201010212-first");
+Deno.test(
+  "the premium's open QR is offered again until it expires, at its own amount when re-priced; a settled or expired one is not",
+  async () => {
+    const world = coreWorld();
+    const premium = premiumDue(world);
+    deepStrictEqual((await premiumForQr(world, premium.policyNumber)).openQr, null);
+    const expiresAt = new Date(world.clock.now().getTime() + 15 * 60_000).toISOString();
+    await recordQrIssuance(world, { paymentId: premium.id, bankCode: "AMK", qrString: "000201010212-first", expiresAt });
+    equal((await premiumForQr(world, premium.policyNumber)).openQr?.qrString, "000201010212-first");
 
-  world.clock.advance(15 * 60_000);
-  deepStrictEqual((await premiumForQr(world, premium.policyNumber)).openQr, null); // expired
+    world.clock.advance(15 * 60_000);
+    deepStrictEqual((await premiumForQr(world, premium.policyNumber)).openQr, null); // expired
 
-  const later = new Date(world.clock.now().getTime() + 15 * 60_000).toISOString();
-  await recordQrIssuance(world, { paymentId: premium.id, bankCode: "AMK", qrString: "000201010212-second", expiresAt: later });
-  world.premiums.premiums.set(premium.policyNumber, { ...premium, money: toMoney(99, "USD") });
-  world.cache.kept.clear();
-  // Re-priced: the open QR stands, at its own amount, until it lapses; in its last minutes no new QR.
-  const repriced = await premiumForQr(world, premium.policyNumber);
-  deepStrictEqual([repriced.openQr?.qrString, repriced.premium.money], ["000201010212-second", premium.money]);
-  world.clock.advance(14 * 60_000);
-  const lapsing = await refusal(premiumForQr(world, premium.policyNumber));
-  deepStrictEqual([lapsing.code, lapsing.headers?.["retry-after"]], ["DUPLICATE_TRANSACTION", "60"]);
-  world.clock.advance(-14 * 60_000);
+    const later = new Date(world.clock.now().getTime() + 15 * 60_000).toISOString();
+    await recordQrIssuance(world, { paymentId: premium.id, bankCode: "AMK", qrString: "000201010212-second", expiresAt: later });
+    world.premiums.premiums.set(premium.policyNumber, { ...premium, money: toMoney(99, "USD") });
+    world.cache.kept.clear();
+    // Re-priced: the open QR stands, at its own amount, until it lapses; in its last minutes no new QR.
+    const repriced = await premiumForQr(world, premium.policyNumber);
+    deepStrictEqual([repriced.openQr?.qrString, repriced.premium.money], ["000201010212-second", premium.money]);
+    world.clock.advance(14 * 60_000);
+    const lapsing = await refusal(premiumForQr(world, premium.policyNumber));
+    deepStrictEqual([lapsing.code, lapsing.headers?.["retry-after"]], ["DUPLICATE_TRANSACTION", "60"]);
+    world.clock.advance(-14 * 60_000);
 
-  world.premiums.premiums.set(premium.policyNumber, premium);
-  world.cache.kept.clear();
-  paidAtAmk(world, premium, toMoney(1, "USD"));
-  equal((await refusal(send(world, webhookFor(premium)))).code, "PAYMENT_VERIFICATION_DATA_MISMATCHED");
-  deepStrictEqual((await premiumForQr(world, premium.policyNumber)).openQr, null); // settled by a flagged payment
-});
+    world.premiums.premiums.set(premium.policyNumber, premium);
+    world.cache.kept.clear();
+    paidAtAmk(world, premium, toMoney(1, "USD"));
+    equal((await refusal(send(world, webhookFor(premium)))).code, "PAYMENT_VERIFICATION_DATA_MISMATCHED");
+    // A flagged payment settles no QR a customer can still pay: it is shown again, and stays watched.
+    equal((await premiumForQr(world, premium.policyNumber)).openQr?.qrString, "000201010212-second");
+    world.clock.advance(16 * 60_000);
+    equal(
+      (await refusal(send(world, webhookFor(premium, { paidAt: "2026-03-01T03:16:00.000Z" })))).code,
+      "PAYMENT_VERIFICATION_DATA_MISMATCHED",
+    );
+    deepStrictEqual((await premiumForQr(world, premium.policyNumber)).openQr, null); // expired, and settled by its flagged payment
+  },
+);

@@ -70,7 +70,7 @@ async function call(sim: Sim, route: "bill" | "webhook", payment: BankPayment, k
  */
 export async function sendWebhooks(sim: Sim, payment: BankPayment, mayBeLost: boolean): Promise<void> {
   const { prng, bank, clock } = sim;
-  await clock.sleep(prng.int(200, 8_000));
+  await clock.sleep(sim.lateWebhooks ? prng.int(150_000, 720_000) : prng.int(200, 8_000));
   if (mayBeLost && prng.chance(sim.webhookLoss)) {
     bank.count("webhook lost");
     bank.lostWebhooks.add(payment.ref);

@@ -44,12 +44,6 @@ export interface PremiumFacts {
   booked: PaymentRecord | null;
   exceptions: RecordedException[];
   receipts: WebhookReceipt[];
-  /** The money each QR of the invoice was recorded with, by QR string. */
-  recordedMoney: Map<string, number>;
-  /** When the invoice's latest QR was resolved, if it was. */
-  rowResolvedAt?: string;
-  /** AMK answered a question about the invoice after its latest QR expired. */
-  askedAfterExpiry: boolean;
   /** The KHQR payments payment-verify ever reported (AMK answers per invoice: its latest payment). */
   reportedByAmk: BankPayment[];
   /** The bank's: paid_datetime renderings per payment ref, and refs whose webhooks were all lost. */
@@ -278,7 +272,9 @@ function paidNotOffered(seen: Observations): Violation[] {
     if (offer.route === "inquiry") {
       // KV is eventually consistent: the cache may offer it until its paid mark lands, or its entry ends.
       const marked = seen.cacheMarkedPaidAt.get(offer.paymentId);
-      const staleAllowed = (marked === undefined || marked > offer.task.startMs) && offer.task.startMs < paid.atMs + CACHE_TTL_MS;
+      // An entry written late (a slow KV write landing after the payment) lives its 15 minutes from when it landed.
+      const keptAt = Math.max(paid.atMs, seen.cacheKeptAt.get(offer.query) ?? 0);
+      const staleAllowed = (marked === undefined || marked > offer.task.startMs) && offer.task.startMs < keptAt + CACHE_TTL_MS;
       if (staleAllowed) continue;
     }
     out.push({
@@ -317,23 +313,12 @@ const checkedAfterExpiry = (row: { expiresAt?: string; lastCheckedAt?: string })
 
 function factsOf(paymentId: number, bank: Bank, records: RealPorts["records"], seen: Observations): PremiumFacts {
   const invoice = String(paymentId);
-  const rows = [...records.issuances.values()].filter((q) => q.invoiceNumber === invoice);
-  const row = rows.sort((x, y) => y.issuedAt.localeCompare(x.issuedAt))[0];
-  const recordedMoney = new Map(
-    seen.commits
-      .filter((c) => c.outcome === "committed" && c.work.issuance?.paymentId === paymentId)
-      .map((c) => [c.work.issuance!.qrString, c.work.issuance!.money.minor]),
-  );
   return {
     paymentId,
     taken: bank.taken().filter((p) => p.paymentId === paymentId),
     booked: records.payments.get(paymentId) ?? null,
     exceptions: records.exceptions.filter((e) => e.paymentId === paymentId),
     receipts: records.receipts.filter((r) => r.invoiceNumber === invoice),
-    recordedMoney,
-    rowResolvedAt: row?.resolvedAt,
-    askedAfterExpiry:
-      row?.expiresAt !== undefined && seen.verifyCalls.some((c) => c.invoice === invoice && c.atMs >= Date.parse(row.expiresAt!)),
     reportedByAmk: [
       ...new Set(
         seen.successReports

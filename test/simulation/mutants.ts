@@ -14,64 +14,153 @@ import { runSeed } from "./run.ts";
 
 interface Mutant {
   name: string;
-  /** Under shared/. */
-  file: string;
-  search: string;
-  replace: string;
+  /** Each edit: under shared/, one exact line to find and what replaces it. */
+  edits: { file: string; search: string; replace: string }[];
 }
+
+const edit = (file: string, search: string, replace: string) => ({ file, search, replace });
 
 export const MUTANTS: Mutant[] = [
   {
     name: "settle before commit (the answer is kept while the booking's commit is still in flight, its failure unseen)",
-    file: "payments/record-payment.ts",
-    search: `  if ((await deps.records.commit(unit, now)) === "committed") {`,
-    replace: `  const committing = deps.records.commit(unit, now); committing.catch(() => undefined); if ((await Promise.race([committing, Promise.resolve("committed")])) === "committed") {`,
+    edits: [
+      edit(
+        "payments/record-payment.ts",
+        `  if ((await deps.records.commit(unit, now)) === "committed") {`,
+        `  const committing = deps.records.commit(unit, now); committing.catch(() => undefined); if ((await Promise.race([committing, Promise.resolve("committed")])) === "committed") {`,
+      ),
+    ],
   },
   {
-    name: "skip the paid check on QR issuance (recordQrIssuance)",
-    file: "payments/record-qr-issuance.ts",
-    search: `  if (payment) {`,
-    replace: `  if (payment && false) {`,
+    name: "skip the paid checks on QR issuance (recordQrIssuance's, and the store's in its write)",
+    edits: [
+      edit("payments/record-qr-issuance.ts", `  if (payment) throw alreadyPaid(`, `  if (payment && false) throw alreadyPaid(`),
+      edit(
+        "payments/in-memory/record-store.ts",
+        `    if (work.issuance && this.payments.has(work.issuance.paymentId)) return "payment-taken";`,
+        `    if (false && work.issuance) return "payment-taken";`,
+      ),
+    ],
+  },
+  {
+    name: "write a QR for a paid premium when a payment lands between the paid check and the write (the store's check removed)",
+    edits: [
+      edit(
+        "payments/in-memory/record-store.ts",
+        `    if (work.issuance && this.payments.has(work.issuance.paymentId)) return "payment-taken";`,
+        `    if (false && work.issuance) return "payment-taken";`,
+      ),
+    ],
   },
   {
     name: "mark published before the broker took it",
-    file: "payments/deliver-events.ts",
-    search: `    await withTimeout(deps.publisher.publish([record]), timeoutMs);`,
-    replace: `    await deps.outbox.markPublished([entry.eventId], deps.clock.now()); await withTimeout(deps.publisher.publish([record]), timeoutMs);`,
+    edits: [
+      edit(
+        "payments/deliver-events.ts",
+        `    await withTimeout(deps.publisher.publish([record]), timeoutMs);`,
+        `    await deps.outbox.markPublished([entry.eventId], deps.clock.now()); await withTimeout(deps.publisher.publish([record]), timeoutMs);`,
+      ),
+    ],
   },
   {
     name: "flag without the unique key (the in-memory store's already-flagged check removed)",
-    file: "payments/in-memory/record-store.ts",
-    search: `    if (work.exception && this.flagged(work.exception)) return "already-flagged";`,
-    replace: `    if (false && work.exception && this.flagged(work.exception)) return "already-flagged";`,
+    edits: [
+      edit(
+        "payments/in-memory/record-store.ts",
+        `    if (work.exception && this.flagged(work.exception)) return "already-flagged";`,
+        `    if (false && work.exception && this.flagged(work.exception)) return "already-flagged";`,
+      ),
+    ],
   },
   {
-    name: "compare paid times to the millisecond",
-    file: "payments/khqr-payment.ts",
-    search: "const toSecond = (iso: string) => `${iso.slice(0, 19)}Z`;",
-    replace: "const toSecond = (iso: string) => `${iso.slice(0, 23)}Z`;",
+    name: "compare paid seconds exactly (no allowance for AMK flooring or rounding the webhook's instant)",
+    edits: [
+      edit(
+        "payments/khqr-payment.ts",
+        "  return a !== undefined && b !== undefined && Math.abs(Date.parse(a) - Date.parse(b)) <= SAME_PAYMENT_MS;",
+        "  return a !== undefined && b !== undefined && Date.parse(a) === Date.parse(b);",
+      ),
+    ],
   },
   {
     name: "compare paid times to the minute",
-    file: "payments/khqr-payment.ts",
-    search: "const toSecond = (iso: string) => `${iso.slice(0, 19)}Z`;",
-    replace: "const toSecond = (iso: string) => `${iso.slice(0, 16)}Z`;",
+    edits: [
+      edit(
+        "payments/khqr-payment.ts",
+        "const toSecond = (iso: string) => `${iso.slice(0, 19)}Z`;",
+        "const toSecond = (iso: string) => `${iso.slice(0, 16)}Z`;",
+      ),
+    ],
+  },
+  {
+    name: "name a payment by the webhook's paid_datetime, not AMK's second (issue 23's defect)",
+    edits: [
+      edit(
+        "payments/khqr-payment.ts",
+        `  if (!webhookPaidAt || sameInstant(amkPaidAt, webhookPaidAt)) return toSecond(amkPaidAt);`,
+        `  if (webhookPaidAt) return webhookPaidAt; if (!webhookPaidAt || sameInstant(amkPaidAt, webhookPaidAt)) return toSecond(amkPaidAt);`,
+      ),
+    ],
+  },
+  {
+    name: "take every webhook for the payment AMK reports (no second of its own when AMK's answer is about another payment)",
+    edits: [
+      edit(
+        "payments/khqr-payment.ts",
+        `  if (!webhookPaidAt || sameInstant(amkPaidAt, webhookPaidAt)) return toSecond(amkPaidAt);`,
+        `  if (true) return toSecond(amkPaidAt);`,
+      ),
+    ],
   },
   {
     name: "drop the DUPLICATE_PAYMENT flag (book nothing, answer 409)",
-    file: "payments/record-payment.ts",
-    search: `  const eventIds = await flagException(`,
-    replace: `  const eventIds: string[] = []; void Array.of(`,
+    edits: [
+      edit("payments/record-payment.ts", `  const eventIds = await flagException(`, `  const eventIds: string[] = []; void Array.of(`),
+    ],
   },
   {
-    name: "resolve the issuance on a refused verify",
-    file: "payments/khqr-payment.ts",
-    search: `  if ("refusal" in verification) throw verification.refusal;`,
-    replace: `  if ("refusal" in verification) { await deps.records.commit({ resolveIssuance: report.invoiceNumber, events: [] }, deps.clock.now()); throw verification.refusal; }`,
+    name: "resolve the QR on a refused verify",
+    edits: [
+      edit(
+        "payments/khqr-payment.ts",
+        `  if ("refusal" in verification) throw verification.refusal;`,
+        `  if ("refusal" in verification) { await deps.records.commit({ resolveIssuance: report.qrId ?? invoice.issuances[0]?.qrId, events: [] }, deps.clock.now()); throw verification.refusal; }`,
+      ),
+    ],
+  },
+  {
+    name: "settle a QR the customer can still pay when its payment is booked",
+    edits: [
+      edit(
+        "payments/khqr-payment.ts",
+        `  return qr && (qr.expiresAt === undefined || Date.parse(qr.expiresAt) <= now.getTime()) ? qr.qrId : undefined;`,
+        `  return qr?.qrId;`,
+      ),
+    ],
+  },
+  {
+    name: "give a claim back by forgetting the QR's last check",
+    edits: [
+      edit(
+        "payments/in-memory/record-store.ts",
+        `      if (issuance && issuance.resolvedAt === undefined) issuance.lastCheckedAt = issuance.previousCheckedAt;`,
+        `      if (issuance && issuance.resolvedAt === undefined) issuance.lastCheckedAt = undefined;`,
+      ),
+    ],
+  },
+  {
+    name: "record a QR with the premium's money at recording time, not the money it was minted for",
+    edits: [
+      edit(
+        "payments/record-qr-issuance.ts",
+        `  const money = notice.amount !== undefined && notice.currency ? toMoney(notice.amount, notice.currency) : premium.money;`,
+        `  const money = premium.money; void toMoney;`,
+      ),
+    ],
   },
 ];
 
-const ALL_KNOWN: ReadonlySet<DefectGroup> = new Set<DefectGroup>(["found-by-sim"]);
+const ALL_KNOWN: ReadonlySet<DefectGroup> = new Set<DefectGroup>();
 const NODE_MODULES = fileURLToPath(new URL("../../node_modules", import.meta.url));
 
 /** A copy of shared/ with the mutant planted; throws when its search does not match exactly once. */
@@ -82,14 +171,16 @@ export function plant(mutant: Mutant): { root: string; remove: () => void } {
     cpSync(REPOSITORY_SHARED, join(dir, "shared"), { recursive: true });
     writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module" }));
     symlinkSync(NODE_MODULES, join(dir, "node_modules"), "dir"); // valibot and friends, as from the repository
-    const path = join(dir, "shared", mutant.file);
-    const source = readFileSync(path, "utf8");
-    const matches = source.split(mutant.search).length - 1;
-    if (matches !== 1) throw new Error(`stale mutant "${mutant.name}": its line matches ${matches} times in shared/${mutant.file}`);
-    writeFileSync(
-      path,
-      source.replace(mutant.search, () => mutant.replace),
-    );
+    for (const { file, search, replace } of mutant.edits) {
+      const path = join(dir, "shared", file);
+      const source = readFileSync(path, "utf8");
+      const matches = source.split(search).length - 1;
+      if (matches !== 1) throw new Error(`stale mutant "${mutant.name}": its line matches ${matches} times in shared/${file}`);
+      writeFileSync(
+        path,
+        source.replace(search, () => replace),
+      );
+    }
     return { root: join(dir, "shared"), remove };
   } catch (error) {
     remove();

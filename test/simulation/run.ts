@@ -67,6 +67,7 @@ export async function runSeed(core: Core, seed: number): Promise<RunResult> {
     seen,
     trace,
     webhookLoss: trafficPrng!.pick([0, 0.1, 0.3]),
+    lateWebhooks: process.env.SIM_LATE_WEBHOOKS === "1" || trafficPrng!.chance(0.25),
   };
 
   const restore = pinGlobals(clock, idPrng!, (line) => trace.add(`log ${line.slice(0, 200)}`, paymentIdIn(line)));

@@ -21,4 +21,6 @@ export interface Sim {
   trace: Trace;
   /** Chance that a payment's webhooks are all lost (only where reconciliation can still find it). */
   webhookLoss: number;
+  /** In a quarter of the seeds (all with SIM_LATE_WEBHOOKS=1), every first webhook arrives 2.5 to 12 minutes late, past reconciliation's head start and its recheck: reconciliation races it on purpose. */
+  lateWebhooks: boolean;
 }

@@ -90,14 +90,14 @@ export class InMemoryRecordStore implements RecordStore {
       .sort((a, b) => a.priority - b.priority || byExpiry(a.i, b.i) || (a.i.lastCheckedAt ?? "").localeCompare(b.i.lastCheckedAt ?? ""))
       .slice(0, query.limit)
       .map(({ i }) => i);
-    for (const issuance of claimed) issuance.lastCheckedAt = at;
+    for (const issuance of claimed) Object.assign(issuance, { previousCheckedAt: issuance.lastCheckedAt, lastCheckedAt: at });
     return claimed.map(withoutMarks);
   }
 
   async returnIssuances(qrIds: string[]) {
     for (const qrId of qrIds) {
       const issuance = this.issuances.get(qrId);
-      if (issuance && issuance.resolvedAt === undefined) delete issuance.lastCheckedAt;
+      if (issuance && issuance.resolvedAt === undefined) issuance.lastCheckedAt = issuance.previousCheckedAt;
     }
   }
 
@@ -147,6 +147,8 @@ export class InMemoryRecordStore implements RecordStore {
       if (this.payments.has(paymentId) || usedTransaction) return "payment-taken";
     }
     if (work.exception && this.flagged(work.exception)) return "already-flagged";
+    // A QR is written only while its premium has no payment (the SQL stores check it in the write).
+    if (work.issuance && this.payments.has(work.issuance.paymentId)) return "payment-taken";
     if (work.resolution && (this.resolutions.get(work.resolution.exceptionId)?.length ?? 0) >= work.resolution.step) {
       return "resolution-taken";
     }
@@ -188,7 +190,7 @@ export class InMemoryRecordStore implements RecordStore {
   }
 }
 
-function withoutMarks({ lastCheckedAt: _checked, ...issuance }: Marked): QrIssuance {
+function withoutMarks({ lastCheckedAt: _checked, previousCheckedAt: _previous, ...issuance }: Marked): QrIssuance {
   return { ...issuance };
 }
 
@@ -278,7 +280,7 @@ function viewOf(row: OutboxRow): OutboxEventView {
   };
 }
 
-type Marked = QrIssuance & { lastCheckedAt?: string; resolvedAt?: string };
+type Marked = QrIssuance & { lastCheckedAt?: string; previousCheckedAt?: string; resolvedAt?: string };
 
 /** Expired and not asked about since: the check that finds any payment made on it. */
 const owesCheck = (i: Marked) => i.expiresAt !== undefined && (i.lastCheckedAt === undefined || i.lastCheckedAt < i.expiresAt);

@@ -1,7 +1,7 @@
 // The record store on D1 (drizzle): the only code that touches the payment tables. A unit of work
 // is one D1 batch (atomic): a payment, its events and its receipt are written together or not at
 // all, and the primary key on payments.payment_id refuses a second payment of a premium.
-import { and, asc, desc, eq, gte, inArray, isNull, lte, or, type SQLWrapper } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, isNull, lte, or, sql, type SQLWrapper } from "drizzle-orm";
 import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
 import type { BatchItem } from "drizzle-orm/batch";
 import type {
@@ -20,6 +20,7 @@ import { D1EventOutbox, outboxInsert } from "./d1-event-outbox.ts";
 import { guarded, inSlices, storeUnavailable } from "./d1-failures.ts";
 import { khqrIssuances, paymentExceptionResolutions, paymentExceptions, payments, premiums, webhookReceipts } from "./schema.ts";
 import { issuanceChecks } from "../issuance-checks.ts";
+import { invoiceUnlessPaid, isQrOfPaidPremium } from "../qr-unless-paid.ts";
 import { exceptionsWithResolutions, issuanceOf, issuanceRow, paymentOf, paymentRow, premiumOf, receiptOf } from "../record-rows.ts";
 
 const { checkOrder, checkDue, leftUnchecked } = issuanceChecks(khqrIssuances);
@@ -99,7 +100,7 @@ export class D1RecordStore implements RecordStore {
     const rows = await guarded(
       this.db
         .update(khqrIssuances)
-        .set({ lastCheckedAt: now.toISOString() })
+        .set({ previousCheckedAt: sql`${khqrIssuances.lastCheckedAt}`, lastCheckedAt: now.toISOString() })
         .where(and(inArray(khqrIssuances.qrId, open), checkDue(query.checkedBefore)))
         .returning(),
     );
@@ -111,7 +112,7 @@ export class D1RecordStore implements RecordStore {
       await guarded(
         this.db
           .update(khqrIssuances)
-          .set({ lastCheckedAt: null })
+          .set({ lastCheckedAt: sql`${khqrIssuances.previousCheckedAt}` })
           .where(and(inArray(khqrIssuances.qrId, slice), isNull(khqrIssuances.resolvedAt))),
       );
     }
@@ -198,7 +199,12 @@ export class D1RecordStore implements RecordStore {
     const writes: BatchItem<"sqlite">[] = [];
     if (work.premium) writes.push(this.premiumUpsert(work.premium, at));
     if (work.issuance) {
-      writes.push(this.db.insert(khqrIssuances).values(issuanceRow(work.issuance)));
+      const { invoiceNumber, paymentId } = work.issuance;
+      writes.push(
+        this.db
+          .insert(khqrIssuances)
+          .values({ ...issuanceRow(work.issuance), invoiceNumber: invoiceUnlessPaid(invoiceNumber, paymentId, payments) }),
+      );
     }
     if (work.payment) {
       writes.push(this.db.insert(payments).values(paymentRow(work.payment, at)));
@@ -241,6 +247,7 @@ export class D1RecordStore implements RecordStore {
       return "committed";
     } catch (error) {
       if (work.payment && isUniqueViolation(error)) return "payment-taken";
+      if (work.issuance && isQrOfPaidPremium(error)) return "payment-taken";
       if (work.exception && isUniqueViolation(error)) return "already-flagged";
       if (work.resolution && isUniqueViolation(error)) return "resolution-taken";
       throw storeUnavailable(error);

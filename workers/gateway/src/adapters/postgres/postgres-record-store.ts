@@ -2,7 +2,7 @@
 // ../d1/d1-record-store.ts. A unit of work is one transaction: a payment, its events and its receipt
 // are written together or not at all, and the primary key on payments.payment_id refuses a second
 // payment of a premium (a concurrent insert waits for the first, then fails with 23505).
-import { and, asc, desc, eq, gte, inArray, isNull, lte, or, type SQLWrapper } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, isNull, lte, or, sql, type SQLWrapper } from "drizzle-orm";
 import type {
   CommitOutcome,
   OpenIssuanceQuery,
@@ -19,6 +19,7 @@ import { guarded, isUniqueViolation, postgresDatabase, storeUnavailable, type Po
 import { outboxInsert, PostgresEventOutbox } from "./postgres-event-outbox.ts";
 import { khqrIssuances, paymentExceptionResolutions, paymentExceptions, payments, premiums, webhookReceipts } from "./schema.ts";
 import { issuanceChecks } from "../issuance-checks.ts";
+import { invoiceUnlessPaid, isQrOfPaidPremium } from "../qr-unless-paid.ts";
 import { exceptionsWithResolutions, issuanceOf, issuanceRow, paymentOf, paymentRow, premiumOf, receiptOf } from "../record-rows.ts";
 
 const { checkOrder, checkDue, leftUnchecked } = issuanceChecks(khqrIssuances);
@@ -91,7 +92,7 @@ export class PostgresRecordStore implements RecordStore {
     const rows = await guarded(
       this.db
         .update(khqrIssuances)
-        .set({ lastCheckedAt: now.toISOString() })
+        .set({ previousCheckedAt: sql`${khqrIssuances.lastCheckedAt}`, lastCheckedAt: now.toISOString() })
         .where(and(inArray(khqrIssuances.qrId, open), checkDue(query.checkedBefore)))
         .returning(),
     );
@@ -103,7 +104,7 @@ export class PostgresRecordStore implements RecordStore {
     await guarded(
       this.db
         .update(khqrIssuances)
-        .set({ lastCheckedAt: null })
+        .set({ lastCheckedAt: sql`${khqrIssuances.previousCheckedAt}` })
         .where(and(inArray(khqrIssuances.qrId, qrIds), isNull(khqrIssuances.resolvedAt))),
     );
   }
@@ -189,7 +190,10 @@ export class PostgresRecordStore implements RecordStore {
       await this.db.transaction(async (tx) => {
         if (work.premium) await premiumUpsert(tx, work.premium, at);
         if (work.issuance) {
-          await tx.insert(khqrIssuances).values(issuanceRow(work.issuance));
+          const { invoiceNumber, paymentId } = work.issuance;
+          await tx
+            .insert(khqrIssuances)
+            .values({ ...issuanceRow(work.issuance), invoiceNumber: invoiceUnlessPaid(invoiceNumber, paymentId, payments) });
         }
         if (work.payment) {
           await tx.insert(payments).values(paymentRow(work.payment, at));
@@ -223,6 +227,7 @@ export class PostgresRecordStore implements RecordStore {
       return "committed";
     } catch (error) {
       if (work.payment && isUniqueViolation(error)) return "payment-taken";
+      if (work.issuance && isQrOfPaidPremium(error)) return "payment-taken";
       if (work.exception && isUniqueViolation(error)) return "already-flagged";
       if (work.resolution && isUniqueViolation(error)) return "resolution-taken";
       throw storeUnavailable(error);

@@ -60,6 +60,8 @@ export const khqrIssuances = pgTable("khqr_issuances", {
   expiresAt: text("expires_at"),
   lastCheckedAt: text("last_checked_at"),
   resolvedAt: text("resolved_at"),
+  /** The last check before the current claim, restored when the claim is given back. */
+  previousCheckedAt: text("previous_checked_at"),
 });
 
 export const webhookReceipts = pgTable("webhook_receipts", {
