@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { amkBank } from "./amk/index.ts";
 import { json, type SandboxRoute } from "./http.ts";
+import { cloudflareAccess } from "./cloudflare-access.ts";
 import { identityProvider } from "./identity-provider.ts";
 import { integrationService } from "./integration-service.ts";
 import { kafkaRest } from "./kafka/index.ts";
@@ -33,6 +34,7 @@ export function sandboxHandler(config: Record<string, string>, gatewayUrl?: stri
     integrationService(need("INTEGRATION_TOKEN"), DEMO_PREMIUMS),
     kafkaRest({ username: need("KAFKA_REST_USERNAME"), password: need("KAFKA_REST_PASSWORD") }),
     identityProvider(),
+    cloudflareAccess({ teamDomain: need("ACCESS_TEAM_DOMAIN"), audience: need("ACCESS_AUD") }),
     amkBank({
       username: need("AMK_USERNAME"),
       password: need("AMK_PASSWORD"),
@@ -50,7 +52,10 @@ export function sandboxHandler(config: Record<string, string>, gatewayUrl?: stri
   return async (req) => {
     const url = new URL(req.url);
     if (url.pathname === "/" || url.pathname === "/__sandbox") {
-      return json({ sandbox: "AMK Payment Hub local sandbox", parts: ["/integration", "/kafka", "/amk", "/identity", "/__sandbox"] });
+      return json({
+        sandbox: "AMK Payment Hub local sandbox",
+        parts: ["/integration", "/kafka", "/amk", "/identity", "/access", "/__sandbox"],
+      });
     }
     for (const route of routes) {
       const response = await route(req, url);
