@@ -2,6 +2,7 @@
 // first (firing or not, with the log field each deployed alert counts), then the figures behind
 // them. No script at all; its one inline style carries the response's nonce.
 import type { HealthReport } from "#shared/payments/operations-health.ts";
+import type { PaymentExceptionView } from "../routes/ops-exceptions.ts";
 import { barChart, escapeHtml as e } from "./charts.ts";
 
 const STYLE = `body{font:15px/1.45 system-ui,sans-serif;margin:0;color:#1b1f24;background:#f7f8fa}
@@ -72,12 +73,23 @@ function refusalsSection(report: HealthReport): string {
   return `<section id="refusals"><h2>Top refusal reasons, last 24 h</h2>${barChart("Top refusal reasons", bars)}</section>`;
 }
 
-function exceptionsSection(report: HealthReport): string {
+function exceptionsSection(report: HealthReport, open: readonly PaymentExceptionView[]): string {
+  const links = open
+    .map(
+      (x) =>
+        `<tr data-open-exception="${e(x.exceptionId)}"><td><a href="/ops/payments/${x.paymentId}#exception-${e(x.exceptionId)}">${e(x.policyNumber)}</a></td>` +
+        `<td>${e(x.kind)}</td><td>${e(x.channel)}</td><td class="n">${e(x.currency)} ${x.amount.toLocaleString("en-US", { maximumFractionDigits: 2 })}</td><td>${e(x.resolution?.resolution ?? "open")}</td></tr>`,
+    )
+    .join("");
   return (
     `<section id="exceptions"><h2>Payment exceptions</h2><table>` +
     `<tr><td>open (nobody resolved them)</td><td class="n" data-field="open">${report.exceptions.open}</td></tr>` +
     `<tr><td>refund requested, not yet refunded</td><td class="n" data-field="refund-requested">${report.exceptions.refundRequested}</td></tr>` +
-    `</table><p class="small">Resolve one: <code>POST /ops/exceptions/{exceptionId}/resolution</code>; list them: <code>GET /ops/exceptions</code>.</p></section>`
+    `</table>` +
+    (links
+      ? `<h2>To act on</h2><table><tr><th>policy</th><th>kind</th><th>channel</th><th>money to return</th><th>state</th></tr>${links}</table>`
+      : "") +
+    `<p class="small">Follow a policy to its payment's page to record what was done. Tools: <code>GET /ops/exceptions</code>, <code>POST /ops/exceptions/{exceptionId}/resolution</code>.</p></section>`
   );
 }
 
@@ -129,12 +141,17 @@ function amkSection(report: HealthReport): string {
   );
 }
 
-export function renderDashboardPage(report: HealthReport, nonce: string, environment: string): string {
+export interface DashboardExtras {
+  /** Exceptions still to act on (open, or refund requested), newest first, each linked to its payment's page. */
+  openExceptions: readonly PaymentExceptionView[];
+}
+
+export function renderDashboardPage(report: HealthReport, nonce: string, environment: string, extras: DashboardExtras): string {
   return (
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
     `<meta http-equiv="refresh" content="60"><title>Payments health: AMK Payment Hub</title><style nonce="${e(nonce)}">${STYLE}</style></head>` +
     `<body><header><h1>Payments health</h1><p>${e(environment)} · ${e(report.window.since)} to ${e(report.window.now)} (rate alerts judge the last hour) · refreshes every minute</p></header>` +
-    `<main>${alertsSection(report)}${successSection(report)}${volumeSection(report)}${refusalsSection(report)}${exceptionsSection(report)}` +
+    `<main>${alertsSection(report)}${successSection(report)}${volumeSection(report)}${refusalsSection(report)}${exceptionsSection(report, extras.openExceptions)}` +
     `${funnelSection(report)}${outboxSection(report)}${amkSection(report)}</main></body></html>`
   );
 }

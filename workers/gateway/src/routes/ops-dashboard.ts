@@ -5,12 +5,16 @@
 import type { Hono } from "hono";
 import * as v from "valibot";
 import { circuitStates } from "#shared/circuit-breaker.ts";
-import { clientAuth } from "#shared/http/client-auth.ts";
 import type { RouteDoc } from "#shared/http/openapi/route-doc.ts";
 import { assessHealth, healthWindow } from "#shared/payments/operations-health.ts";
 import { dashboardHeaders, renderDashboardPage } from "../dashboard/dashboard-page.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
-import { clientRateLimiter, healthFacts } from "../wiring.ts";
+import { operatorAuth } from "../operators/operator-auth.ts";
+import { healthFacts, recordStore } from "../wiring.ts";
+import { exceptionView } from "./ops-exceptions.ts";
+
+/** The newest exceptions looked at for the list of those to act on (all open ones are counted above it). */
+const OPEN_EXCEPTIONS_SHOWN = 100;
 
 /** This route in the API reference (openapi-document.ts). A function: the worker serves the generated document, and its bundle drops what it never calls. */
 export function opsDashboardDoc(): RouteDoc {
@@ -30,13 +34,20 @@ export function opsDashboardDoc(): RouteDoc {
 }
 
 export function registerOpsDashboard(app: Hono<GatewayEnv>): void {
-  app.get("/ops/dashboard", clientAuth<GatewayEnv>("payments:operate", clientRateLimiter), async (c) => {
+  app.get("/ops/dashboard", operatorAuth(), async (c) => {
     const now = new Date();
     const window = healthWindow(now);
-    const report = assessHealth(await healthFacts(c.env).read(window), window, circuitStates(now.getTime()));
+    const [facts, exceptions] = await Promise.all([
+      healthFacts(c.env).read(window),
+      recordStore(c.env).listExceptions(OPEN_EXCEPTIONS_SHOWN),
+    ]);
+    const report = assessHealth(facts, window, circuitStates(now.getTime()));
+    const openExceptions = exceptions
+      .map(exceptionView)
+      .filter((x) => x.resolution === null || x.resolution.resolution === "refund-requested");
     const firing = report.alerts.filter((a) => a.firing).map((a) => a.name);
     c.set("logFields", { alertsFiring: firing });
     const nonce = crypto.randomUUID().replaceAll("-", "");
-    return c.body(renderDashboardPage(report, nonce, c.get("config").environment), 200, dashboardHeaders(nonce));
+    return c.body(renderDashboardPage(report, nonce, c.get("config").environment, { openExceptions }), 200, dashboardHeaders(nonce));
   });
 }
