@@ -4,16 +4,8 @@
 import type { HealthReport } from "#shared/payments/operations-health.ts";
 import type { PaymentExceptionView } from "../routes/ops-exceptions.ts";
 import { barChart, escapeHtml as e } from "./charts.ts";
-
-const STYLE = `body{font:15px/1.45 system-ui,sans-serif;margin:0;color:#1b1f24;background:#f7f8fa}
-header{background:#1b2b3f;color:#fff;padding:.8rem 1.2rem}header h1{margin:0;font-size:1.3rem}header p{margin:.2rem 0 0;color:#c9d3de;font-size:.85rem}
-main{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,460px),1fr));gap:1rem;padding:1rem;max-width:1400px;margin:0 auto}
-section{background:#fff;border:1px solid #d8dde3;border-radius:6px;padding:.6rem 1rem}h2{font-size:1.05rem;margin:.2rem 0 .6rem}
-#alerts{grid-column:1/-1}ul{list-style:none;margin:0;padding:0}li.alert{display:flex;flex-wrap:wrap;gap:.3rem 1rem;padding:.4rem .6rem;border-left:6px solid #2e8540;margin:.3rem 0;background:#f1f8f3}
-li.alert.firing{border-color:#c62828;background:#fdecea}.state{font-weight:700;min-width:5.5rem}.firing .state{color:#c62828}.quiet .state{color:#2e8540}
-.name{font-weight:600;min-width:11rem}.small{color:#5b6570;font-size:.85rem}code{font:12px ui-monospace,monospace}
-table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #e3e7ec;padding:.3rem .4rem;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}
-svg.chart{width:100%;height:auto;display:block}`;
+import { operatorPage, operatorPageHeaders } from "./page-shell.ts";
+import { paymentsChart, successChart, verifyLatencyChart } from "./time-charts.ts";
 
 const percent = (value: number | null) => (value === null ? "n/a" : `${(value * 100).toFixed(1)} %`);
 const ms = (value: number | null) => (value === null ? "n/a" : `${value} ms`);
@@ -27,7 +19,7 @@ function alertsSection(report: HealthReport): string {
       `<span class="state">${a.firing ? "FIRING" : "ok"}</span><span class="name">${e(a.name)}</span>` +
       `<span>${e(a.observed)}</span><span class="small">fires on: ${e(a.threshold)}; log: <code>${e(a.logField)}</code></span></li>`,
   );
-  return `<section id="alerts"><h2>Alerts: ${firing} firing</h2><ul>${items.join("")}</ul></section>`;
+  return `<section id="alerts" class="wide"><h2>Alerts: ${firing} firing</h2><ul>${items.join("")}</ul></section>`;
 }
 
 function successSection(report: HealthReport): string {
@@ -54,7 +46,17 @@ function successSection(report: HealthReport): string {
   return (
     `<section id="success-rate"><h2>Success rate per channel</h2>${barChart("Success rate per channel", bars, { max: 1 })}` +
     `<table><tr><th>channel</th><th>booked</th><th>refused</th><th>success</th></tr>${rows}</table>` +
-    `<p class="small">KHQR: every report's outcome is on its receipt. BILL: a refusal is recorded only when money was flagged (an exception); the other bill refusals are in the metrics and the log (<code>"payment":"refused"</code>).</p></section>`
+    `<p class="small">KHQR: every report's outcome is on its receipt. BILL: a refusal is recorded only when money was flagged as an amount mismatch; the other bill refusals are in the metrics and the log (<code>"payment":"refused"</code>). A second payment of a premium already paid is neither: it is money to return, under payment exceptions.</p></section>`
+  );
+}
+
+function timelineSection(report: HealthReport): string {
+  return (
+    `<section id="over-time" class="wide"><h2>Over the last 24 hours, per 15 minutes (Cambodia time)</h2>` +
+    `<h2>Payments booked, by channel</h2>${paymentsChart(report.timeline)}` +
+    `<h2>Success rate</h2>${successChart(report.timeline)}` +
+    `<h2>AMK payment-verify latency (p95)</h2>${verifyLatencyChart(report.timeline)}` +
+    `<p class="small">Success: booked ÷ (booked + refused) over both channels, by the rules of the table below; an empty slot decided nothing. A second payment of a premium already paid is not a refusal: it is money to return, counted under payment exceptions.</p></section>`
   );
 }
 
@@ -85,6 +87,7 @@ function exceptionsSection(report: HealthReport, open: readonly PaymentException
     `<section id="exceptions"><h2>Payment exceptions</h2><table>` +
     `<tr><td>open (nobody resolved them)</td><td class="n" data-field="open">${report.exceptions.open}</td></tr>` +
     `<tr><td>refund requested, not yet refunded</td><td class="n" data-field="refund-requested">${report.exceptions.refundRequested}</td></tr>` +
+    `<tr><td>second payments flagged in the last 24 h (money to return, not a failure)</td><td class="n" data-field="second-payments">${report.secondPayments}</td></tr>` +
     `</table>` +
     (links
       ? `<h2>To act on</h2><table><tr><th>policy</th><th>kind</th><th>channel</th><th>money to return</th><th>state</th></tr>${links}</table>`
@@ -147,22 +150,17 @@ export interface DashboardExtras {
 }
 
 export function renderDashboardPage(report: HealthReport, nonce: string, environment: string, extras: DashboardExtras): string {
-  return (
-    `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
-    `<meta http-equiv="refresh" content="60"><title>Payments health: AMK Payment Hub</title><style nonce="${e(nonce)}">${STYLE}</style></head>` +
-    `<body><header><h1>Payments health</h1><p>${e(environment)} · ${e(report.window.since)} to ${e(report.window.now)} (rate alerts judge the last hour) · refreshes every minute</p></header>` +
-    `<main>${alertsSection(report)}${successSection(report)}${volumeSection(report)}${refusalsSection(report)}${exceptionsSection(report, extras.openExceptions)}` +
-    `${funnelSection(report)}${outboxSection(report)}${amkSection(report)}</main></body></html>`
-  );
+  return operatorPage({
+    title: "Payments health: AMK Payment Hub",
+    heading: "Payments health",
+    subtitle: `${e(environment)} · ${e(report.window.since)} to ${e(report.window.now)} (rate alerts judge the last hour) · refreshes every minute`,
+    nonce,
+    refreshSeconds: 60,
+    body:
+      `${alertsSection(report)}${timelineSection(report)}${successSection(report)}${volumeSection(report)}${refusalsSection(report)}` +
+      `${exceptionsSection(report, extras.openExceptions)}${funnelSection(report)}${outboxSection(report)}${amkSection(report)}`,
+  });
 }
 
 /** No script at all, nothing from anywhere: only this response's inline style. */
-export function dashboardHeaders(nonce: string): Record<string, string> {
-  return {
-    "content-type": "text/html; charset=utf-8",
-    "content-security-policy": `default-src 'none'; style-src 'nonce-${nonce}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
-    "cache-control": "no-store",
-    "referrer-policy": "no-referrer",
-    "x-content-type-options": "nosniff",
-  };
-}
+export const dashboardHeaders = (nonce: string) => operatorPageHeaders(nonce);
