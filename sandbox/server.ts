@@ -7,6 +7,7 @@ import { json, type SandboxRoute } from "./http.ts";
 import { cloudflareAccess } from "./cloudflare-access.ts";
 import { identityProvider } from "./identity-provider.ts";
 import { integrationService } from "./integration-service.ts";
+import { contractTopicNames } from "../shared/kafka/topic-admin.ts";
 import { kafkaRest } from "./kafka/index.ts";
 import { CHECKOUT_TEST_PARTNER, DEMO_PREMIUMS, localConfig, SANDBOX_TEST_PARTNER } from "./local-config.ts";
 
@@ -32,7 +33,12 @@ export function sandboxHandler(config: Record<string, string>, gatewayUrl?: stri
   };
   const routes: SandboxRoute[] = [
     integrationService(need("INTEGRATION_TOKEN"), DEMO_PREMIUMS),
-    kafkaRest({ username: need("KAFKA_REST_USERNAME"), password: need("KAFKA_REST_PASSWORD") }),
+    kafkaRest({
+      username: need("KAFKA_REST_USERNAME"),
+      password: need("KAFKA_REST_PASSWORD"),
+      clusterId: config.KAFKA_CLUSTER_ID ?? "sandbox-cluster",
+      topics: contractTopicNames(config.KAFKA_TOPIC_PREFIX ?? "dev."),
+    }),
     identityProvider(),
     cloudflareAccess({ teamDomain: need("ACCESS_TEAM_DOMAIN"), audience: need("ACCESS_AUD") }),
     amkBank({

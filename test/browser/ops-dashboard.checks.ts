@@ -43,7 +43,11 @@ export function dashboardChecks(context: () => DashboardContext): { name: string
           // Every label of every chart is drawn whole, inside its chart (none cut at an edge).
           const cut = await page.$$eval("svg.chart text", (texts) =>
             texts
-              .map((text) => ({ text: text.textContent, box: text.getBoundingClientRect(), svg: text.closest("svg")!.getBoundingClientRect() }))
+              .map((text) => ({
+                text: text.textContent,
+                box: text.getBoundingClientRect(),
+                svg: text.closest("svg")!.getBoundingClientRect(),
+              }))
               .filter(({ box, svg }) => box.left < svg.left - 0.5 || box.right > svg.right + 0.5)
               .map(({ text }) => text),
           );
