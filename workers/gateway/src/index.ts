@@ -18,6 +18,7 @@ import { registerOpsEvents } from "./routes/ops-events.ts";
 import { registerOpsExceptionResolution } from "./routes/ops-exception-resolution.ts";
 import { registerOpsExceptionResolveForm } from "./routes/ops-exception-resolve-form.ts";
 import { registerOpsExceptions } from "./routes/ops-exceptions.ts";
+import { registerOpsHealth } from "./routes/ops-health.ts";
 import { registerOpsPayment } from "./routes/ops-payment.ts";
 import { registerPremiumInquiry } from "./routes/premium-inquiry.ts";
 import { gatewayDeps } from "./wiring.ts";
@@ -40,6 +41,7 @@ registerOpsEvents(app);
 registerOpsEventReplay(app);
 registerOpsPayment(app);
 registerOpsDashboard(app);
+registerOpsHealth(app);
 registerApiReference(app, openApiJson);
 
 export default {

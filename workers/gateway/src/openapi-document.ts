@@ -11,6 +11,7 @@ import { opsEventsDoc } from "./routes/ops-events.ts";
 import { opsExceptionResolutionDoc } from "./routes/ops-exception-resolution.ts";
 import { opsExceptionResolveFormDoc } from "./routes/ops-exception-resolve-form.ts";
 import { opsExceptionsDoc } from "./routes/ops-exceptions.ts";
+import { opsHealthDoc } from "./routes/ops-health.ts";
 import { opsPaymentDoc } from "./routes/ops-payment.ts";
 import { premiumInquiryDoc } from "./routes/premium-inquiry.ts";
 
@@ -33,6 +34,7 @@ export const routeDocs: RouteDoc[] = [
   opsEventReplayDoc(),
   opsPaymentDoc(),
   opsDashboardDoc(),
+  opsHealthDoc(),
   openApiRouteDoc(),
   docsRouteDoc(),
 ];

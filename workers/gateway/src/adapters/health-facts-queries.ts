@@ -124,6 +124,9 @@ export function healthFactsOf(rows: HealthRows): HealthFacts {
   };
 }
 
+/** The connection check's read (GET /ops/health): one indexed lookup that finds nothing, on the payments table. */
+export const probeQuery = sql`SELECT count(*) AS n FROM payments WHERE payment_id = -1`;
+
 /** Runs every query side by side with the store's own executor. */
 export async function readHealthFacts(window: HealthWindow, run: (query: SQL) => Promise<unknown[]>): Promise<HealthFacts> {
   const queries = healthQueries(window);

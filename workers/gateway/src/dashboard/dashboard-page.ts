@@ -2,6 +2,7 @@
 // first (firing or not, with the log field each deployed alert counts), then the figures behind
 // them. No script at all; its one inline style carries the response's nonce.
 import type { HealthReport } from "#shared/payments/operations-health.ts";
+import type { ConnectionReport } from "../connections/connection-check.ts";
 import type { PaymentExceptionView } from "../routes/ops-exceptions.ts";
 import { barChart, escapeHtml as e } from "./charts.ts";
 import { operatorPage, operatorPageHeaders } from "./page-shell.ts";
@@ -147,6 +148,23 @@ function amkSection(report: HealthReport): string {
 export interface DashboardExtras {
   /** Exceptions still to act on (open, or refund requested), newest first, each linked to its payment's page. */
   openExceptions: readonly PaymentExceptionView[];
+  /** This gateway's connection check, run for this page (GET /ops/health). */
+  connections: ConnectionReport;
+}
+
+function connectionsSection(report: ConnectionReport): string {
+  const rows = report.connections
+    .map(
+      (c) =>
+        `<tr data-connection="${e(c.name)}" data-ok="${c.ok}"><td>${e(c.name)}</td><td class="${c.ok ? "good" : "bad"}" data-field="verdict">${c.ok ? "ok" : "FAILING"}</td>` +
+        `<td class="n" data-field="latency">${c.latencyMs} ms</td><td>${e(c.verdict)} <span class="small">(${e(c.target)})</span></td></tr>`,
+    )
+    .join("");
+  return (
+    `<section id="connections" class="wide"><h2>Connections, checked from this gateway now: ${report.ok ? "all ok" : `${report.connections.filter((c) => !c.ok).length} failing`}</h2>` +
+    `<table><tr><th>system</th><th>verdict</th><th>latency</th><th>what was found</th></tr>${rows}</table>` +
+    `<p class="small">The same check as <code>GET /ops/health</code>: nothing is booked or published.</p></section>`
+  );
 }
 
 export function renderDashboardPage(report: HealthReport, nonce: string, environment: string, extras: DashboardExtras): string {
@@ -157,7 +175,7 @@ export function renderDashboardPage(report: HealthReport, nonce: string, environ
     nonce,
     refreshSeconds: 60,
     body:
-      `${alertsSection(report)}${timelineSection(report)}${successSection(report)}${volumeSection(report)}${refusalsSection(report)}` +
+      `${alertsSection(report)}${connectionsSection(extras.connections)}${timelineSection(report)}${successSection(report)}${volumeSection(report)}${refusalsSection(report)}` +
       `${exceptionsSection(report, extras.openExceptions)}${funnelSection(report)}${outboxSection(report)}${amkSection(report)}`,
   });
 }

@@ -12,6 +12,7 @@ import type { GatewayEnv } from "../gateway-env.ts";
 import { operatorAuth } from "../operators/operator-auth.ts";
 import { healthFacts, recordStore } from "../wiring.ts";
 import { exceptionView } from "./ops-exceptions.ts";
+import { checkGatewayConnections } from "./ops-health.ts";
 
 /** The newest exceptions looked at for the list of those to act on (all open ones are counted above it). */
 const OPEN_EXCEPTIONS_SHOWN = 100;
@@ -25,7 +26,7 @@ export function opsDashboardDoc(): RouteDoc {
     tag: "Operations",
     summary: "The operator dashboard: whether payments are healthy",
     description:
-      "An HTML page for people (no script, a strict Content-Security-Policy): the alert rules of docs/operations.md, firing or not; success rate per channel; volume and amount per currency; top refusal reasons; open payment exceptions; the KHQR funnel; the outbox's oldest undelivered event, backlog, dead letters and last publish; AMK payment-verify latency (p50/p95/p99) and error rate; circuit breakers. The last 24 hours, from the record store. Needs the bearer token like every `/ops` route: open it with a tool that sends the `Authorization` header.",
+      "An HTML page for people (no script, a strict Content-Security-Policy): the alert rules of docs/operations.md, firing or not; success rate per channel; volume and amount per currency; top refusal reasons; open payment exceptions; the KHQR funnel; the outbox's oldest undelivered event, backlog, dead letters and last publish; AMK payment-verify latency (p50/p95/p99) and error rate; circuit breakers; payments, success rate and verify latency per 15 minutes; this gateway's connection check (as `GET /ops/health`). The last 24 hours, from the record store. Open it in a browser signed in with Cloudflare Access, or with a bearer token like every `/ops` route.",
     scope: "payments:operate",
     rateLimit: "app",
     success: { status: 200, description: "The dashboard page", schema: v.string(), contentType: "text/html" },
@@ -37,9 +38,10 @@ export function registerOpsDashboard(app: Hono<GatewayEnv>): void {
   app.get("/ops/dashboard", operatorAuth(), async (c) => {
     const now = new Date();
     const window = healthWindow(now);
-    const [facts, exceptions] = await Promise.all([
+    const [facts, exceptions, connections] = await Promise.all([
       healthFacts(c.env).read(window),
       recordStore(c.env).listExceptions(OPEN_EXCEPTIONS_SHOWN),
+      checkGatewayConnections(c.env, c.get("config")),
     ]);
     const report = assessHealth(facts, window, circuitStates(now.getTime()));
     const openExceptions = exceptions
@@ -48,6 +50,10 @@ export function registerOpsDashboard(app: Hono<GatewayEnv>): void {
     const firing = report.alerts.filter((a) => a.firing).map((a) => a.name);
     c.set("logFields", { alertsFiring: firing });
     const nonce = crypto.randomUUID().replaceAll("-", "");
-    return c.body(renderDashboardPage(report, nonce, c.get("config").environment, { openExceptions }), 200, dashboardHeaders(nonce));
+    return c.body(
+      renderDashboardPage(report, nonce, c.get("config").environment, { openExceptions, connections }),
+      200,
+      dashboardHeaders(nonce),
+    );
   });
 }
