@@ -69,6 +69,13 @@ describe("operators signed in by Cloudflare Access", () => {
       expect(answer.status).toBe(403);
       expect((await answer.json<any>()).error.code).toBe("FORBIDDEN");
     }
+    // A page under a no-referrer policy posts with Origin "null": its Sec-Fetch-Site (which no page can set) decides.
+    const fromOwnPage = await callGateway(`/ops/exceptions/${exceptionId}/resolution`, {
+      token: null,
+      headers: { cookie, origin: "null", "sec-fetch-site": "same-origin" },
+      body: { resolution: "refund-requested", note: "x" },
+    });
+    expect(fromOwnPage.status).toBe(200);
   });
 
   it("keeps bearer tokens with payments:operate working for tools, and judges an Authorization header as a bearer token", async () => {

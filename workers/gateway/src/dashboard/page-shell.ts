@@ -36,7 +36,8 @@ export function operatorPageHeaders(nonce: string, options: { forms?: boolean } 
     "content-type": "text/html; charset=utf-8",
     "content-security-policy": `default-src 'none'; style-src 'nonce-${nonce}'; base-uri 'none'; form-action ${options.forms ? "'self'" : "'none'"}; frame-ancestors 'none'`,
     "cache-control": "no-store",
-    "referrer-policy": "no-referrer",
+    // A form page keeps its origin on its posts (no-referrer would send Origin: null).
+    "referrer-policy": options.forms ? "same-origin" : "no-referrer",
     "x-content-type-options": "nosniff",
   };
 }

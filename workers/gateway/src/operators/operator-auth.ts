@@ -38,12 +38,14 @@ export function operatorAuth(): MiddlewareHandler<GatewayEnv> {
 
 /**
  * The request came from a page of this origin: its Origin header says so, or, where a browser
- * sends none, its Sec-Fetch-Site. Neither: refused, as a browser always sends one on a POST.
+ * sends none (or "null", as under a no-referrer policy), its Sec-Fetch-Site, which no page can set.
+ * Neither: refused, as a browser always sends one on a POST.
  */
 export function requireSameOrigin(c: Context): void {
   const origin = c.req.header("origin");
   const own = new URL(c.req.url).origin;
-  const sameOrigin = origin !== undefined ? origin === own : c.req.header("sec-fetch-site") === "same-origin";
+  const told = origin !== undefined && origin !== "null";
+  const sameOrigin = told ? origin === own : c.req.header("sec-fetch-site") === "same-origin";
   if (!sameOrigin) {
     throw new PaymentError("FORBIDDEN", "Operator forms are accepted from the gateway's own pages only", {
       reason: `cross-origin operator request (Origin ${origin ?? "absent"}, own ${own})`,
