@@ -19,6 +19,14 @@ export interface AccessOptions {
 
 const SESSION_SECONDS = 24 * 60 * 60;
 
+/**
+ * The operator dashboard's link on the local stack: the sandbox's Access sign-in, then the dashboard.
+ * Both on one host (127.0.0.1), since the cookie set at sign-in goes to that host whatever the port.
+ */
+export function dashboardSignInLink(sandboxUrl: string, gatewayUrl: string): string {
+  return `${sandboxUrl}/access/sign-in?redirect_url=${encodeURIComponent(`${gatewayUrl}/ops/dashboard`)}`;
+}
+
 export function cloudflareAccess(options: AccessOptions): SandboxRoute {
   const key = teamKey();
   const sign = async (email: string, audience = options.audience, expiresIn = SESSION_SECONDS) => {

@@ -3,7 +3,7 @@
 import type { HealthSlot } from "#shared/payments/operations-health.ts";
 import { escapeHtml as e } from "./charts.ts";
 
-const COLUMN = 6;
+const COLUMN = 8;
 const LEFT = 8;
 const TOP = 22;
 const PLOT_HEIGHT = 110;
