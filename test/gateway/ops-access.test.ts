@@ -1,7 +1,10 @@
 // Operators signed in by Cloudflare Access (the sandbox plays Access): the assertion in the header
 // or the cookie opens every /ops route and names who resolved an exception; a forged, expired,
 // wrong-audience or missing one is 401. Bearer tokens with payments:operate keep working for tools.
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import type { PaymentError } from "../../shared/errors.ts";
+import { gatewayConfig } from "../../workers/gateway/src/config.ts";
 import { accessSession, accessToken, forgedAccessToken } from "../support/access.ts";
 import { billConfirmationFor } from "../support/bill-payment.ts";
 import { callGateway } from "../support/gateway.ts";
@@ -83,5 +86,46 @@ describe("operators signed in by Cloudflare Access", () => {
     expect((await callGateway("/ops/dashboard", { token: await tokenFor(["payments:inquire"]) })).status).toBe(403);
     const session = accessSession(await accessToken("ana@example.com"));
     expect((await callGateway("/ops/dashboard", { token: "forged.bearer.token", headers: session })).status).toBe(401);
+  });
+});
+
+describe("the Access settings", () => {
+  const production = {
+    ...env,
+    ENVIRONMENT: "production",
+    JWT_SECRET: undefined,
+    JWT_JWKS_URL: undefined,
+    INTEGRATION_BASE_URL: "https://integration.example.com",
+    AMK_VERIFY_URL: "https://amk.example.com/payment-verify",
+    KAFKA_REST_URL: "https://kafka.example.com",
+    AMK_CLIENT_SUBJECTS: "amk-bank",
+    ACCESS_TEAM_DOMAIN: "https://insurer.cloudflareaccess.com",
+    ACCESS_AUD: "0123456789abcdef",
+    SANDBOX_URL: undefined,
+  };
+  const problem = (settings: object) => {
+    try {
+      return { config: gatewayConfig(settings), reason: undefined };
+    } catch (error) {
+      return { config: undefined, reason: (error as PaymentError).reason };
+    }
+  };
+
+  it("go together, and a bare team domain is taken as https", () => {
+    expect(problem({ ...env, ACCESS_AUD: undefined }).reason).toContain("ACCESS_TEAM_DOMAIN and ACCESS_AUD go together");
+    expect(problem({ ...env, ACCESS_TEAM_DOMAIN: "insurer.cloudflareaccess.com/" }).config?.access?.teamDomain).toBe(
+      "https://insurer.cloudflareaccess.com",
+    );
+    expect(problem({ ...env, ACCESS_TEAM_DOMAIN: undefined, ACCESS_AUD: undefined }).config?.access).toBeUndefined();
+  });
+
+  it("production refuses /ops with neither Access nor a JWKS, and an http team domain", () => {
+    expect(problem({ ...production, ACCESS_TEAM_DOMAIN: undefined, ACCESS_AUD: undefined }).reason).toContain(
+      "requires ACCESS_TEAM_DOMAIN and ACCESS_AUD, or JWT_JWKS_URL, for the /ops routes",
+    );
+    expect(problem({ ...production, ACCESS_TEAM_DOMAIN: "http://insurer.example" }).reason).toContain("https:// ACCESS_TEAM_DOMAIN");
+    // Access alone still leaves the app and bank routes without a JWKS, which production also requires.
+    expect(problem(production).reason).toContain("requires JWT_JWKS_URL");
+    expect(problem({ ...production, JWT_JWKS_URL: "https://login.example.com/jwks.json" }).reason).toBeUndefined();
   });
 });
