@@ -109,6 +109,12 @@ if (dryRun) {
   process.exit(0);
 }
 
+const credentials = healthCredentials();
+if (!credentials.bearer && !(credentials.accessClientId && credentials.accessClientSecret)) {
+  console.log(
+    "\nnote: the connection check after the deploy needs OPS_HEALTH_TOKEN or CF_ACCESS_CLIENT_ID and CF_ACCESS_CLIENT_SECRET (docs/operations.md); without them it will fail",
+  );
+}
 if (!applyMigrations(plan, envName, gateway.configPath)) fail(["applying the migrations failed; nothing was deployed"]);
 let gatewayUrl = values["gateway-url"] ?? process.env.GATEWAY_URL;
 for (const worker of WORKERS) {
@@ -124,7 +130,7 @@ console.log(`\nDeployed ${envName}: ${findings.map((f) => f.workerName).join(", 
 // The deployed gateway checks its own connections, from where it runs (AMK allow-lists its callers).
 if (!gatewayUrl) fail(["deployed, but the gateway's URL is unknown: give --gateway-url (or GATEWAY_URL), then npm run ops:health"]);
 console.log(`\nconnection check: ${gatewayUrl}/ops/health`);
-const health = await checkGatewayHealth(gatewayUrl, healthCredentials());
+const health = await checkGatewayHealth(gatewayUrl, credentials);
 for (const line of health.lines) console.log(line);
 if (!health.ok) fail(["deployed, but the connection check failed:", ...health.failures]);
 console.log("\nEvery connection of the deployed gateway is ok.");

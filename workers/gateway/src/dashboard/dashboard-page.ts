@@ -91,7 +91,7 @@ function exceptionsSection(report: HealthReport, open: readonly PaymentException
     `<tr><td>second payments flagged in the last 24 h (money to return, not a failure)</td><td class="n" data-field="second-payments">${report.secondPayments}</td></tr>` +
     `</table>` +
     (links
-      ? `<h2>To act on</h2><table><tr><th>policy</th><th>kind</th><th>channel</th><th>money to return</th><th>state</th></tr>${links}</table>`
+      ? `<h2>To act on</h2><table><tr><th>policy</th><th>kind</th><th>channel</th><th>amount</th><th>state</th></tr>${links}</table>`
       : "") +
     `<p class="small">Follow a policy to its payment's page to record what was done. Tools: <code>GET /ops/exceptions</code>, <code>POST /ops/exceptions/{exceptionId}/resolution</code>.</p></section>`
   );

@@ -55,7 +55,10 @@ function exceptionSection(exception: PaymentExceptionView, formToken: string): s
     `<h2>Payment exception: ${e(exception.kind)}</h2><table>` +
     rows([
       ["state", `<span data-field="state" class="${state === "open" ? "bad" : "good"}">${e(state)}</span>`],
-      ["money to return", money(exception.amount, exception.currency)],
+      [
+        exception.kind === "DUPLICATE_PAYMENT" ? "money to return" : "amount the bank reported",
+        money(exception.amount, exception.currency),
+      ],
       ["channel", e(exception.channel)],
       ["bank transaction", `<code>${e(exception.transactionId)}</code>`],
       ["flagged at", e(exception.recordedAt)],
