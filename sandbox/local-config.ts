@@ -27,6 +27,9 @@ export function localConfig(sandboxUrl: string): Record<string, string> {
     JWT_SECRET: "local-development-jwt-secret-0123456789abcdef",
     JWT_ISSUER: "https://auth.local.amk-payment-hub",
     JWT_AUDIENCE: "amk-payment-hub",
+    // The sandbox plays Cloudflare Access for the operator routes (sandbox/cloudflare-access.ts).
+    ACCESS_TEAM_DOMAIN: `${sandboxUrl}/access`,
+    ACCESS_AUD: "sandbox-access-application-aud-tag",
     KHQR_PUBLIC_URL: `http://localhost:${KHQR_PORT}`,
     CHECKOUT_SIGNING_KEY: "local-development-checkout-signing-key-0123456789",
   };

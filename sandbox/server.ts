@@ -4,8 +4,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { amkBank } from "./amk/index.ts";
 import { json, type SandboxRoute } from "./http.ts";
+import { cloudflareAccess } from "./cloudflare-access.ts";
 import { identityProvider } from "./identity-provider.ts";
 import { integrationService } from "./integration-service.ts";
+import { contractTopicNames } from "../shared/kafka/topic-admin.ts";
 import { kafkaRest } from "./kafka/index.ts";
 import { CHECKOUT_TEST_PARTNER, DEMO_PREMIUMS, localConfig, SANDBOX_TEST_PARTNER } from "./local-config.ts";
 
@@ -31,8 +33,14 @@ export function sandboxHandler(config: Record<string, string>, gatewayUrl?: stri
   };
   const routes: SandboxRoute[] = [
     integrationService(need("INTEGRATION_TOKEN"), DEMO_PREMIUMS),
-    kafkaRest({ username: need("KAFKA_REST_USERNAME"), password: need("KAFKA_REST_PASSWORD") }),
+    kafkaRest({
+      username: need("KAFKA_REST_USERNAME"),
+      password: need("KAFKA_REST_PASSWORD"),
+      clusterId: config.KAFKA_CLUSTER_ID ?? "sandbox-cluster",
+      topics: contractTopicNames(config.KAFKA_TOPIC_PREFIX ?? "dev."),
+    }),
     identityProvider(),
+    cloudflareAccess({ teamDomain: need("ACCESS_TEAM_DOMAIN"), audience: need("ACCESS_AUD") }),
     amkBank({
       username: need("AMK_USERNAME"),
       password: need("AMK_PASSWORD"),
@@ -50,7 +58,10 @@ export function sandboxHandler(config: Record<string, string>, gatewayUrl?: stri
   return async (req) => {
     const url = new URL(req.url);
     if (url.pathname === "/" || url.pathname === "/__sandbox") {
-      return json({ sandbox: "AMK Payment Hub local sandbox", parts: ["/integration", "/kafka", "/amk", "/identity", "/__sandbox"] });
+      return json({
+        sandbox: "AMK Payment Hub local sandbox",
+        parts: ["/integration", "/kafka", "/amk", "/identity", "/access", "/__sandbox"],
+      });
     }
     for (const route of routes) {
       const response = await route(req, url);

@@ -1,6 +1,7 @@
-// `npm run deploy -- --env <uat|production> [--dry-run]` (the README's deployment section): checks both
-// workers' configuration for that environment, applies the migrations, then deploys the gateway
-// and the KHQR worker, which binds to it. `--dry-run` needs no account and no network: it checks,
+// `npm run deploy -- --env <uat|production> [--dry-run] [--gateway-url URL]` (the README's deployment
+// section): checks both workers' configuration for that environment, applies the migrations, deploys
+// the gateway and the KHQR worker, which binds to it, then calls the deployed gateway's connection
+// check (GET /ops/health) and says what failed. `--dry-run` needs no account and no network: it checks,
 // then builds both bundles; it exits non-zero on any error. README "Deploying to Cloudflare".
 import { relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -8,15 +9,18 @@ import { parseArgs } from "node:util";
 import { buildDefines, buildWorker, kib } from "./deploy/build.ts";
 import { checkWorkerEnvironment, type WorkerFindings } from "./deploy/check-environment.ts";
 import { missingSecrets } from "./deploy/deployed-secrets.ts";
+import { checkGatewayHealth, healthCredentials } from "./deploy/gateway-health.ts";
 import { applyMigrations, migrationPlan } from "./deploy/migrations.ts";
 import { readWranglerConfig } from "./wrangler-config.ts";
 import { ENVIRONMENTS, isEnvironmentName, WORKERS, type DeployedWorker, type EnvironmentName } from "./deploy/workers.ts";
 import { wrangler } from "./wrangler.ts";
 
-const { values } = parseArgs({ options: { env: { type: "string" }, "dry-run": { type: "boolean", default: false } } });
+const { values } = parseArgs({
+  options: { env: { type: "string" }, "dry-run": { type: "boolean", default: false }, "gateway-url": { type: "string" } },
+});
 const envName = values.env;
 if (!isEnvironmentName(envName)) {
-  console.error(`usage: npm run deploy -- --env <${Object.keys(ENVIRONMENTS).join("|")}> [--dry-run]`);
+  console.error(`usage: npm run deploy -- --env <${Object.keys(ENVIRONMENTS).join("|")}> [--dry-run] [--gateway-url URL]`);
   process.exit(2);
 }
 const dryRun = values["dry-run"];
@@ -105,11 +109,28 @@ if (dryRun) {
   process.exit(0);
 }
 
+const credentials = healthCredentials();
+if (!credentials.bearer && !(credentials.accessClientId && credentials.accessClientSecret)) {
+  console.log(
+    "\nnote: the connection check after the deploy needs OPS_HEALTH_TOKEN or CF_ACCESS_CLIENT_ID and CF_ACCESS_CLIENT_SECRET (docs/operations.md); without them it will fail",
+  );
+}
 if (!applyMigrations(plan, envName, gateway.configPath)) fail(["applying the migrations failed; nothing was deployed"]);
+let gatewayUrl = values["gateway-url"] ?? process.env.GATEWAY_URL;
 for (const worker of WORKERS) {
   console.log(`\ndeploying ${worker.id} (${envName})`);
-  if (!wrangler(["deploy", "--env", envName, "-c", worker.configPath, ...buildDefines(worker, envName)]).ok) {
-    fail([`wrangler deploy of ${worker.id} failed${worker.id === "khqr" ? " (the gateway is already deployed)" : ""}`]);
-  }
+  const run = wrangler(["deploy", "--env", envName, "-c", worker.configPath, ...buildDefines(worker, envName)], { capture: true });
+  console.log(run.output.trimEnd());
+  if (!run.ok) fail([`wrangler deploy of ${worker.id} failed${worker.id === "khqr" ? " (the gateway is already deployed)" : ""}`]);
+  // wrangler names the URLs it deployed to (workers.dev or a route); the first https one is the gateway's.
+  if (worker.id === "gateway") gatewayUrl ??= /https:\/\/[^\s]+/.exec(run.stdout)?.[0];
 }
 console.log(`\nDeployed ${envName}: ${findings.map((f) => f.workerName).join(", ")}.`);
+
+// The deployed gateway checks its own connections, from where it runs (AMK allow-lists its callers).
+if (!gatewayUrl) fail(["deployed, but the gateway's URL is unknown: give --gateway-url (or GATEWAY_URL), then npm run ops:health"]);
+console.log(`\nconnection check: ${gatewayUrl}/ops/health`);
+const health = await checkGatewayHealth(gatewayUrl, credentials);
+for (const line of health.lines) console.log(line);
+if (!health.ok) fail(["deployed, but the connection check failed:", ...health.failures]);
+console.log("\nEvery connection of the deployed gateway is ok.");

@@ -7,6 +7,7 @@
 // into that PostgreSQL database instead of D1, after its migrations are applied (scripts/dev-postgres.ts).
 // It ends by printing a checkout link for a demo premium.
 import { join, resolve } from "node:path";
+import { dashboardSignInLink } from "../sandbox/cloudflare-access.ts";
 import { mintDevToken } from "../sandbox/dev-token.ts";
 import { GATEWAY_PORT, KHQR_PORT, SANDBOX_PORT } from "../sandbox/local-config.ts";
 import { fireCronEveryMinute } from "./dev-cron.ts";
@@ -80,6 +81,7 @@ console.log(`
   pay a generated QR at the sandbox bank:  ${pay} <paymentId>
   cron      the gateway's scheduled handler runs at every minute${gatewayCron ? "" : " (no cron in wrangler.toml: off)"}
 ${await demoCheckout()}
+${operatorDashboard()}
   dev token (app and bank scopes, 24 h; not payments:operate):
   export TOKEN=${token ?? "(JWT_JWKS_URL is set: use a token from your identity provider)"}
 `);
@@ -103,5 +105,17 @@ async function demoCheckout(): Promise<string> {
   checkout  open in a browser (or a phone on this network, with KHQR_PUBLIC_URL set to this machine):
             ${body.data.url}
             then pay it at the sandbox bank and watch the page turn "Paid":  ${pay} ${body.data.paymentId}
+`;
+}
+
+/** The operator dashboard's link, through the sandbox's Cloudflare Access sign-in (when the sandbox plays Access). */
+function operatorDashboard(): string {
+  if (!config.ACCESS_TEAM_DOMAIN?.startsWith(`${stack.sandboxUrl}/access`)) {
+    return config.ACCESS_TEAM_DOMAIN
+      ? `  dashboard http://localhost:${gatewayPort}/ops/dashboard (behind your Cloudflare Access, ${config.ACCESS_TEAM_DOMAIN})\n`
+      : "";
+  }
+  return `  dashboard open in a browser, sign in (the sandbox plays Cloudflare Access; any email), then the operator dashboard:
+            ${dashboardSignInLink(stack.sandboxUrl, `http://127.0.0.1:${gatewayPort}`)}
 `;
 }

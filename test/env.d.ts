@@ -24,6 +24,8 @@ declare global {
       AMK_SESSION: KVNamespace;
       KHQR_PUBLIC_URL: string;
       CHECKOUT_SIGNING_KEY: string;
+      ACCESS_TEAM_DOMAIN: string;
+      ACCESS_AUD: string;
     }
   }
 }

@@ -4,6 +4,7 @@
 //   POST /kafka/kafka/v3/clusters/{cluster}/topics/{topic}/records   confluent-v3 flavor
 //   POST /kafka/topics/{topic}                                       rest-v2 flavor
 //                                                                    (Content-Type application/vnd.kafka.json.v2+json)
+//   topic admin per flavor (list, describe, create where the API can)   see ./topics.ts
 //   GET  /__sandbox/kafka/records?topic=&key=                        what was produced (JSON)
 //   POST /__sandbox/kafka/refuse {key, refuse?, mode?}               refuse records with that key (refuse: false stops):
 //                                                                    mode "http" (default) answers 503; mode
@@ -16,17 +17,32 @@ import { produceContext } from "./produce-context.ts";
 import { RecordLog } from "./record-log.ts";
 import { Refusals } from "./refusals.ts";
 import { REST_V2_TOPIC, restV2Produce } from "./rest-v2.ts";
+import { CONFLUENT_V3_TOPICS, REST_V2_TOPICS, TopicRegistry } from "./topics.ts";
 import { upstashProduce } from "./upstash.ts";
 
 export type { ProducedRecord } from "./record-log.ts";
 
-export function kafkaRest(credentials: { username: string; password: string }): SandboxRoute {
-  const log = new RecordLog();
+export interface KafkaSandboxOptions {
+  username: string;
+  password: string;
+  /** KAFKA_CLUSTER_ID: the one cluster the v3 admin API knows. */
+  clusterId: string;
+  /** Topics that exist from the start (the environment's own, as after `npm run kafka:topics`). */
+  topics: string[];
+}
+
+export function kafkaRest(options: KafkaSandboxOptions): SandboxRoute {
+  const topics = new TopicRegistry(options.topics);
+  const log = new RecordLog((topic) => topics.ensure(topic));
   const refusals = new Refusals();
-  const context = produceContext(credentials, log, refusals);
+  const context = produceContext(options, log, refusals);
 
   return async (req, url) => {
     const path = url.pathname;
+    const v3Admin = CONFLUENT_V3_TOPICS.exec(path);
+    if (v3Admin) return context.authorized(req) ? topics.confluentV3(req, url, v3Admin, options.clusterId) : unauthorized();
+    const v2Admin = req.method === "GET" ? REST_V2_TOPICS.exec(path) : null;
+    if (v2Admin) return context.authorized(req) ? topics.restV2OrUpstash(req, v2Admin) : unauthorized();
     if (req.method === "POST") {
       if (path === "/kafka/produce") return upstashProduce(req, context);
       const confluent = CONFLUENT_V3_RECORDS.exec(path);
@@ -40,4 +56,8 @@ export function kafkaRest(credentials: { username: string; password: string }): 
     }
     return undefined;
   };
+}
+
+function unauthorized(): Response {
+  return json({ error_code: 401, message: "Unauthorized" }, 401);
 }

@@ -18,7 +18,15 @@ export type NewRecord = Omit<ProducedRecord, "partition" | "offset" | "timestamp
 export class RecordLog {
   readonly #records: ProducedRecord[] = [];
 
+  readonly #onTopic: (topic: string) => void;
+
+  /** `onTopic`: told of every topic written to (the broker creates an unknown one). */
+  constructor(onTopic: (topic: string) => void = () => {}) {
+    this.#onTopic = onTopic;
+  }
+
   append(record: NewRecord): ProducedRecord {
+    this.#onTopic(record.topic);
     const stored = { ...record, partition: 0, offset: this.#records.length, timestamp: Date.now() };
     this.#records.push(stored);
     return stored;

@@ -25,7 +25,7 @@ type KeySet = ReturnType<typeof createRemoteJWKSet>;
 const remoteKeySets = new Map<string, KeySet>();
 
 /** The issuer's key set, fetched and cached by jose, its read failures told from the token's own. */
-function remoteKeySet(url: string): KeySet {
+export function remoteKeySet(url: string): KeySet {
   let keySet = remoteKeySets.get(url);
   if (!keySet) {
     const remote = createRemoteJWKSet(new URL(url));

@@ -12,6 +12,8 @@ export interface RequestVariables {
   /** The caller's own X-Request-Id, for the log only. */
   clientRequestId?: string;
   client?: Client;
+  /** What the client was authenticated with: an operator form's token is derived from it (one per session). */
+  credential?: { scheme: "bearer" | "access"; value: string };
   /** The outcome for the log line: the error's code and internal reason. */
   error?: { code: ErrorCode; reason?: string };
   /** Set by a handler to add to the log line (a payment id, a replay). */

@@ -1,7 +1,7 @@
 // Authentication, scope and rate limit, in the order docs/api.md fixes: no or bad
 // token 401, valid token without the scope 403, too many requests 429.
 import type { MiddlewareHandler } from "hono";
-import { requireScope, verifyBearerToken, type Scope } from "../auth/bearer-token.ts";
+import { requireScope, verifyBearerToken, type Client, type Scope } from "../auth/bearer-token.ts";
 import { PaymentError } from "../errors.ts";
 import type { AnyApiEnv } from "./api-env.ts";
 
@@ -26,13 +26,17 @@ export function clientAuth<E extends AnyApiEnv>(
     const client = await verifyBearerToken(c.req.header("authorization"), c.get("config").tokens);
     c.set("client", client);
     requireScope(client, scope);
-    const limiter = rateLimiter(c.env);
-    if (limiter && !(await limiter.limit({ key: client.id })).success) {
-      throw new PaymentError("RATE_LIMITED", "Too many requests; retry later", {
-        reason: `client ${client.id} over its limit`,
-        headers: { "retry-after": String(retryAfterSeconds(Date.now())) },
-      });
-    }
+    await withinRateLimit(rateLimiter(c.env), client);
     await next();
   };
+}
+
+/** 429 once the client (by its `sub`, or an operator's email) is over its limit. */
+export async function withinRateLimit(limiter: RateLimiter | undefined, client: Client): Promise<void> {
+  if (limiter && !(await limiter.limit({ key: client.id })).success) {
+    throw new PaymentError("RATE_LIMITED", "Too many requests; retry later", {
+      reason: `client ${client.id} over its limit`,
+      headers: { "retry-after": String(retryAfterSeconds(Date.now())) },
+    });
+  }
 }

@@ -7,6 +7,10 @@ import type { HealthFacts, HealthWindow } from "./ports.ts";
 export const HEALTH_WINDOW_MS = 24 * 60 * 60_000;
 export const RECENT_WINDOW_MS = 60 * 60_000;
 
+/** The time charts' slot: 15 minutes, 96 of them over the window. */
+export const SLOT_MS = 15 * 60_000;
+export const SLOTS = HEALTH_WINDOW_MS / SLOT_MS;
+
 export function healthWindow(now: Date): HealthWindow {
   return { since: new Date(now.getTime() - HEALTH_WINDOW_MS), recentSince: new Date(now.getTime() - RECENT_WINDOW_MS), now };
 }
@@ -55,9 +59,26 @@ export interface ChannelHealth {
   recent: { booked: number; refused: number; successRate: number | null };
 }
 
+/** One 15-minute slot of the time charts. */
+export interface HealthSlot {
+  /** Its start, ISO-8601 UTC. */
+  start: string;
+  booked: { BILL: number; KHQR: number };
+  refused: { BILL: number; KHQR: number };
+  /** Booked ÷ (booked + refused) over both channels; null with nothing decided. */
+  successRate: number | null;
+  verifyCalls: number;
+  /** Nearest-rank p95 of the slot's AMK payment-verify calls; null without a call. */
+  verifyP95Ms: number | null;
+}
+
 export interface HealthReport {
   window: { since: string; recentSince: string; now: string };
   channels: ChannelHealth[];
+  /** The last 24 hours, oldest slot first. */
+  timeline: HealthSlot[];
+  /** Second payments of premiums already paid, flagged in the window: money to return, not a failure of ours. */
+  secondPayments: number;
   volume: { currency: Currency; payments: number; amount: number }[];
   refusals: { reason: string; count: number }[];
   exceptions: { open: number; refundRequested: number };
@@ -79,6 +100,16 @@ export interface HealthReport {
 /** Outcomes of a KHQR report that are not a refusal: booked, a replay of an earlier answer, a non-SUCCESS report acknowledged. */
 const NOT_DECIDED = new Set(["REPLAYED", "ACKNOWLEDGED"]);
 
+/**
+ * A report we refused: not booked, not a replay or an acknowledgement, and not a second payment of
+ * a premium already paid (the bank's, flagged as money to return: shown under exceptions).
+ */
+const refusedReport = (r: { outcome: string; secondPayment: boolean }) =>
+  r.outcome !== "CONFIRMED" && !NOT_DECIDED.has(r.outcome) && !r.secondPayment;
+
+/** A flagged bill payment we count as refused: not a second payment (the only other kind is a mismatch). */
+const refusedBill = (e: { channel: "BILL" | "KHQR"; kind: string }) => e.channel === "BILL" && e.kind !== "DUPLICATE_PAYMENT";
+
 const rate = (part: number, whole: number) => (whole > 0 ? part / whole : null);
 
 /** The nearest-rank percentile of sorted values (null for none). */
@@ -98,6 +129,8 @@ export function assessHealth(facts: HealthFacts, window: HealthWindow, breakers:
   const report: Omit<HealthReport, "alerts"> = {
     window: { since: window.since.toISOString(), recentSince: window.recentSince.toISOString(), now: window.now.toISOString() },
     channels,
+    timeline: timeline(facts, window),
+    secondPayments: sum(facts.exceptionsFlagged.filter((e) => e.kind === "DUPLICATE_PAYMENT").map((e) => e.count)),
     volume: volume(facts),
     refusals: refusals(facts),
     exceptions: { ...facts.exceptionsOpen },
@@ -131,10 +164,7 @@ function channelHealth(facts: HealthFacts): ChannelHealth[] {
     const booked = sum(paid.map((p) => p.count));
     const bookedRecent = sum(paid.map((p) => p.recent));
     // KHQR refusals are on its receipts; a bill refusal is recorded only when money was flagged.
-    const refusedRows =
-      channel === "KHQR"
-        ? facts.receiptOutcomes.filter((r) => r.outcome !== "CONFIRMED" && !NOT_DECIDED.has(r.outcome))
-        : facts.exceptionsFlagged.filter((e) => e.channel === "BILL");
+    const refusedRows = channel === "KHQR" ? facts.receiptOutcomes.filter(refusedReport) : facts.exceptionsFlagged.filter(refusedBill);
     const refused = sum(refusedRows.map((r) => r.count));
     const refusedRecent = sum(refusedRows.map((r) => r.recent));
     return {
@@ -161,12 +191,52 @@ function volume(facts: HealthFacts): HealthReport["volume"] {
 /** The most frequent reasons money was not booked: KHQR refusals by code, flagged bill payments by kind. */
 function refusals(facts: HealthFacts): HealthReport["refusals"] {
   const reasons = [
-    ...facts.receiptOutcomes
-      .filter((r) => r.outcome !== "CONFIRMED" && !NOT_DECIDED.has(r.outcome))
-      .map((r) => ({ reason: `KHQR ${r.outcome}`, count: r.count })),
-    ...facts.exceptionsFlagged.filter((e) => e.channel === "BILL").map((e) => ({ reason: `BILL ${e.kind}`, count: e.count })),
+    ...facts.receiptOutcomes.filter(refusedReport).map((r) => ({ reason: `KHQR ${r.outcome}`, count: r.count })),
+    ...facts.exceptionsFlagged.filter(refusedBill).map((e) => ({ reason: `BILL ${e.kind}`, count: e.count })),
   ];
-  return reasons.sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason)).slice(0, 5);
+  const merged = new Map<string, number>();
+  for (const r of reasons) merged.set(r.reason, (merged.get(r.reason) ?? 0) + r.count);
+  return [...merged]
+    .map(([reason, count]) => ({ reason, count }))
+    .sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason))
+    .slice(0, 5);
+}
+
+/** The 96 slots ending with the one `now` is in, each with the same rules as the day's figures. */
+function timeline(facts: HealthFacts, window: HealthWindow): HealthSlot[] {
+  const last = Math.floor(window.now.getTime() / SLOT_MS) * SLOT_MS;
+  const slots = new Map<string, HealthSlot & { durations: number[] }>();
+  for (let i = SLOTS - 1; i >= 0; i -= 1) {
+    const start = new Date(last - i * SLOT_MS).toISOString();
+    slots.set(start, {
+      start,
+      booked: { BILL: 0, KHQR: 0 },
+      refused: { BILL: 0, KHQR: 0 },
+      successRate: null,
+      verifyCalls: 0,
+      verifyP95Ms: null,
+      durations: [],
+    });
+  }
+  for (const p of facts.slots.payments) {
+    const slot = slots.get(p.slot);
+    if (slot) slot.booked[p.channel] += p.count;
+  }
+  for (const r of facts.slots.receiptOutcomes.filter(refusedReport)) {
+    const slot = slots.get(r.slot);
+    if (slot) slot.refused.KHQR += r.count;
+  }
+  for (const e of facts.slots.exceptionsFlagged.filter(refusedBill)) {
+    const slot = slots.get(e.slot);
+    if (slot) slot.refused.BILL += e.count;
+  }
+  for (const call of facts.verifyCalls) slots.get(call.slot)?.durations.push(call.ms);
+  return [...slots.values()].map(({ durations, ...slot }) => {
+    const booked = slot.booked.BILL + slot.booked.KHQR;
+    const decided = booked + slot.refused.BILL + slot.refused.KHQR;
+    durations.sort((a, b) => a - b);
+    return { ...slot, successRate: rate(booked, decided), verifyCalls: durations.length, verifyP95Ms: percentile(durations, 95) };
+  });
 }
 
 function alerts(report: Omit<HealthReport, "alerts">): AlertState[] {

@@ -296,16 +296,25 @@ export interface RecordStore {
  */
 export interface HealthFacts {
   payments: { channel: "BILL" | "KHQR"; currency: Currency; count: number; amountMinor: number; recent: number }[];
-  /** KHQR reports (webhooks and reconciliation findings) by outcome: CONFIRMED, REPLAYED, ACKNOWLEDGED or the error code answered. */
-  receiptOutcomes: { outcome: string; count: number; recent: number }[];
+  /**
+   * KHQR reports (webhooks and reconciliation findings) by outcome: CONFIRMED, REPLAYED, ACKNOWLEDGED
+   * or the error code answered; `secondPayment` when the refusal flagged a second payment of a paid premium.
+   */
+  receiptOutcomes: { outcome: string; secondPayment: boolean; count: number; recent: number }[];
   exceptionsFlagged: { channel: "BILL" | "KHQR"; kind: PaymentException["kind"]; count: number; recent: number }[];
   /** All exceptions, whenever flagged: those nobody resolved yet, and those whose refund was asked but not yet done. */
   exceptionsOpen: { open: number; refundRequested: number };
   /** QRs issued in the window: how many of their premiums are paid, and how many lapsed unpaid. */
   qrFunnel: { issued: number; paid: number; expired: number };
   outbox: { backlog: number; oldestPendingAt: string | null; dead: number; lastPublishedAt: string | null };
-  /** AMK payment-verify calls recorded with their receipts, newest first (at most a few thousand). */
-  verifyCalls: { ms: number; failed: boolean; recent: boolean }[];
+  /** AMK payment-verify calls recorded with their receipts, newest first (at most a few thousand), with their 15-minute slot. */
+  verifyCalls: { ms: number; failed: boolean; recent: boolean; slot: string }[];
+  /** The same counts per 15-minute slot of the window (`slot`: its start, ISO-8601 UTC), for the time charts. */
+  slots: {
+    payments: { slot: string; channel: "BILL" | "KHQR"; count: number }[];
+    receiptOutcomes: { slot: string; outcome: string; secondPayment: boolean; count: number }[];
+    exceptionsFlagged: { slot: string; channel: "BILL" | "KHQR"; kind: PaymentException["kind"]; count: number }[];
+  };
 }
 
 export interface HealthWindow {

@@ -13,6 +13,7 @@ import { mintDevToken } from "../../sandbox/dev-token.ts";
 import { localConfig } from "../../sandbox/local-config.ts";
 import { startLocalStack, type LocalStack } from "../../scripts/local-stack.ts";
 import { launchChromium } from "./browser.ts";
+import { operatorChecks } from "./ops-access.checks.ts";
 import { dashboardChecks } from "./ops-dashboard.checks.ts";
 import { qrTextInScreenshot } from "./qr-screenshot.ts";
 import { freePort } from "../../scripts/free-port.ts";
@@ -136,6 +137,20 @@ check("the page reads at 320 px without sideways scrolling, and on a desktop", a
 for (const { name, run } of dashboardChecks(() => ({ browser, gatewayUrl: stack.gatewayUrl, opsToken, artifacts: ARTIFACTS })))
   check(name, run);
 
+// An operator signed in by the sandbox's Cloudflare Access, on the same stack.
+let bankToken: string;
+let stackConfig: Record<string, string>;
+const operatorContext = () => ({
+  browser,
+  sandboxUrl: stack.sandboxUrl,
+  gatewayUrl: stack.gatewayUrl,
+  bankToken,
+  opsToken,
+  config: stackConfig,
+  artifacts: ARTIFACTS,
+});
+for (const { name, run } of operatorChecks(operatorContext)) check(name, run);
+
 async function main(): Promise<number> {
   const started = Date.now();
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -169,6 +184,14 @@ async function main(): Promise<number> {
       subject: "browser-test-ops",
       scopes: ["payments:operate"],
     });
+    bankToken = await mintDevToken({
+      secret: config.JWT_SECRET!,
+      issuer: config.JWT_ISSUER!,
+      audience: config.JWT_AUDIENCE!,
+      subject: "browser-test-bank",
+      scopes: ["payments:confirm"],
+    });
+    stackConfig = config;
     assert.equal((await postJson(`${stack.sandboxUrl}/__sandbox/premiums`, premium)).status, 201);
     const created = await postJson(`${stack.khqrUrl}/khqr/checkout`, { bankCode: "AMK", billNumber: premium.policyNumber }, token);
     assert.equal(created.status, 201, JSON.stringify(created.body));

@@ -40,6 +40,19 @@ export function dashboardChecks(context: () => DashboardContext): { name: string
           const charts = await page.$$eval("svg.chart", (svgs) => svgs.map((svg) => svg.getBoundingClientRect()));
           assert.ok(charts.length >= 4, `${charts.length} charts`);
           for (const box of charts) assert.ok(box.width > 200 && box.height > 20, `a chart drawn ${box.width}x${box.height}`);
+          // Every label of every chart is drawn whole, inside its chart (none cut at an edge).
+          const cut = await page.$$eval("svg.chart text", (texts) =>
+            texts
+              .map((text) => ({
+                text: text.textContent,
+                box: text.getBoundingClientRect(),
+                svg: text.closest("svg")!.getBoundingClientRect(),
+              }))
+              .filter(({ box, svg }) => box.left < svg.left - 0.5 || box.right > svg.right + 0.5)
+              .map(({ text }) => text),
+          );
+          assert.deepEqual(cut, []);
+          assert.equal(await page.locator("#payments-per-slot g[data-slot]").count(), 96);
           // The nonce'd style was applied (a CSP refusal would leave the header unstyled).
           assert.equal(await page.$eval("header", (h) => getComputedStyle(h).backgroundColor), "rgb(27, 43, 63)");
           assert.equal(await page.evaluate(() => document.scripts.length), 0);

@@ -155,6 +155,9 @@ describe("production bank clients", () => {
     AMK_VERIFY_URL: "https://amk.example.com/payment-verify",
     KAFKA_REST_URL: "https://kafka.example.com",
     SANDBOX_URL: undefined,
+    // The sandbox's Access is http: production would refuse it (test/gateway/ops-access.test.ts).
+    ACCESS_TEAM_DOMAIN: undefined,
+    ACCESS_AUD: undefined,
   });
   const problem = (settings: object) => {
     try {

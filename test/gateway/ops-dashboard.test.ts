@@ -33,7 +33,13 @@ function read(html: string) {
   };
   const number = (scope: string, field: string) => Number(cell(scope, field).replace(/[^0-9.]/g, ""));
   const bar = (label: string) => Number(new RegExp(`data-bar="${label}" data-value="([0-9.]+)"`).exec(html)?.[1] ?? NaN);
-  return { firing, cell, number, bar };
+  /** A figure of the newest 15-minute slot of the payments chart (the slot this test runs in). */
+  const slotNow = (field: string) => {
+    const chart = html.slice(html.indexOf('id="payments-per-slot"'));
+    const slots = [...chart.matchAll(new RegExp(`<g data-slot="[^"]+"[^>]* data-${field}="([0-9]+)"`, "g"))];
+    return Number(slots.at(-1)?.[1] ?? NaN);
+  };
+  return { firing, cell, number, bar, slotNow };
 }
 
 async function flaggedBillPayment() {
@@ -79,10 +85,13 @@ describe("GET /ops/dashboard", () => {
     const { exceptionId } = await flaggedBillPayment();
     const after = read((await dashboard()).html);
     expect(after.number('data-channel="BILL"', "booked")).toBe(before.number('data-channel="BILL"', "booked") + 1);
-    expect(after.number('data-channel="BILL"', "refused")).toBe(before.number('data-channel="BILL"', "refused") + 1);
+    // The second payment is the bank's, flagged as money to return: not a refusal of ours.
+    expect(after.number('data-channel="BILL"', "refused")).toBe(before.number('data-channel="BILL"', "refused"));
+    expect(after.number('id="exceptions"', "second-payments")).toBe(before.number('id="exceptions"', "second-payments") + 1);
+    expect(after.slotNow("bill")).toBe(before.slotNow("bill") + 1);
     expect(after.number('data-currency="USD"', "payments")).toBe(1);
     expect(after.cell('data-currency="USD"', "amount")).toBe("150");
-    expect(after.bar("BILL DUPLICATE_PAYMENT")).toBe(1);
+    expect(after.bar("BILL DUPLICATE_PAYMENT")).toBeNaN();
     expect(after.number('id="exceptions"', "open")).toBe(1);
     expect(after.firing("payment-exception")).toBe(true);
     expect(after.number('id="outbox"', "backlog")).toBe(0);
@@ -145,6 +154,41 @@ describe("GET /ops/dashboard", () => {
     expect(after.number('data-channel="KHQR"', "booked") - before.number('data-channel="KHQR"', "booked")).toBe(1);
     expect(after.bar("KHQR SERVER_UNAVAILABLE")).toBe(1);
     expect(after.cell('data-upstream="AMK payment-verify"', "breaker")).toBe("closed");
+  });
+
+  it("a second KHQR payment of a paid premium is money to return, not a refusal; another refusal still counts", async () => {
+    const before = read((await dashboard()).html);
+    const paid = await paidPremium();
+    expect((await sendWebhook(khqrWebhookFor(paid))).status).toBe(200);
+    const second = await sendWebhook(khqrWebhookFor(paid, { paid_datetime: "2025-10-07 12:30:00.000000" }));
+    expect(second.status).toBe(409);
+    const afterSecond = read((await dashboard()).html);
+    expect(afterSecond.number('data-channel="KHQR"', "booked")).toBe(before.number('data-channel="KHQR"', "booked") + 1);
+    expect(afterSecond.number('data-channel="KHQR"', "refused")).toBe(before.number('data-channel="KHQR"', "refused"));
+    expect(afterSecond.number('id="exceptions"', "second-payments")).toBe(before.number('id="exceptions"', "second-payments") + 1);
+    expect(afterSecond.slotNow("khqr")).toBe(before.slotNow("khqr") + 1);
+
+    const other = await paidPremium();
+    expect((await sendWebhook(khqrWebhookFor(other, { paid_amount: other.amount + 1 }))).status).toBe(422);
+    const afterRefusal = read((await dashboard()).html);
+    expect(afterRefusal.number('data-channel="KHQR"', "refused")).toBe(before.number('data-channel="KHQR"', "refused") + 1);
+  });
+
+  it("draws 96 slots of 15 minutes per time chart, and sizes a bar chart's label column to its longest label", async () => {
+    const { html } = await dashboard();
+    for (const id of ["payments-per-slot", "success-per-slot", "verify-per-slot"]) {
+      const chart = html.slice(html.indexOf(`id="${id}"`), html.indexOf("</svg>", html.indexOf(`id="${id}"`)));
+      const slots = [...chart.matchAll(/<g data-slot="([^"]+)"/g)].map((m) => Date.parse(m[1]!));
+      expect(slots, id).toHaveLength(96);
+      expect(
+        slots.every((t, i) => i === 0 || t - slots[i - 1]! === 15 * 60_000),
+        id,
+      ).toBe(true);
+    }
+    // Each right-anchored label ends 8 units left of its bar, which starts after room for the longest label.
+    for (const match of html.matchAll(/<text x="([0-9.]+)" y="[0-9.]+" text-anchor="end" font-size="13"[^>]*>([^<]*)<\/text>/g)) {
+      expect(Number(match[1]), match[2]).toBeGreaterThanOrEqual(match[2]!.length * 8.5);
+    }
   });
 
   it("outbox lag and dead letters fire from the outbox's own rows", async () => {

@@ -89,7 +89,7 @@ function operation(route: RouteDoc): JsonObject {
   if (route.body) {
     op.requestBody = {
       required: true,
-      content: { "application/json": { schema: jsonSchemaOf(route.body.schema), example: route.body.example } },
+      content: { [route.body.contentType ?? "application/json"]: { schema: jsonSchemaOf(route.body.schema), example: route.body.example } },
     };
   }
   const body: JsonObject = { schema: jsonSchemaOf(success.schema) };

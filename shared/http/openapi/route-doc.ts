@@ -15,7 +15,7 @@ export interface SuccessDoc {
   example?: unknown;
   contentType?: "application/json" | "text/html" | "text/event-stream";
   /** The same answer in another form the client may ask for with Accept (e.g. Server-Sent Events). */
-  alternative?: { contentType: "text/event-stream"; schema: Schema; description: string };
+  alternative?: { contentType: "text/event-stream" | "text/html"; schema: Schema; description: string };
   /** Headers beyond x-request-id, by name. */
   headers?: Record<string, string>;
 }
@@ -36,7 +36,7 @@ export interface RouteDoc {
   query?: Schema;
   /** A v.object whose entries are the path parameters. */
   params?: Schema;
-  body?: { schema: Schema; example: unknown };
+  body?: { schema: Schema; example: unknown; contentType?: "application/json" | "application/x-www-form-urlencoded" };
   success: SuccessDoc;
   /**
    * The codes this route itself can answer. 401/403 (with a scope), 429 (with a rate limit), 413

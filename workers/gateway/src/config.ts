@@ -1,5 +1,6 @@
 // The gateway's configuration (docs/configuration.md), validated at the edge of every request.
 import * as v from "valibot";
+import type { AccessVerification } from "#shared/auth/access-assertion.ts";
 import type { ApiConfig } from "#shared/http/api-env.ts";
 import type { BankClientPolicy } from "#shared/http/bank-client.ts";
 import {
@@ -35,6 +36,8 @@ export interface GatewayConfig extends ApiConfig {
   kafka: KafkaSettings;
   /** Who may call the bank routes, beyond the scope: token subjects, and a pinned client certificate. */
   bankClients: BankClientPolicy;
+  /** Operators signed in by Cloudflare Access, beside the bearer tokens; absent: bearer tokens only. */
+  access?: AccessVerification;
   /** development, uat or production: named on the operator dashboard and in the metrics. */
   environment: "development" | "uat" | "production";
 }
@@ -65,6 +68,15 @@ const GatewayEntries = v.object({
       v.minLength(1, "AMK_CLIENT_SUBJECTS must name at least one token sub"),
     ),
   ),
+  // `https://<team>.cloudflareaccess.com` (a bare `<team>.cloudflareaccess.com` is taken as https).
+  ACCESS_TEAM_DOMAIN: v.optional(
+    v.pipe(
+      requiredText("ACCESS_TEAM_DOMAIN"),
+      v.transform((domain) => (/^https?:\/\//.test(domain) ? domain : `https://${domain}`).replace(/\/+$/, "")),
+      v.url("ACCESS_TEAM_DOMAIN must be the Access team domain, e.g. https://<team>.cloudflareaccess.com"),
+    ),
+  ),
+  ACCESS_AUD: v.optional(requiredText("ACCESS_AUD")),
   AMK_CLIENT_CERT_SHA256: v.optional(
     v.pipe(
       v.string(),
@@ -84,9 +96,23 @@ const GatewayEnvSchema = v.pipe(
     (env) => env.ENVIRONMENT !== "production" || Boolean(env.AMK_CLIENT_SUBJECTS || env.AMK_CLIENT_CERT_SHA256),
     "ENVIRONMENT=production requires AMK_CLIENT_SUBJECTS or AMK_CLIENT_CERT_SHA256 (who may call the bank routes)",
   ),
+  v.check(
+    (env) => Boolean(env.ACCESS_TEAM_DOMAIN) === Boolean(env.ACCESS_AUD),
+    "ACCESS_TEAM_DOMAIN and ACCESS_AUD go together (the Access team domain and the application's AUD tag)",
+  ),
+  // Operators must be known by someone other than a shared secret: Access, or the identity provider's JWKS.
+  v.check(
+    (env) => env.ENVIRONMENT !== "production" || Boolean(env.ACCESS_TEAM_DOMAIN || env.JWT_JWKS_URL),
+    "ENVIRONMENT=production requires ACCESS_TEAM_DOMAIN and ACCESS_AUD, or JWT_JWKS_URL, for the /ops routes",
+  ),
+  v.check(
+    (env) => env.ENVIRONMENT !== "production" || !env.ACCESS_TEAM_DOMAIN || env.ACCESS_TEAM_DOMAIN.startsWith("https://"),
+    "ENVIRONMENT=production requires an https:// ACCESS_TEAM_DOMAIN",
+  ),
   v.transform((env): GatewayConfig => ({
     tokens: tokenVerification(env),
     environment: env.ENVIRONMENT,
+    access: env.ACCESS_TEAM_DOMAIN && env.ACCESS_AUD ? { teamDomain: env.ACCESS_TEAM_DOMAIN, audience: env.ACCESS_AUD } : undefined,
     integration: { baseUrl: env.INTEGRATION_BASE_URL, token: env.INTEGRATION_TOKEN, timeoutMs: env.INTEGRATION_TIMEOUT_MS },
     premiumCacheTtlSeconds: env.PREMIUM_CACHE_TTL_SECONDS,
     amk: {

@@ -16,7 +16,9 @@ import { registerOpsDashboard } from "./routes/ops-dashboard.ts";
 import { registerOpsEventReplay } from "./routes/ops-event-replay.ts";
 import { registerOpsEvents } from "./routes/ops-events.ts";
 import { registerOpsExceptionResolution } from "./routes/ops-exception-resolution.ts";
+import { registerOpsExceptionResolveForm } from "./routes/ops-exception-resolve-form.ts";
 import { registerOpsExceptions } from "./routes/ops-exceptions.ts";
+import { registerOpsHealth } from "./routes/ops-health.ts";
 import { registerOpsPayment } from "./routes/ops-payment.ts";
 import { registerPremiumInquiry } from "./routes/premium-inquiry.ts";
 import { gatewayDeps } from "./wiring.ts";
@@ -34,10 +36,12 @@ registerBillConfirmation(app);
 registerKhqrWebhook(app);
 registerOpsExceptions(app);
 registerOpsExceptionResolution(app);
+registerOpsExceptionResolveForm(app);
 registerOpsEvents(app);
 registerOpsEventReplay(app);
 registerOpsPayment(app);
 registerOpsDashboard(app);
+registerOpsHealth(app);
 registerApiReference(app, openApiJson);
 
 export default {

@@ -9,7 +9,9 @@ import { opsDashboardDoc } from "./routes/ops-dashboard.ts";
 import { opsEventReplayDoc } from "./routes/ops-event-replay.ts";
 import { opsEventsDoc } from "./routes/ops-events.ts";
 import { opsExceptionResolutionDoc } from "./routes/ops-exception-resolution.ts";
+import { opsExceptionResolveFormDoc } from "./routes/ops-exception-resolve-form.ts";
 import { opsExceptionsDoc } from "./routes/ops-exceptions.ts";
+import { opsHealthDoc } from "./routes/ops-health.ts";
 import { opsPaymentDoc } from "./routes/ops-payment.ts";
 import { premiumInquiryDoc } from "./routes/premium-inquiry.ts";
 
@@ -27,10 +29,12 @@ export const routeDocs: RouteDoc[] = [
   khqrWebhookDoc(),
   opsExceptionsDoc(),
   opsExceptionResolutionDoc(),
+  opsExceptionResolveFormDoc(),
   opsEventsDoc(),
   opsEventReplayDoc(),
   opsPaymentDoc(),
   opsDashboardDoc(),
+  opsHealthDoc(),
   openApiRouteDoc(),
   docsRouteDoc(),
 ];

@@ -89,8 +89,8 @@ export function recordStore(env: GatewayBindings): RecordStore {
   throw new Error("the gateway has no record store: bind HYPERDRIVE (PostgreSQL) or DB (D1) in wrangler.toml");
 }
 
-/** The dashboard's read of the records, from the same store the payments are in. */
-export function healthFacts(env: GatewayBindings): HealthFactsSource {
+/** The dashboard's read of the records, from the same store the payments are in; `probe` for the connection check. */
+export function healthFacts(env: GatewayBindings): HealthFactsSource & { probe(): Promise<void> } {
   // The constant first: a build with RECORDS_IN_POSTGRES=false folds this line away, and the store with it.
   if ((typeof RECORDS_IN_POSTGRES === "undefined" || RECORDS_IN_POSTGRES) && env.HYPERDRIVE) return new PostgresHealthFacts(env.HYPERDRIVE.connectionString);
   if (env.HYPERDRIVE) throw builtWithoutPostgres();

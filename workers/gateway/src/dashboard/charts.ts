@@ -13,9 +13,11 @@ export interface Bar {
 }
 
 const ROW = 26;
+/** The label column's least width; a longer label widens it, so no label is ever cut at the left edge. */
 const LABEL_WIDTH = 190;
 const BAR_WIDTH = 300;
-const WIDTH = LABEL_WIDTH + BAR_WIDTH + 110;
+/** A generous width per character at font-size 13 (upper case and digits are the widest). */
+const CHAR_WIDTH = 8.5;
 
 /**
  * Horizontal bars scaled to `max` (the largest value when absent). The SVG scales to its box
@@ -24,15 +26,19 @@ const WIDTH = LABEL_WIDTH + BAR_WIDTH + 110;
 export function barChart(title: string, bars: Bar[], options: { max?: number; id?: string } = {}): string {
   const max = options.max ?? Math.max(1, ...bars.map((b) => b.value));
   const height = Math.max(1, bars.length) * ROW + 8;
+  const labelWidth = Math.max(LABEL_WIDTH, ...bars.map((b) => Math.ceil(b.label.length * CHAR_WIDTH) + 16));
+  const textWidth = Math.max(110, ...bars.map((b) => Math.ceil(b.text.length * CHAR_WIDTH) + 16));
+  const WIDTH = labelWidth + BAR_WIDTH + textWidth;
+  const LABEL = labelWidth;
   const rows = bars.map((bar, i) => {
     const y = 4 + i * ROW;
     const width = max > 0 ? Math.max(0, Math.min(1, bar.value / max)) * BAR_WIDTH : 0;
     return (
       `<g data-bar="${escapeHtml(bar.label)}" data-value="${bar.value}">` +
-      `<text x="${LABEL_WIDTH - 8}" y="${y + 16}" text-anchor="end" font-size="13" fill="#1b1f24">${escapeHtml(bar.label)}</text>` +
-      `<rect x="${LABEL_WIDTH}" y="${y + 3}" width="${BAR_WIDTH}" height="18" fill="#eef1f4"/>` +
-      `<rect x="${LABEL_WIDTH}" y="${y + 3}" width="${width.toFixed(1)}" height="18" fill="${bar.colour ?? "#2f6fb3"}"/>` +
-      `<text x="${LABEL_WIDTH + BAR_WIDTH + 8}" y="${y + 16}" font-size="13" fill="#1b1f24">${escapeHtml(bar.text)}</text>` +
+      `<text x="${LABEL - 8}" y="${y + 16}" text-anchor="end" font-size="13" fill="#1b1f24">${escapeHtml(bar.label)}</text>` +
+      `<rect x="${LABEL}" y="${y + 3}" width="${BAR_WIDTH}" height="18" fill="#eef1f4"/>` +
+      `<rect x="${LABEL}" y="${y + 3}" width="${width.toFixed(1)}" height="18" fill="${bar.colour ?? "#2f6fb3"}"/>` +
+      `<text x="${LABEL + BAR_WIDTH + 8}" y="${y + 16}" font-size="13" fill="#1b1f24">${escapeHtml(bar.text)}</text>` +
       `</g>`
     );
   });

@@ -2,17 +2,11 @@
 // first (firing or not, with the log field each deployed alert counts), then the figures behind
 // them. No script at all; its one inline style carries the response's nonce.
 import type { HealthReport } from "#shared/payments/operations-health.ts";
+import type { ConnectionReport } from "../connections/connection-check.ts";
+import type { PaymentExceptionView } from "../routes/ops-exceptions.ts";
 import { barChart, escapeHtml as e } from "./charts.ts";
-
-const STYLE = `body{font:15px/1.45 system-ui,sans-serif;margin:0;color:#1b1f24;background:#f7f8fa}
-header{background:#1b2b3f;color:#fff;padding:.8rem 1.2rem}header h1{margin:0;font-size:1.3rem}header p{margin:.2rem 0 0;color:#c9d3de;font-size:.85rem}
-main{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,460px),1fr));gap:1rem;padding:1rem;max-width:1400px;margin:0 auto}
-section{background:#fff;border:1px solid #d8dde3;border-radius:6px;padding:.6rem 1rem}h2{font-size:1.05rem;margin:.2rem 0 .6rem}
-#alerts{grid-column:1/-1}ul{list-style:none;margin:0;padding:0}li.alert{display:flex;flex-wrap:wrap;gap:.3rem 1rem;padding:.4rem .6rem;border-left:6px solid #2e8540;margin:.3rem 0;background:#f1f8f3}
-li.alert.firing{border-color:#c62828;background:#fdecea}.state{font-weight:700;min-width:5.5rem}.firing .state{color:#c62828}.quiet .state{color:#2e8540}
-.name{font-weight:600;min-width:11rem}.small{color:#5b6570;font-size:.85rem}code{font:12px ui-monospace,monospace}
-table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #e3e7ec;padding:.3rem .4rem;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}
-svg.chart{width:100%;height:auto;display:block}`;
+import { operatorPage, operatorPageHeaders } from "./page-shell.ts";
+import { paymentsChart, successChart, verifyLatencyChart } from "./time-charts.ts";
 
 const percent = (value: number | null) => (value === null ? "n/a" : `${(value * 100).toFixed(1)} %`);
 const ms = (value: number | null) => (value === null ? "n/a" : `${value} ms`);
@@ -26,7 +20,7 @@ function alertsSection(report: HealthReport): string {
       `<span class="state">${a.firing ? "FIRING" : "ok"}</span><span class="name">${e(a.name)}</span>` +
       `<span>${e(a.observed)}</span><span class="small">fires on: ${e(a.threshold)}; log: <code>${e(a.logField)}</code></span></li>`,
   );
-  return `<section id="alerts"><h2>Alerts: ${firing} firing</h2><ul>${items.join("")}</ul></section>`;
+  return `<section id="alerts" class="wide"><h2>Alerts: ${firing} firing</h2><ul>${items.join("")}</ul></section>`;
 }
 
 function successSection(report: HealthReport): string {
@@ -53,7 +47,17 @@ function successSection(report: HealthReport): string {
   return (
     `<section id="success-rate"><h2>Success rate per channel</h2>${barChart("Success rate per channel", bars, { max: 1 })}` +
     `<table><tr><th>channel</th><th>booked</th><th>refused</th><th>success</th></tr>${rows}</table>` +
-    `<p class="small">KHQR: every report's outcome is on its receipt. BILL: a refusal is recorded only when money was flagged (an exception); the other bill refusals are in the metrics and the log (<code>"payment":"refused"</code>).</p></section>`
+    `<p class="small">KHQR: every report's outcome is on its receipt. BILL: a refusal is recorded only when money was flagged as an amount mismatch; the other bill refusals are in the metrics and the log (<code>"payment":"refused"</code>). A second payment of a premium already paid is neither: it is money to return, under payment exceptions.</p></section>`
+  );
+}
+
+function timelineSection(report: HealthReport): string {
+  return (
+    `<section id="over-time" class="wide"><h2>Over the last 24 hours, per 15 minutes (Cambodia time)</h2>` +
+    `<h2>Payments booked, by channel</h2>${paymentsChart(report.timeline)}` +
+    `<h2>Success rate</h2>${successChart(report.timeline)}` +
+    `<h2>AMK payment-verify latency (p95)</h2>${verifyLatencyChart(report.timeline)}` +
+    `<p class="small">Success: booked ÷ (booked + refused) over both channels, by the rules of the table below; an empty slot decided nothing. A second payment of a premium already paid is not a refusal: it is money to return, counted under payment exceptions.</p></section>`
   );
 }
 
@@ -72,12 +76,24 @@ function refusalsSection(report: HealthReport): string {
   return `<section id="refusals"><h2>Top refusal reasons, last 24 h</h2>${barChart("Top refusal reasons", bars)}</section>`;
 }
 
-function exceptionsSection(report: HealthReport): string {
+function exceptionsSection(report: HealthReport, open: readonly PaymentExceptionView[]): string {
+  const links = open
+    .map(
+      (x) =>
+        `<tr data-open-exception="${e(x.exceptionId)}"><td><a href="/ops/payments/${x.paymentId}#exception-${e(x.exceptionId)}">${e(x.policyNumber)}</a></td>` +
+        `<td>${e(x.kind)}</td><td>${e(x.channel)}</td><td class="n">${e(x.currency)} ${x.amount.toLocaleString("en-US", { maximumFractionDigits: 2 })}</td><td>${e(x.resolution?.resolution ?? "open")}</td></tr>`,
+    )
+    .join("");
   return (
     `<section id="exceptions"><h2>Payment exceptions</h2><table>` +
     `<tr><td>open (nobody resolved them)</td><td class="n" data-field="open">${report.exceptions.open}</td></tr>` +
     `<tr><td>refund requested, not yet refunded</td><td class="n" data-field="refund-requested">${report.exceptions.refundRequested}</td></tr>` +
-    `</table><p class="small">Resolve one: <code>POST /ops/exceptions/{exceptionId}/resolution</code>; list them: <code>GET /ops/exceptions</code>.</p></section>`
+    `<tr><td>second payments flagged in the last 24 h (money to return, not a failure)</td><td class="n" data-field="second-payments">${report.secondPayments}</td></tr>` +
+    `</table>` +
+    (links
+      ? `<h2>To act on</h2><table><tr><th>policy</th><th>kind</th><th>channel</th><th>amount</th><th>state</th></tr>${links}</table>`
+      : "") +
+    `<p class="small">Follow a policy to its payment's page to record what was done. Tools: <code>GET /ops/exceptions</code>, <code>POST /ops/exceptions/{exceptionId}/resolution</code>.</p></section>`
   );
 }
 
@@ -129,23 +145,40 @@ function amkSection(report: HealthReport): string {
   );
 }
 
-export function renderDashboardPage(report: HealthReport, nonce: string, environment: string): string {
+export interface DashboardExtras {
+  /** Exceptions still to act on (open, or refund requested), newest first, each linked to its payment's page. */
+  openExceptions: readonly PaymentExceptionView[];
+  /** This gateway's connection check, run for this page (GET /ops/health). */
+  connections: ConnectionReport;
+}
+
+function connectionsSection(report: ConnectionReport): string {
+  const rows = report.connections
+    .map(
+      (c) =>
+        `<tr data-connection="${e(c.name)}" data-ok="${c.ok}"><td>${e(c.name)}</td><td class="${c.ok ? "good" : "bad"}" data-field="verdict">${c.ok ? "ok" : "FAILING"}</td>` +
+        `<td class="n" data-field="latency">${c.latencyMs} ms</td><td>${e(c.verdict)} <span class="small">(${e(c.target)})</span></td></tr>`,
+    )
+    .join("");
   return (
-    `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
-    `<meta http-equiv="refresh" content="60"><title>Payments health: AMK Payment Hub</title><style nonce="${e(nonce)}">${STYLE}</style></head>` +
-    `<body><header><h1>Payments health</h1><p>${e(environment)} · ${e(report.window.since)} to ${e(report.window.now)} (rate alerts judge the last hour) · refreshes every minute</p></header>` +
-    `<main>${alertsSection(report)}${successSection(report)}${volumeSection(report)}${refusalsSection(report)}${exceptionsSection(report)}` +
-    `${funnelSection(report)}${outboxSection(report)}${amkSection(report)}</main></body></html>`
+    `<section id="connections" class="wide"><h2>Connections, checked from this gateway now: ${report.ok ? "all ok" : `${report.connections.filter((c) => !c.ok).length} failing`}</h2>` +
+    `<table><tr><th>system</th><th>verdict</th><th>latency</th><th>what was found</th></tr>${rows}</table>` +
+    `<p class="small">The same check as <code>GET /ops/health</code>: nothing is booked or published.</p></section>`
   );
 }
 
-/** No script at all, nothing from anywhere: only this response's inline style. */
-export function dashboardHeaders(nonce: string): Record<string, string> {
-  return {
-    "content-type": "text/html; charset=utf-8",
-    "content-security-policy": `default-src 'none'; style-src 'nonce-${nonce}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
-    "cache-control": "no-store",
-    "referrer-policy": "no-referrer",
-    "x-content-type-options": "nosniff",
-  };
+export function renderDashboardPage(report: HealthReport, nonce: string, environment: string, extras: DashboardExtras): string {
+  return operatorPage({
+    title: "Payments health: AMK Payment Hub",
+    heading: "Payments health",
+    subtitle: `${e(environment)} · ${e(report.window.since)} to ${e(report.window.now)} (rate alerts judge the last hour) · refreshes every minute`,
+    nonce,
+    refreshSeconds: 60,
+    body:
+      `${alertsSection(report)}${connectionsSection(extras.connections)}${timelineSection(report)}${successSection(report)}${volumeSection(report)}${refusalsSection(report)}` +
+      `${exceptionsSection(report, extras.openExceptions)}${funnelSection(report)}${outboxSection(report)}${amkSection(report)}`,
+  });
 }
+
+/** No script at all, nothing from anywhere: only this response's inline style. */
+export const dashboardHeaders = (nonce: string) => operatorPageHeaders(nonce);

@@ -2,12 +2,12 @@
 // the same eventId (consumers drop a copy they already have); the next delivery run publishes them.
 import type { Hono } from "hono";
 import * as v from "valibot";
-import { clientAuth } from "#shared/http/client-auth.ts";
 import { limitBody, readJsonBody } from "#shared/http/request-input.ts";
 import { successSchema } from "#shared/http/openapi/response-schemas.ts";
 import type { RouteDoc } from "#shared/http/openapi/route-doc.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
-import { clientRateLimiter, gatewayDeps } from "../wiring.ts";
+import { operatorAuth } from "../operators/operator-auth.ts";
+import { gatewayDeps } from "../wiring.ts";
 
 export const EventReplayBody = v.object({
   eventIds: v.pipe(
@@ -41,7 +41,7 @@ export function opsEventReplayDoc(): RouteDoc {
 }
 
 export function registerOpsEventReplay(app: Hono<GatewayEnv>): void {
-  app.post("/ops/events/replay", clientAuth<GatewayEnv>("payments:operate", clientRateLimiter), limitBody, async (c) => {
+  app.post("/ops/events/replay", operatorAuth(), limitBody, async (c) => {
     const { eventIds } = await readJsonBody(c, EventReplayBody);
     const deps = gatewayDeps(c.env, c.get("config"));
     const replayed = await deps.records.outbox.replay([...new Set(eventIds)], deps.clock.now());

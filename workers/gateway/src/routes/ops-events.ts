@@ -2,13 +2,13 @@
 // (scope payments:operate): what an operator looks at after a Kafka outage.
 import type { Hono } from "hono";
 import * as v from "valibot";
-import { clientAuth } from "#shared/http/client-auth.ts";
 import { parseInput } from "#shared/http/request-input.ts";
 import { successSchema } from "#shared/http/openapi/response-schemas.ts";
 import type { RouteDoc } from "#shared/http/openapi/route-doc.ts";
 import type { OutboxEventView } from "#shared/payments/ports.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
-import { clientRateLimiter, gatewayDeps } from "../wiring.ts";
+import { operatorAuth } from "../operators/operator-auth.ts";
+import { gatewayDeps } from "../wiring.ts";
 import { OpsLimit } from "./ops-exceptions.ts";
 
 export const OpsEventsQuery = v.object({
@@ -76,7 +76,7 @@ export function opsEventsDoc(): RouteDoc {
 }
 
 export function registerOpsEvents(app: Hono<GatewayEnv>): void {
-  app.get("/ops/events", clientAuth<GatewayEnv>("payments:operate", clientRateLimiter), async (c) => {
+  app.get("/ops/events", operatorAuth(), async (c) => {
     const { state, limit } = parseInput(OpsEventsQuery, { state: c.req.query("state"), limit: c.req.query("limit") });
     const config = c.get("config");
     const events = await gatewayDeps(c.env, config).records.outbox.list(state, limit);

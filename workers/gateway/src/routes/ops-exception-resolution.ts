@@ -5,13 +5,13 @@
 import type { Hono } from "hono";
 import * as v from "valibot";
 import { EXCEPTION_RESOLUTIONS } from "#shared/events/payment-events.ts";
-import { clientAuth } from "#shared/http/client-auth.ts";
 import { limitBody, parseInput, readJsonBody } from "#shared/http/request-input.ts";
 import { successSchema } from "#shared/http/openapi/response-schemas.ts";
 import type { RouteDoc } from "#shared/http/openapi/route-doc.ts";
 import { resolveException } from "#shared/payments/resolve-exception.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
-import { clientRateLimiter, gatewayDeps } from "../wiring.ts";
+import { operatorAuth } from "../operators/operator-auth.ts";
+import { gatewayDeps } from "../wiring.ts";
 import { exceptionView, paymentExceptionViewSchema } from "./ops-exceptions.ts";
 
 export const ExceptionResolutionParams = v.object({
@@ -86,22 +86,17 @@ export function opsExceptionResolutionDoc(): RouteDoc {
 }
 
 export function registerOpsExceptionResolution(app: Hono<GatewayEnv>): void {
-  app.post(
-    "/ops/exceptions/:exceptionId/resolution",
-    clientAuth<GatewayEnv>("payments:operate", clientRateLimiter),
-    limitBody,
-    async (c) => {
-      const { exceptionId } = parseInput(ExceptionResolutionParams, { exceptionId: c.req.param("exceptionId") });
-      const { resolution, note } = await readJsonBody(c, ExceptionResolutionBody);
-      const resolvedBy = c.get("client")!.id;
-      const deps = gatewayDeps(c.env, c.get("config"), (work) => c.executionCtx.waitUntil(work));
-      const answer = await resolveException(deps, { exceptionId, resolution, note, resolvedBy });
-      if (!answer.replayed) {
-        c.executionCtx.waitUntil(deps.deliver(answer.eventIds));
-        console.log(JSON.stringify({ service: "gateway", ops: "exception-resolved", exceptionId, resolution, resolvedBy }));
-      }
-      c.set("logFields", { exceptionId, resolution, replayed: answer.replayed });
-      return c.json({ success: true, data: { exception: exceptionView(answer.exception), replayed: answer.replayed } });
-    },
-  );
+  app.post("/ops/exceptions/:exceptionId/resolution", operatorAuth(), limitBody, async (c) => {
+    const { exceptionId } = parseInput(ExceptionResolutionParams, { exceptionId: c.req.param("exceptionId") });
+    const { resolution, note } = await readJsonBody(c, ExceptionResolutionBody);
+    const resolvedBy = c.get("client")!.id;
+    const deps = gatewayDeps(c.env, c.get("config"), (work) => c.executionCtx.waitUntil(work));
+    const answer = await resolveException(deps, { exceptionId, resolution, note, resolvedBy });
+    if (!answer.replayed) {
+      c.executionCtx.waitUntil(deps.deliver(answer.eventIds));
+      console.log(JSON.stringify({ service: "gateway", ops: "exception-resolved", exceptionId, resolution, resolvedBy }));
+    }
+    c.set("logFields", { exceptionId, resolution, replayed: answer.replayed });
+    return c.json({ success: true, data: { exception: exceptionView(answer.exception), replayed: answer.replayed } });
+  });
 }

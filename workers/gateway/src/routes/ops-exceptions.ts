@@ -2,7 +2,6 @@
 // newest first, for the insurer's operators (scope payments:operate).
 import type { Hono } from "hono";
 import * as v from "valibot";
-import { clientAuth } from "#shared/http/client-auth.ts";
 import { parseInput } from "#shared/http/request-input.ts";
 import { amountSchema, currencySchema, successSchema } from "#shared/http/openapi/response-schemas.ts";
 import type { RouteDoc } from "#shared/http/openapi/route-doc.ts";
@@ -11,7 +10,8 @@ import { toAmount } from "#shared/money.ts";
 import type { RecordedException } from "#shared/payments/ports.ts";
 import { currentResolution } from "#shared/payments/resolve-exception.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
-import { clientRateLimiter, gatewayDeps } from "../wiring.ts";
+import { operatorAuth } from "../operators/operator-auth.ts";
+import { gatewayDeps } from "../wiring.ts";
 
 /** `limit` of the operator lists: 1 to 500, 50 when absent. */
 export const OpsLimit = v.optional(
@@ -120,7 +120,7 @@ export function opsExceptionsDoc(): RouteDoc {
 }
 
 export function registerOpsExceptions(app: Hono<GatewayEnv>): void {
-  app.get("/ops/exceptions", clientAuth<GatewayEnv>("payments:operate", clientRateLimiter), async (c) => {
+  app.get("/ops/exceptions", operatorAuth(), async (c) => {
     const { limit } = parseInput(OpsExceptionsQuery, { limit: c.req.query("limit") });
     const exceptions = await gatewayDeps(c.env, c.get("config")).records.listExceptions(limit);
     return c.json({ success: true, data: { exceptions: exceptions.map(exceptionView) } });

@@ -4,13 +4,16 @@
 import type { Hono } from "hono";
 import * as v from "valibot";
 import { PaymentError } from "#shared/errors.ts";
-import { clientAuth } from "#shared/http/client-auth.ts";
 import { parseInput } from "#shared/http/request-input.ts";
 import { amountSchema, currencySchema, successSchema } from "#shared/http/openapi/response-schemas.ts";
 import type { RouteDoc } from "#shared/http/openapi/route-doc.ts";
 import { toAmount, type Money } from "#shared/money.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
-import { clientRateLimiter, gatewayDeps } from "../wiring.ts";
+import { newNonce, operatorPageHeaders, wantsHtml } from "../dashboard/page-shell.ts";
+import { renderPaymentPage } from "../dashboard/payment-page.ts";
+import { formToken } from "../operators/form-token.ts";
+import { operatorAuth } from "../operators/operator-auth.ts";
+import { gatewayDeps } from "../wiring.ts";
 import { outboxEventViewSchema, withTopics } from "./ops-events.ts";
 import { exceptionView, paymentExceptionViewSchema } from "./ops-exceptions.ts";
 
@@ -77,7 +80,7 @@ export function opsPaymentDoc(): RouteDoc {
     tag: "Operations",
     summary: "Everything recorded for one premium",
     description:
-      "The premium served, its payment, the QR issued, every KHQR report with AMK's verify reply, exceptions, and its events with their delivery state. Nothing recorded under this payment id: 404.",
+      "The premium served, its payment, the QR issued, every KHQR report with AMK's verify reply, exceptions, and its events with their delivery state. Nothing recorded under this payment id: 404. A browser (`Accept` naming `text/html` before any JSON) gets the same as an HTML page, with a form per open exception that posts to `/ops/exceptions/{exceptionId}/resolve`.",
     scope: "payments:operate",
     rateLimit: "app",
     params: OpsPaymentParams,
@@ -85,6 +88,11 @@ export function opsPaymentDoc(): RouteDoc {
       status: 200,
       description: "The premium's recorded history",
       schema: successSchema(paymentHistorySchema()),
+      alternative: {
+        contentType: "text/html",
+        schema: v.string(),
+        description: "The same history as a page for a browser (asked for by Accept), with a resolution form per open exception",
+      },
       example: {
         success: true,
         data: {
@@ -113,25 +121,27 @@ export function opsPaymentDoc(): RouteDoc {
 }
 
 export function registerOpsPayment(app: Hono<GatewayEnv>): void {
-  app.get("/ops/payments/:paymentId", clientAuth<GatewayEnv>("payments:operate", clientRateLimiter), async (c) => {
+  app.get("/ops/payments/:paymentId", operatorAuth(), async (c) => {
     const { paymentId } = parseInput(OpsPaymentParams, { paymentId: c.req.param("paymentId") });
     const history = await gatewayDeps(c.env, c.get("config")).records.history(paymentId);
     const { premium, payment, issuance, exceptions } = history;
     if (!premium && !payment && !issuance && history.receipts.length === 0 && exceptions.length === 0) {
       throw new PaymentError("RESOURCE_NOT_FOUND", "Nothing is recorded for this payment id", { details: `paymentId: ${paymentId}` });
     }
-    return c.json({
-      success: true,
-      data: {
-        paymentId,
-        premium: premium && { ...withoutMoney(premium), ...amountOf(premium.money) },
-        payment: payment && { ...withoutMoney(payment), ...amountOf(payment.money) },
-        issuance: issuance && { ...withoutMoney(issuance), ...amountOf(issuance.money) },
-        receipts: history.receipts,
-        exceptions: exceptions.map(exceptionView),
-        events: withTopics(history.events, c.get("config").kafka.topicPrefix),
-      },
-    });
+    const data = {
+      paymentId,
+      premium: premium && { ...withoutMoney(premium), ...amountOf(premium.money) },
+      payment: payment && { ...withoutMoney(payment), ...amountOf(payment.money) },
+      issuance: issuance && { ...withoutMoney(issuance), ...amountOf(issuance.money) },
+      receipts: history.receipts,
+      exceptions: exceptions.map(exceptionView),
+      events: withTopics(history.events, c.get("config").kafka.topicPrefix),
+    };
+    c.header("vary", "accept");
+    if (!wantsHtml(c.req.header("accept"))) return c.json({ success: true, data });
+    const nonce = newNonce();
+    const context = { nonce, formToken: await formToken(c), environment: c.get("config").environment, operator: c.get("client")!.id };
+    return c.body(renderPaymentPage(data, context), 200, operatorPageHeaders(nonce, { forms: true }));
   });
 }
 

@@ -1,7 +1,7 @@
 // The operator dashboard's read of the records on D1 (queries in ../health-facts-queries.ts).
 import { drizzle } from "drizzle-orm/d1";
 import type { HealthFactsSource, HealthWindow } from "#shared/payments/ports.ts";
-import { readHealthFacts } from "../health-facts-queries.ts";
+import { probeQuery, readHealthFacts } from "../health-facts-queries.ts";
 import { guarded } from "./d1-failures.ts";
 
 export class D1HealthFacts implements HealthFactsSource {
@@ -10,5 +10,10 @@ export class D1HealthFacts implements HealthFactsSource {
   read(window: HealthWindow) {
     const db = drizzle(this.d1);
     return readHealthFacts(window, (query) => guarded(db.all(query)));
+  }
+
+  /** The connection check's query: resolves when the store answers it. */
+  async probe(): Promise<void> {
+    await guarded(drizzle(this.d1).all(probeQuery));
   }
 }

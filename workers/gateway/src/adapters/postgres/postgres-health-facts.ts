@@ -1,6 +1,6 @@
 // The operator dashboard's read of the records on PostgreSQL (queries in ../health-facts-queries.ts).
 import type { HealthFactsSource, HealthWindow } from "#shared/payments/ports.ts";
-import { readHealthFacts } from "../health-facts-queries.ts";
+import { probeQuery, readHealthFacts } from "../health-facts-queries.ts";
 import { guarded, postgresDatabase } from "./postgres-client.ts";
 
 export class PostgresHealthFacts implements HealthFactsSource {
@@ -10,5 +10,10 @@ export class PostgresHealthFacts implements HealthFactsSource {
   async read(window: HealthWindow) {
     const db = postgresDatabase(this.connectionString);
     return readHealthFacts(window, async (query) => [...(await guarded(db.execute(query)))]);
+  }
+
+  /** The connection check's query: resolves when the store answers it. */
+  async probe(): Promise<void> {
+    await guarded(postgresDatabase(this.connectionString).execute(probeQuery));
   }
 }
