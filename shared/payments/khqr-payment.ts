@@ -201,8 +201,8 @@ function sameInstant(amkPaidAt: string, webhookPaidAt: string): boolean {
 /**
  * Whether the KHQR payment booked for this invoice is the one AMK verified now (a retry whose kept
  * answer was lost, reconciliation finding what a webhook booked, or the reverse) and not a second
- * payment. Only what AMK verifies counts: the same money and the same paid second. Where either
- * side has no second from AMK, AMK's per-invoice verify cannot tell two payments apart, and the
+ * payment: the same money and the same paid second, or one next to it (AMK floors or rounds). Where
+ * either side has no second, AMK's per-invoice verify cannot tell two payments apart, and the
  * report is taken as the booked payment (never flagged as paid twice on a guess; docs/contracts.md).
  */
 export function sameKhqrPayment(booked: PaymentRecord, verified: { money: Money; paidSecond: string | undefined }): boolean {
