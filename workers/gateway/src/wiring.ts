@@ -81,7 +81,8 @@ declare const RECORDS_IN_POSTGRES: boolean | undefined;
 
 export function recordStore(env: GatewayBindings): RecordStore {
   // The constant first: a build with RECORDS_IN_POSTGRES=false folds this line away, and the store with it.
-  if ((typeof RECORDS_IN_POSTGRES === "undefined" || RECORDS_IN_POSTGRES) && env.HYPERDRIVE) return postgresRecordStore(env.HYPERDRIVE.connectionString);
+  if ((typeof RECORDS_IN_POSTGRES === "undefined" || RECORDS_IN_POSTGRES) && env.HYPERDRIVE)
+    return postgresRecordStore(env.HYPERDRIVE.connectionString);
   if (env.HYPERDRIVE) throw builtWithoutPostgres();
   if (env.DB) return d1RecordStore(env.DB);
   throw new Error("the gateway has no record store: bind HYPERDRIVE (PostgreSQL) or DB (D1) in wrangler.toml");
@@ -90,7 +91,8 @@ export function recordStore(env: GatewayBindings): RecordStore {
 /** The dashboard's read of the records, from the same store the payments are in; `probe` for the connection check. */
 export function healthFacts(env: GatewayBindings): HealthFactsSource & { probe(): Promise<void> } {
   // The constant first: a build with RECORDS_IN_POSTGRES=false folds this line away, and the store with it.
-  if ((typeof RECORDS_IN_POSTGRES === "undefined" || RECORDS_IN_POSTGRES) && env.HYPERDRIVE) return postgresHealthFacts(env.HYPERDRIVE.connectionString);
+  if ((typeof RECORDS_IN_POSTGRES === "undefined" || RECORDS_IN_POSTGRES) && env.HYPERDRIVE)
+    return postgresHealthFacts(env.HYPERDRIVE.connectionString);
   if (env.HYPERDRIVE) throw builtWithoutPostgres();
   if (env.DB) return d1HealthFacts(env.DB);
   throw new Error("the gateway has no record store: bind HYPERDRIVE (PostgreSQL) or DB (D1) in wrangler.toml");
