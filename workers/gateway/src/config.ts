@@ -19,15 +19,7 @@ import {
 } from "#shared/config/config-schema.ts";
 import type { KafkaSettings } from "./adapters/kafka-event-publisher.ts";
 import type { IntegrationServiceSettings } from "./adapters/integration-service.ts";
-
-export interface AmkVerifySettings {
-  verifyUrl: string;
-  merchantId: string;
-  storeId: string;
-  terminalId: string;
-  secretKey: string;
-  timeoutMs: number;
-}
+import type { AmkVerifySettings } from "./adapters/amk-payment-verify.ts";
 
 export interface GatewayConfig extends ApiConfig {
   integration: IntegrationServiceSettings;

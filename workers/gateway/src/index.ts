@@ -21,16 +21,16 @@ import { registerOpsExceptions } from "./routes/ops-exceptions.ts";
 import { registerOpsHealth } from "./routes/ops-health.ts";
 import { registerOpsPayment } from "./routes/ops-payment.ts";
 import { registerPremiumInquiry } from "./routes/premium-inquiry.ts";
-import { gatewayDeps } from "./wiring.ts";
+import { gatewayDeps, metricsFor } from "./wiring.ts";
 
-export { GatewayEntrypoint } from "./adapters/gateway-entrypoint.ts";
+export { GatewayEntrypoint } from "./routes/gateway-entrypoint.ts";
 export { WebhookIdempotency } from "./adapters/durable-object-idempotency.ts";
 
 export const app = apiApp<GatewayBindings, ReturnType<typeof gatewayConfig>>("gateway", gatewayConfig);
 // Local measurement only (npm run bench, the round-trip tests): round trips and step timings.
 app.use(measureRequests());
 // Metrics per request and per outside call (Analytics Engine when METRICS is bound), and the bank routes' payment outcome in the log.
-app.use(requestMetrics());
+app.use(requestMetrics(metricsFor));
 registerPremiumInquiry(app);
 registerBillConfirmation(app);
 registerKhqrWebhook(app);

@@ -17,14 +17,12 @@ import {
 } from "#shared/payments/ports.ts";
 import { AmkPaymentVerifier } from "./adapters/amk-payment-verify.ts";
 import { AnalyticsEngineMetrics } from "./adapters/analytics-engine-metrics.ts";
-import { D1HealthFacts } from "./adapters/d1/d1-health-facts.ts";
-import { D1RecordStore } from "./adapters/d1/d1-record-store.ts";
+import { d1HealthFacts, d1RecordStore } from "./adapters/records/d1.ts";
 import { DurableObjectIdempotency } from "./adapters/durable-object-idempotency.ts";
 import { IntegrationServicePremiums } from "./adapters/integration-service.ts";
 import { eventPublisher } from "./adapters/kafka-event-publisher.ts";
 import { KvPremiumCache } from "./adapters/kv-premium-cache.ts";
-import { PostgresHealthFacts } from "./adapters/postgres/postgres-health-facts.ts";
-import { PostgresRecordStore } from "./adapters/postgres/postgres-record-store.ts";
+import { postgresHealthFacts, postgresRecordStore } from "./adapters/records/postgres.ts";
 import { gatewayConfig, type GatewayConfig } from "./config.ts";
 import { metered } from "./observability/metered.ts";
 import { observedVerifier, receiptsWithVerifyDurations, type VerifyDurations } from "./observability/verify-calls.ts";
@@ -83,18 +81,20 @@ declare const RECORDS_IN_POSTGRES: boolean | undefined;
 
 export function recordStore(env: GatewayBindings): RecordStore {
   // The constant first: a build with RECORDS_IN_POSTGRES=false folds this line away, and the store with it.
-  if ((typeof RECORDS_IN_POSTGRES === "undefined" || RECORDS_IN_POSTGRES) && env.HYPERDRIVE) return new PostgresRecordStore(env.HYPERDRIVE.connectionString);
+  if ((typeof RECORDS_IN_POSTGRES === "undefined" || RECORDS_IN_POSTGRES) && env.HYPERDRIVE)
+    return postgresRecordStore(env.HYPERDRIVE.connectionString);
   if (env.HYPERDRIVE) throw builtWithoutPostgres();
-  if (env.DB) return new D1RecordStore(env.DB);
+  if (env.DB) return d1RecordStore(env.DB);
   throw new Error("the gateway has no record store: bind HYPERDRIVE (PostgreSQL) or DB (D1) in wrangler.toml");
 }
 
 /** The dashboard's read of the records, from the same store the payments are in; `probe` for the connection check. */
 export function healthFacts(env: GatewayBindings): HealthFactsSource & { probe(): Promise<void> } {
   // The constant first: a build with RECORDS_IN_POSTGRES=false folds this line away, and the store with it.
-  if ((typeof RECORDS_IN_POSTGRES === "undefined" || RECORDS_IN_POSTGRES) && env.HYPERDRIVE) return new PostgresHealthFacts(env.HYPERDRIVE.connectionString);
+  if ((typeof RECORDS_IN_POSTGRES === "undefined" || RECORDS_IN_POSTGRES) && env.HYPERDRIVE)
+    return postgresHealthFacts(env.HYPERDRIVE.connectionString);
   if (env.HYPERDRIVE) throw builtWithoutPostgres();
-  if (env.DB) return new D1HealthFacts(env.DB);
+  if (env.DB) return d1HealthFacts(env.DB);
   throw new Error("the gateway has no record store: bind HYPERDRIVE (PostgreSQL) or DB (D1) in wrangler.toml");
 }
 

@@ -7,7 +7,6 @@ import { PaymentError } from "#shared/errors.ts";
 import { amountProblem, isCurrency, toMoney } from "#shared/money.ts";
 import type { PaymentVerifier, Verification, VerifiedPayment } from "#shared/payments/ports.ts";
 import { fetchUpstream } from "#shared/upstream.ts";
-import type { AmkVerifySettings } from "../config.ts";
 
 const VerifyReply = v.object({
   code: v.string(),
@@ -22,6 +21,16 @@ const VerifyReply = v.object({
     }),
   ),
 });
+
+/** How the gateway reaches AMK's payment-verify (config.ts reads them from the environment). */
+export interface AmkVerifySettings {
+  verifyUrl: string;
+  merchantId: string;
+  storeId: string;
+  terminalId: string;
+  secretKey: string;
+  timeoutMs: number;
+}
 
 export class AmkPaymentVerifier implements PaymentVerifier {
   constructor(

@@ -3,7 +3,7 @@
 // them. No script at all; its one inline style carries the response's nonce.
 import type { HealthReport } from "#shared/payments/operations-health.ts";
 import type { ConnectionReport } from "../connections/connection-check.ts";
-import type { PaymentExceptionView } from "../routes/ops-exceptions.ts";
+import type { PaymentExceptionView } from "./exception-view.ts";
 import { barChart, escapeHtml as e } from "./charts.ts";
 import { operatorPage, operatorPageHeaders } from "./page-shell.ts";
 import { paymentsChart, successChart, verifyLatencyChart } from "./time-charts.ts";

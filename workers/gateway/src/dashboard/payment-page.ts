@@ -2,7 +2,7 @@
 // the JSON), and for each payment exception still open, the form that records what was done about
 // it (POST /ops/exceptions/{exceptionId}/resolve, with the session's form token).
 import { EXCEPTION_RESOLUTIONS } from "#shared/events/payment-events.ts";
-import type { PaymentExceptionView } from "../routes/ops-exceptions.ts";
+import type { PaymentExceptionView } from "./exception-view.ts";
 import { escapeHtml as e } from "./charts.ts";
 import { operatorPage } from "./page-shell.ts";
 

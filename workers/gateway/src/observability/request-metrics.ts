@@ -1,17 +1,18 @@
 // One metric per request (the route as registered, never its ids), and on the bank routes a log
 // field saying what became of the payment (`"payment":"confirmed"|"replayed"|"refused"|"failed"`),
 // which the success-rate alert counts (docs/operations.md). The request's Metrics recorder is set
-// here, so its outside calls (wiring.ts) share the invocation's budget of data points.
+// here, so its outside calls share the invocation's budget of data points.
 import type { MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
-import type { GatewayEnv } from "../gateway-env.ts";
-import { metricsFor } from "../wiring.ts";
+import type { Metrics } from "#shared/metrics.ts";
+import type { GatewayBindings, GatewayEnv } from "../gateway-env.ts";
 
 const BANK_ROUTES = new Set(["POST /AMK/payments", "POST /AMK/khqr"]);
 /** Refusals before any payment judgement: nothing was decided about money. */
 const NOT_JUDGED = new Set([400, 401, 403, 413, 429]);
 
-export function requestMetrics(): MiddlewareHandler<GatewayEnv> {
+/** `metricsFor`: the request's recorder, as the wiring builds it (index.ts passes it in). */
+export function requestMetrics(metricsFor: (env: GatewayBindings) => Metrics): MiddlewareHandler<GatewayEnv> {
   return async (c, next) => {
     const started = Date.now();
     const metrics = metricsFor(c.env);

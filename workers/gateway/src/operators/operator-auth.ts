@@ -10,7 +10,6 @@ import { requireScope, verifyBearerToken } from "#shared/auth/bearer-token.ts";
 import { PaymentError } from "#shared/errors.ts";
 import { withinRateLimit } from "#shared/http/client-auth.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
-import { clientRateLimiter } from "../wiring.ts";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -31,7 +30,8 @@ export function operatorAuth(): MiddlewareHandler<GatewayEnv> {
     }
     const client = c.get("client")!;
     requireScope(client, "payments:operate");
-    await withinRateLimit(clientRateLimiter(c.env), client);
+    // The app routes' per-client limiter (wrangler.toml `CLIENT_RATE_LIMIT`), read from the binding here.
+    await withinRateLimit(c.env.CLIENT_RATE_LIMIT, client);
     await next();
   };
 }

@@ -5,13 +5,13 @@ import * as v from "valibot";
 import { parseInput } from "#shared/http/request-input.ts";
 import { amountSchema, currencySchema, successSchema } from "#shared/http/openapi/response-schemas.ts";
 import type { RouteDoc } from "#shared/http/openapi/route-doc.ts";
-import { EXCEPTION_RESOLUTIONS, type ExceptionResolution } from "#shared/events/payment-events.ts";
-import { toAmount } from "#shared/money.ts";
-import type { RecordedException } from "#shared/payments/ports.ts";
-import { currentResolution } from "#shared/payments/resolve-exception.ts";
+import { EXCEPTION_RESOLUTIONS } from "#shared/events/payment-events.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
 import { operatorAuth } from "../operators/operator-auth.ts";
 import { gatewayDeps } from "../wiring.ts";
+import { exceptionView, type PaymentExceptionView } from "../dashboard/exception-view.ts";
+
+export { exceptionView, type PaymentExceptionView };
 
 /** `limit` of the operator lists: 1 to 500, 50 when absent. */
 export const OpsLimit = v.optional(
@@ -26,33 +26,6 @@ export const OpsLimit = v.optional(
 );
 
 export const OpsExceptionsQuery = v.object({ limit: OpsLimit });
-
-export interface PaymentExceptionView {
-  exceptionId: string;
-  kind: "DUPLICATE_PAYMENT" | "AMOUNT_MISMATCH";
-  paymentId: number;
-  policyNumber: string;
-  channel: "BILL" | "KHQR";
-  transactionId: string;
-  amount: number;
-  currency: string;
-  recordedAt: string;
-  /** Where it stands: null while open, else the latest resolution step. */
-  resolution: ExceptionResolution | null;
-  /** Every resolution step, oldest first. */
-  resolutions: ExceptionResolution[];
-}
-
-/** An exception as operators see it: the amount as a number, and what was done about it. */
-export function exceptionView({ money, resolutions, ...exception }: RecordedException): PaymentExceptionView {
-  return {
-    ...exception,
-    amount: toAmount(money),
-    currency: money.currency,
-    resolution: currentResolution({ money, resolutions, ...exception }),
-    resolutions: resolutions ?? [],
-  };
-}
 
 export const exceptionResolutionSchema = () =>
   v.object({

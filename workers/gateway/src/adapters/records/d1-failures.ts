@@ -1,5 +1,5 @@
 // How D1's failures read: the record store failed (not our input), 503 so the bank retries, the
-// cause in the log. Shared by the record store and the event outbox.
+// cause in the log. For the D1 executor (./d1.ts).
 import { PaymentError } from "#shared/errors.ts";
 
 export function storeUnavailable(error: unknown): PaymentError {

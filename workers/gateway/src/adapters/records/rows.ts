@@ -1,5 +1,5 @@
 // The payment tables' rows as the core's values: one mapping for both stores, whose tables have the
-// same columns (adapters/d1/schema.ts, adapters/postgres/schema.ts).
+// same columns (records/tables.ts).
 import type { ExceptionResolution } from "#shared/events/payment-events.ts";
 import type { Money } from "#shared/money.ts";
 import type {
