@@ -47,6 +47,10 @@ async function qrIssued(minutesAgo = 10) {
   return premium;
 }
 
+/** AMK's payment-verify reports the invoice paid in full at `paidAt` (GMT+7), or with no time. */
+const amkReportsPaid = (premium: TestPremium, paidAt: string | null) =>
+  seedVerify(String(premium.id), { status: "SUCCESS", amount: premium.amount, currency: premium.currency, paidAt });
+
 const exceptionsOf = (premium: TestPremium) =>
   queryRows<{ kind: string; channel: string; transaction_id: string }>(
     "SELECT kind, channel, transaction_id FROM payment_exceptions WHERE payment_id = ? ORDER BY recorded_at",
@@ -60,7 +64,7 @@ describe("one identity for a KHQR payment, on AMK's word", () => {
   it("scenario 1: a payment reconciliation booked without AMK's time is the late webhook's own payment (200, no exception)", async () => {
     const premium = await qrIssued();
     // AMK's payment-verify reports the payment with no paidAt: reconciliation books it first.
-    await seedVerify(String(premium.id), { status: "SUCCESS", amount: premium.amount, currency: premium.currency, paidAt: null });
+    await amkReportsPaid(premium, null);
     await runCron();
     expect(await queryRow("SELECT channel FROM payments WHERE payment_id = ?", premium.id)).toEqual({ channel: "KHQR" });
 
@@ -72,12 +76,7 @@ describe("one identity for a KHQR payment, on AMK's word", () => {
 
   it("scenario 1: AMK's second and the webhook's rounding disagree: still one payment (200, no exception)", async () => {
     const premium = await qrIssued();
-    await seedVerify(String(premium.id), {
-      status: "SUCCESS",
-      amount: premium.amount,
-      currency: premium.currency,
-      paidAt: "2025-10-07 10:02:31",
-    });
+    await amkReportsPaid(premium, "2025-10-07 10:02:31");
     await runCron();
     const late = await sendWebhook(khqrWebhookFor(premium, { paid_datetime: "2025-10-07 10:02:30.999999" }));
     expect(late.status).toBe(200);
@@ -92,7 +91,7 @@ describe("one identity for a KHQR payment, on AMK's word", () => {
     it(`scenario 2: a QR paid after the premium was paid by bill is one exception, found by reconciliation then its webhook (AMK's time: ${amkPaidAt ?? "none"})`, async () => {
       const premium = await qrIssued();
       expect((await callGateway("/AMK/payments", { method: "POST", body: billConfirmationFor(premium) })).status).toBe(200);
-      await seedVerify(String(premium.id), { status: "SUCCESS", amount: premium.amount, currency: premium.currency, paidAt: amkPaidAt });
+      await amkReportsPaid(premium, amkPaidAt);
       await runCron();
       const webhook = await sendWebhook(khqrWebhookFor(premium));
       expect(webhook.status).toBe(409);
@@ -106,12 +105,7 @@ describe("one identity for a KHQR payment, on AMK's word", () => {
 
   it("scenario 3: AMK's retry with its microseconds rendered again is the same payment (200, no exception)", async () => {
     const premium = await qrIssued();
-    await seedVerify(String(premium.id), {
-      status: "SUCCESS",
-      amount: premium.amount,
-      currency: premium.currency,
-      paidAt: "2025-10-07 12:00:00",
-    });
+    await amkReportsPaid(premium, "2025-10-07 12:00:00");
     expect((await sendWebhook(khqrWebhookFor(premium, { paid_datetime: "2025-10-07 12:00:00.123456" }))).status).toBe(200);
     const retry = await sendWebhook(khqrWebhookFor(premium, { paid_datetime: "2025-10-07 12:00:00.123000" }));
     expect(retry.status).toBe(200);
@@ -121,19 +115,9 @@ describe("one identity for a KHQR payment, on AMK's word", () => {
 
   it("scenario 3: a second payment is what AMK verifies at another second: flagged once, its retries add nothing", async () => {
     const premium = await qrIssued();
-    await seedVerify(String(premium.id), {
-      status: "SUCCESS",
-      amount: premium.amount,
-      currency: premium.currency,
-      paidAt: "2025-10-07 12:00:00",
-    });
+    await amkReportsPaid(premium, "2025-10-07 12:00:00");
     expect((await sendWebhook(khqrWebhookFor(premium))).status).toBe(200);
-    await seedVerify(String(premium.id), {
-      status: "SUCCESS",
-      amount: premium.amount,
-      currency: premium.currency,
-      paidAt: "2025-10-07 12:09:00",
-    });
+    await amkReportsPaid(premium, "2025-10-07 12:09:00");
     const second = khqrWebhookFor(premium, { paid_datetime: "2025-10-07 12:09:00.500000" });
     expect((await sendWebhook(second)).status).toBe(409);
     expect((await sendWebhook({ ...second, paid_datetime: "2025-10-07 12:09:00.500001" })).status).toBe(409);
@@ -147,12 +131,7 @@ describe("one identity for a KHQR payment, on AMK's word", () => {
   it("a webhook whose instant AMK's per-invoice answer does not show (AMK reports the invoice's later payment) is another payment: flagged, not lost", async () => {
     const premium = await qrIssued();
     // The QR was paid twice; AMK's payment-verify reports the later payment (12:00:10) for the invoice.
-    await seedVerify(String(premium.id), {
-      status: "SUCCESS",
-      amount: premium.amount,
-      currency: premium.currency,
-      paidAt: "2025-10-07 12:00:10",
-    });
+    await amkReportsPaid(premium, "2025-10-07 12:00:10");
     expect((await sendWebhook(khqrWebhookFor(premium, { paid_datetime: "2025-10-07 12:00:10.250000" }))).status).toBe(200);
     const earlier = await sendWebhook(khqrWebhookFor(premium, { paid_datetime: "2025-10-07 12:00:03.500000" }));
     expect(earlier.status).toBe(409);
@@ -167,12 +146,7 @@ describe("one identity for a KHQR payment, on AMK's word", () => {
     await serve(premium);
     await recordQr(premium, 12); // QR1, in its last minutes
     await recordQr(premium, 10); // QR2 beside it, at the same money
-    await seedVerify(String(premium.id), {
-      status: "SUCCESS",
-      amount: premium.amount,
-      currency: premium.currency,
-      paidAt: "2025-10-07 12:00:00",
-    });
+    await amkReportsPaid(premium, "2025-10-07 12:00:00");
     expect((await sendWebhook(khqrWebhookFor(premium))).status).toBe(200);
     // Both QRs can still be paid (the same QR can be scanned again): the booking settles neither, so reconciliation still asks.
     expect(
@@ -182,12 +156,7 @@ describe("one identity for a KHQR payment, on AMK's word", () => {
     });
 
     // The customer pays the other QR too; that webhook is lost.
-    await seedVerify(String(premium.id), {
-      status: "SUCCESS",
-      amount: premium.amount,
-      currency: premium.currency,
-      paidAt: "2025-10-07 12:03:00",
-    });
+    await amkReportsPaid(premium, "2025-10-07 12:03:00");
     const asked = await verifications(String(premium.id));
     await runCron();
     expect(await verifications(String(premium.id))).toBeGreaterThan(asked);
