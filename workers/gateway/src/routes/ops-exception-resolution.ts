@@ -2,9 +2,9 @@
 // was done about a payment exception (refund requested, refunded, written off); who is the token's
 // `sub`, when is now. Recorded and announced (`gateway.payment.exception-resolved`) in one unit of
 // work. The same resolution again is a replay; a change is 409, except refund-requested → refunded.
-import type { Hono } from "hono";
+import type { Context, Hono } from "hono";
 import * as v from "valibot";
-import { EXCEPTION_RESOLUTIONS } from "#shared/events/payment-events.ts";
+import { EXCEPTION_RESOLUTIONS, type ExceptionResolutionKind } from "#shared/events/payment-events.ts";
 import { limitBody, parseInput, readJsonBody } from "#shared/http/request-input.ts";
 import { successSchema } from "#shared/http/openapi/response-schemas.ts";
 import type { RouteDoc } from "#shared/http/openapi/route-doc.ts";
@@ -89,14 +89,24 @@ export function registerOpsExceptionResolution(app: Hono<GatewayEnv>): void {
   app.post("/ops/exceptions/:exceptionId/resolution", operatorAuth(), limitBody, async (c) => {
     const { exceptionId } = parseInput(ExceptionResolutionParams, { exceptionId: c.req.param("exceptionId") });
     const { resolution, note } = await readJsonBody(c, ExceptionResolutionBody);
-    const resolvedBy = c.get("client")!.id;
-    const deps = gatewayDeps(c.env, c.get("config"), (work) => c.executionCtx.waitUntil(work));
-    const answer = await resolveException(deps, { exceptionId, resolution, note, resolvedBy });
-    if (!answer.replayed) {
-      c.executionCtx.waitUntil(deps.deliver(answer.eventIds));
-      console.log(JSON.stringify({ service: "gateway", ops: "exception-resolved", exceptionId, resolution, resolvedBy }));
-    }
-    c.set("logFields", { exceptionId, resolution, replayed: answer.replayed });
+    const answer = await resolveAndAnnounce(c, { exceptionId, resolution, note });
     return c.json({ success: true, data: { exception: exceptionView(answer.exception), replayed: answer.replayed } });
   });
+}
+
+/** The signed-in operator's resolution, recorded and (unless a replay) announced; the JSON route and the page's form both answer with it. */
+export async function resolveAndAnnounce(
+  c: Context<GatewayEnv>,
+  step: { exceptionId: string; resolution: ExceptionResolutionKind; note: string },
+): Promise<Awaited<ReturnType<typeof resolveException>>> {
+  const resolvedBy = c.get("client")!.id;
+  const deps = gatewayDeps(c.env, c.get("config"), (work) => c.executionCtx.waitUntil(work));
+  const answer = await resolveException(deps, { ...step, resolvedBy });
+  if (!answer.replayed) {
+    c.executionCtx.waitUntil(deps.deliver(answer.eventIds));
+    const { exceptionId, resolution } = step;
+    console.log(JSON.stringify({ service: "gateway", ops: "exception-resolved", exceptionId, resolution, resolvedBy }));
+  }
+  c.set("logFields", { exceptionId: step.exceptionId, resolution: step.resolution, replayed: answer.replayed });
+  return answer;
 }

@@ -7,12 +7,10 @@ import * as v from "valibot";
 import { PaymentError } from "#shared/errors.ts";
 import { limitBody, parseInput } from "#shared/http/request-input.ts";
 import type { RouteDoc } from "#shared/http/openapi/route-doc.ts";
-import { resolveException } from "#shared/payments/resolve-exception.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
 import { requireFormToken } from "../operators/form-token.ts";
 import { operatorAuth, requireSameOrigin } from "../operators/operator-auth.ts";
-import { gatewayDeps } from "../wiring.ts";
-import { ExceptionResolutionBody, ExceptionResolutionParams } from "./ops-exception-resolution.ts";
+import { ExceptionResolutionBody, ExceptionResolutionParams, resolveAndAnnounce } from "./ops-exception-resolution.ts";
 
 export const ExceptionResolveForm = v.object({
   ...ExceptionResolutionBody.entries,
@@ -60,14 +58,7 @@ export function registerOpsExceptionResolveForm(app: Hono<GatewayEnv>): void {
     const fields = Object.fromEntries(new URLSearchParams(new TextDecoder().decode(await c.req.arrayBuffer())));
     const { resolution, note, formToken } = parseInput(ExceptionResolveForm, fields);
     await requireFormToken(c, formToken);
-    const resolvedBy = c.get("client")!.id;
-    const deps = gatewayDeps(c.env, c.get("config"), (work) => c.executionCtx.waitUntil(work));
-    const answer = await resolveException(deps, { exceptionId, resolution, note, resolvedBy });
-    if (!answer.replayed) {
-      c.executionCtx.waitUntil(deps.deliver(answer.eventIds));
-      console.log(JSON.stringify({ service: "gateway", ops: "exception-resolved", exceptionId, resolution, resolvedBy }));
-    }
-    c.set("logFields", { exceptionId, resolution, replayed: answer.replayed });
+    const answer = await resolveAndAnnounce(c, { exceptionId, resolution, note });
     return c.redirect(`/ops/payments/${answer.exception.paymentId}#exception-${exceptionId}`, 303);
   });
 }
