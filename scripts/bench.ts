@@ -200,7 +200,14 @@ async function inquired(count: number, label: string) {
 async function paidByKhqr(count: number, label: string) {
   const premiums = await inquired(count, label);
   for (const premium of premiums)
-    await post(`${sandbox}/__sandbox/amk/transactions`, { txId: String(premium.id), status: "SUCCESS", amount: 10.5, currency: "USD" });
+    // AMK's paidAt names the webhook's own instant (khqrWebhook's paid_datetime), as the contract has it.
+    await post(`${sandbox}/__sandbox/amk/transactions`, {
+      txId: String(premium.id),
+      status: "SUCCESS",
+      amount: 10.5,
+      currency: "USD",
+      paidAt: "2026-11-01 12:00:00",
+    });
   return premiums;
 }
 

@@ -100,7 +100,8 @@ async function confirmKhqrPayment(deps: KhqrPaymentDeps, report: KhqrReport, aud
   const amkPaidAt = verified.paidAt ? parseCambodiaDateTime(verified.paidAt) : null;
   // Every path that sees this payment (webhook, its retries, reconciliation) names it alike, so it is flagged once.
   const paidSecond = paymentSecond(amkPaidAt, report.paidAt);
-  const flaggedAs = await flagReference(deps.records, report.invoiceNumber, paidSecond, amkPaidAt);
+  // Worked out only when the payment is flagged: the happy path reads nothing more.
+  const flaggedAs = () => flagReference(deps.records, report.invoiceNumber, paidSecond, amkPaidAt);
   const qr = paidQr(invoice.issuances, report, verified.money);
   const expected = qr ? { ...invoice.premium, policyNumber: qr.policyNumber, money: qr.money } : invoice.premium;
   const amkMismatch = mismatch(expected, [verified]);
@@ -113,7 +114,7 @@ async function confirmKhqrPayment(deps: KhqrPaymentDeps, report: KhqrReport, aud
         paymentId: expected.id,
         policyNumber: expected.policyNumber,
         channel: "KHQR",
-        transactionId: flaggedAs,
+        transactionId: await flaggedAs(),
         money: verified.money,
       },
       now,

@@ -37,8 +37,8 @@ export interface BookingOptions {
    * paid twice). Without it, the same channel and transaction id are the same payment.
    */
   sameAs?: (booked: PaymentRecord) => boolean;
-  /** The transaction id a refused payment is flagged under, when not its own (one per payment reported). */
-  flaggedAs?: string;
+  /** The transaction id a refused payment is flagged under, when not its own (one per payment reported); asked only when flagging. */
+  flaggedAs?: () => Promise<string>;
 }
 
 /**
@@ -77,7 +77,7 @@ export async function bookPayment(deps: BookingDeps, payment: PaymentBooking, no
     });
   }
   const { paymentId, policyNumber, channel, money } = payment;
-  const transactionId = options.flaggedAs ?? payment.transactionId;
+  const transactionId = options.flaggedAs ? await options.flaggedAs() : payment.transactionId;
   const eventIds = await flagException(
     deps.records,
     { kind: "DUPLICATE_PAYMENT", paymentId, policyNumber, channel, transactionId, money },
