@@ -10,7 +10,7 @@ export const KNOWN_DEFECTS = {
   "amk-one-payment-per-invoice": {
     group: "amk-limit",
     story:
-      "AMK's per-invoice payment-verify never reported this payment with a second of its own (it reported the invoice's other payment, or one of them without paidAt): nothing on the bank's word tells it apart, so it is not booked or flagged (docs/contracts.md; its webhook, when one arrives, raises a khqr-webhook-names-another-payment alert)",
+      "AMK's per-invoice payment-verify never reported this payment with a second of its own (it reported the invoice's other payment, one of them without paidAt, or two a second apart): nothing on the bank's word tells it apart, so it is not booked or flagged (docs/contracts.md; its webhook, when one arrives, raises a khqr-webhook-names-another-payment alert)",
   },
 } as const;
 
@@ -28,8 +28,12 @@ export function knownDefect(violation: Violation, facts: PremiumFacts | undefine
 /** Every payment AMK could have told apart (a distinct second it reported) is booked or flagged: what is missing, AMK never showed. */
 function onlyUnreportedMissing(facts: PremiumFacts): boolean {
   const accounted = (facts.booked?.channel === "KHQR" ? 1 : 0) + facts.exceptions.filter((e) => e.channel === "KHQR").length;
-  // A payment reported without AMK's time is indistinguishable from any other: it adds no identity of its own.
-  const seconds = new Set(facts.reportedByAmk.flatMap((p) => (p.amkPaidAt ? [p.amkPaidAt] : [])));
-  const identities = facts.reportedByAmk.length === 0 ? 0 : Math.max(1, seconds.size);
+  // A payment reported without AMK's time is indistinguishable from any other: it adds no identity of its own;
+  // nor do seconds next to each other (AMK floors or rounds, so the gateway takes them for one payment).
+  const seconds = [
+    ...new Set(facts.reportedByAmk.flatMap((p) => (p.amkPaidAt ? [Date.parse(`${p.amkPaidAt.replace(" ", "T")}+07:00`)] : []))),
+  ];
+  const apart = seconds.sort((a, b) => a - b).filter((at, i) => i === 0 || at - seconds[i - 1]! > 1_000).length;
+  const identities = facts.reportedByAmk.length === 0 ? 0 : Math.max(1, apart);
   return accounted >= identities;
 }
