@@ -3,7 +3,7 @@
 // answered idempotently per bankTransactionId.
 import { PaymentError } from "../errors.ts";
 import type { ConfirmedPayment } from "../events/payment-events.ts";
-import { sameMoney, type Money } from "../money.ts";
+import { sameMoney, toMoney, type Money } from "../money.ts";
 import type { Premium } from "../premium.ts";
 import { answerIdempotently, type AnsweredRequest } from "./idempotent-answer.ts";
 import { requireMatch, termDifferences, type PaymentTerms } from "./matching.ts";
@@ -35,6 +35,23 @@ export type BillPaymentDeps = {
   clock: Clock;
   later?: Later;
 };
+
+/** AMK's bill-payment confirmation body, as POST /AMK/payments validates it. */
+export interface BillConfirmationBody {
+  id: number;
+  policyNumber: string;
+  amount: number;
+  currency: Money["currency"];
+  bankTransactionId: string;
+  payer: string;
+  paidDate: string;
+}
+
+/** The confirmation as the core judges it; `paidAt` is its paidDate in ISO-8601 UTC. */
+export function billConfirmationOf(body: BillConfirmationBody, paidAt: string): BillConfirmation {
+  const { id: paymentId, policyNumber, amount, currency, bankTransactionId, payer } = body;
+  return { paymentId, policyNumber, money: toMoney(amount, currency), bankTransactionId, payer, paidAt };
+}
 
 /** `input` is the request as received: a repeat with the same bankTransactionId and other content is a conflict. */
 export function receiveBillConfirmation(
@@ -69,7 +86,10 @@ export async function confirmBillPayment(deps: BillPaymentDeps, confirmation: Bi
  *   booked as reported, so bookPayment answers 409 and flags it DUPLICATE_PAYMENT with the
  *   money the bank reported, instead of a refusal that leaves that money with nobody.
  */
-async function paymentFor(deps: BillPaymentDeps, confirmation: BillConfirmation): Promise<{ payment: ConfirmedPayment; premium?: Premium }> {
+async function paymentFor(
+  deps: BillPaymentDeps,
+  confirmation: BillConfirmation,
+): Promise<{ payment: ConfirmedPayment; premium?: Premium }> {
   const report = {
     channel: "BILL" as const,
     transactionId: confirmation.bankTransactionId,

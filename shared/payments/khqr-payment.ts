@@ -3,7 +3,7 @@
 // judge it the same way: against the QR we issued, under the same idempotency, with the same audit.
 import { parseCambodiaDateTime } from "../bank-time.ts";
 import { PaymentError, toPaymentError } from "../errors.ts";
-import { sameMoney, type Money } from "../money.ts";
+import { sameMoney, toMoney, type Money } from "../money.ts";
 import type { Premium } from "../premium.ts";
 import { answerIdempotently, fingerprint, type AnsweredRequest } from "./idempotent-answer.ts";
 import { mismatch, requireMatch } from "./matching.ts";
@@ -50,6 +50,37 @@ export type KhqrPaymentDeps = {
 };
 
 export const khqrTransactionId = (invoiceNumber: string) => `AMK_KHQR_${invoiceNumber}`;
+
+/** AMK's KHQR webhook body, as POST /AMK/khqr validates it. */
+export interface KhqrWebhookBody {
+  invoice_number: string;
+  status: string;
+  merchant_number: string;
+  paid_amount: number;
+  currency: Money["currency"];
+  paid_datetime: string;
+}
+
+/** The webhook as the core judges it, and its audit receipt (as received); `paidAt` is its paid_datetime in ISO-8601 UTC. */
+export function webhookReport(body: KhqrWebhookBody, paidAt: string) {
+  const report: KhqrReport = {
+    source: "WEBHOOK",
+    invoiceNumber: body.invoice_number,
+    status: body.status,
+    merchantNumber: body.merchant_number,
+    money: toMoney(body.paid_amount, body.currency),
+    paidAt,
+  };
+  const receipt = {
+    invoiceNumber: body.invoice_number,
+    status: body.status,
+    merchantNumber: body.merchant_number,
+    paidAmount: body.paid_amount,
+    currency: body.currency,
+    paidDatetime: body.paid_datetime,
+  };
+  return { report, receipt };
+}
 
 /**
  * Judges a KHQR report in the contract's order (merchant binding, idempotency, business checks)

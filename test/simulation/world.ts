@@ -3,8 +3,9 @@
 // publish the request's events after the answer). Each request gets its own wrapped ports, so
 // every port call it makes is parked under its name.
 import { parseKhqrDatetime, parsePaidDate } from "#shared/bank-time.ts";
-import { toMoney, type Currency } from "#shared/money.ts";
+import type { BillConfirmationBody } from "#shared/payments/confirm-bill-payment.ts";
 import type { AnsweredRequest } from "#shared/payments/idempotent-answer.ts";
+import type { KhqrWebhookBody } from "#shared/payments/khqr-payment.ts";
 import type { ResolutionRequest } from "#shared/payments/resolve-exception.ts";
 import type { Premium } from "#shared/premium.ts";
 import { MERCHANT_ID, type Bank } from "./bank.ts";
@@ -12,26 +13,9 @@ import type { Core } from "./core.ts";
 import type { Task } from "./scheduler.ts";
 import { wrapPorts, type RealPorts, type WrapContext } from "./wrapped-ports.ts";
 
-/** AMK's KHQR webhook body, as the route reads it. */
-export interface WebhookBody {
-  invoice_number: string;
-  status: string;
-  merchant_number: string;
-  paid_amount: number;
-  currency: Currency;
-  paid_datetime: string;
-}
-
-/** AMK's bill-payment confirmation body, as the route reads it. */
-export interface BillBody {
-  id: number;
-  policyNumber: string;
-  amount: number;
-  currency: Currency;
-  bankTransactionId: string;
-  payer: string;
-  paidDate: string;
-}
+/** The bank routes' bodies, as the routes validate them. */
+export type BillBody = BillConfirmationBody;
+export type WebhookBody = KhqrWebhookBody;
 
 /** What the bank sees of a bank route's answer. */
 export interface BankAnswer {
@@ -90,14 +74,7 @@ export function createWorld(core: Core, bank: Bank, ctx: WrapContext) {
     async confirmBill(task: Task, body: BillBody): Promise<BankAnswer> {
       const deps = depsFor(task);
       const requestId = `req-${task.id}`;
-      const confirmation = {
-        paymentId: body.id,
-        policyNumber: body.policyNumber,
-        money: toMoney(body.amount, body.currency),
-        bankTransactionId: body.bankTransactionId,
-        payer: body.payer,
-        paidAt: parsePaidDate(body.paidDate) as string,
-      };
+      const confirmation = core.billConfirmationOf(body, parsePaidDate(body.paidDate) as string);
       try {
         return answer(task, deps, await core.receiveBillConfirmation(deps, confirmation, { input: body, requestId }));
       } catch (error) {
@@ -109,22 +86,7 @@ export function createWorld(core: Core, bank: Bank, ctx: WrapContext) {
     async webhook(task: Task, body: WebhookBody): Promise<BankAnswer> {
       const deps = depsFor(task);
       const requestId = `req-${task.id}`;
-      const report = {
-        source: "WEBHOOK" as const,
-        invoiceNumber: body.invoice_number,
-        status: body.status,
-        merchantNumber: body.merchant_number,
-        money: toMoney(body.paid_amount, body.currency),
-        paidAt: parseKhqrDatetime(body.paid_datetime) as string,
-      };
-      const receipt = {
-        invoiceNumber: body.invoice_number,
-        status: body.status,
-        merchantNumber: body.merchant_number,
-        paidAmount: body.paid_amount,
-        currency: body.currency,
-        paidDatetime: body.paid_datetime,
-      };
+      const { report, receipt } = core.webhookReport(body, parseKhqrDatetime(body.paid_datetime) as string);
       try {
         return answer(task, deps, await core.receiveKhqrReport(deps, report, { input: body, requestId, receipt }));
       } catch (error) {

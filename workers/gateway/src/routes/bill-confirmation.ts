@@ -9,8 +9,8 @@ import { clientAuth } from "#shared/http/client-auth.ts";
 import { limitBody, readJsonBody } from "#shared/http/request-input.ts";
 import { successSchema } from "#shared/http/openapi/response-schemas.ts";
 import type { RouteDoc } from "#shared/http/openapi/route-doc.ts";
-import { amountProblem, CURRENCIES, toMoney } from "#shared/money.ts";
-import { receiveBillConfirmation, type BillConfirmationResult } from "#shared/payments/confirm-bill-payment.ts";
+import { amountProblem, CURRENCIES } from "#shared/money.ts";
+import { billConfirmationOf, receiveBillConfirmation, type BillConfirmationResult } from "#shared/payments/confirm-bill-payment.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
 import { bankRateLimiter, gatewayDeps } from "../wiring.ts";
 
@@ -119,14 +119,7 @@ export function registerBillConfirmation(app: Hono<GatewayEnv>): void {
         throw new PaymentError("BAD_REQUEST", "Invalid request parameters", { details: "paidDate: must not be in the future" });
       }
       const deps = gatewayDeps(c.env, c.get("config"), (work) => c.executionCtx.waitUntil(work));
-      const confirmation = {
-        paymentId: body.id,
-        policyNumber: body.policyNumber,
-        money: toMoney(body.amount, body.currency),
-        bankTransactionId: body.bankTransactionId,
-        payer: body.payer,
-        paidAt,
-      };
+      const confirmation = billConfirmationOf(body, paidAt);
       const answered = await receiveBillConfirmation(deps, confirmation, { input: body, requestId: c.get("requestId") });
       c.set("logFields", { paymentId: body.id, bankTransactionId: body.bankTransactionId, replayed: answered.replayed });
       return bankAnswer(c, answered, deps.deliver);

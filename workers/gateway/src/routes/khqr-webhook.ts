@@ -11,8 +11,8 @@ import { clientAuth } from "#shared/http/client-auth.ts";
 import { limitBody, readJsonBody } from "#shared/http/request-input.ts";
 import { successSchema } from "#shared/http/openapi/response-schemas.ts";
 import type { RouteDoc } from "#shared/http/openapi/route-doc.ts";
-import { amountProblem, CURRENCIES, toMoney } from "#shared/money.ts";
-import { receiveKhqrReport, type KhqrConfirmationResult } from "#shared/payments/khqr-payment.ts";
+import { amountProblem, CURRENCIES } from "#shared/money.ts";
+import { receiveKhqrReport, webhookReport, type KhqrConfirmationResult } from "#shared/payments/khqr-payment.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
 import { bankRateLimiter, gatewayDeps } from "../wiring.ts";
 
@@ -111,22 +111,7 @@ export function registerKhqrWebhook(app: Hono<GatewayEnv>): void {
         throw new PaymentError("BAD_REQUEST", "Invalid request parameters", { details: "paid_datetime: must not be in the future" });
       }
       const deps = gatewayDeps(c.env, c.get("config"), (work) => c.executionCtx.waitUntil(work));
-      const report = {
-        source: "WEBHOOK" as const,
-        invoiceNumber: body.invoice_number,
-        status: body.status,
-        merchantNumber: body.merchant_number,
-        money: toMoney(body.paid_amount, body.currency),
-        paidAt,
-      };
-      const receipt = {
-        invoiceNumber: body.invoice_number,
-        status: body.status,
-        merchantNumber: body.merchant_number,
-        paidAmount: body.paid_amount,
-        currency: body.currency,
-        paidDatetime: body.paid_datetime,
-      };
+      const { report, receipt } = webhookReport(body, paidAt);
       const answered = await receiveKhqrReport(deps, report, { input: body, requestId: c.get("requestId"), receipt });
       c.set("logFields", { invoiceNumber: body.invoice_number, replayed: answered.replayed });
       return bankAnswer(c, answered, deps.deliver);
