@@ -9,7 +9,7 @@ import { limitBody, readJsonBody } from "#shared/http/request-input.ts";
 import { checkoutLink } from "../checkout/checkout-link.ts";
 import { issueKhqrFor } from "../khqr-issuer.ts";
 import type { KhqrEnv } from "../khqr-env.ts";
-import { BillNumber } from "./generate-khqr.ts";
+import { BillNumber, QR_ISSUANCE_ERRORS } from "./generate-khqr.ts";
 
 export const CheckoutBody = v.object({
   // The plain code or the spec's object; bankFor judges both exactly as GET /khqr's query value.
@@ -60,14 +60,6 @@ export function checkoutDoc(): RouteDoc {
         data: { paymentId: 150002, url: "http://localhost:8081/pay/150002.1795823961.mac", expiresAt: "2026-11-27T10:15:00.000Z" },
       },
     },
-    errors: [
-      "BAD_REQUEST",
-      "RESOURCE_NOT_FOUND",
-      "BANK_NOT_FOUND",
-      "DUPLICATE_TRANSACTION",
-      "MERCHANT_NOT_BIND",
-      "AMK_UNKNOWN_ERROR",
-      "SERVER_UNAVAILABLE",
-    ],
+    errors: QR_ISSUANCE_ERRORS,
   };
 }

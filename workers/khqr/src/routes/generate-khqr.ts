@@ -50,6 +50,17 @@ export const generateKhqrResponseSchema = () =>
     }),
   );
 
+/** What issuing a QR can answer, here and wherever a QR is issued the same way (POST /khqr/checkout). */
+export const QR_ISSUANCE_ERRORS: RouteDoc["errors"] = [
+  "BAD_REQUEST",
+  "RESOURCE_NOT_FOUND",
+  "BANK_NOT_FOUND",
+  "DUPLICATE_TRANSACTION",
+  "MERCHANT_NOT_BIND",
+  "AMK_UNKNOWN_ERROR",
+  "SERVER_UNAVAILABLE",
+];
+
 /** This route in the API reference (openapi-document.ts). A function: the worker serves the generated document, and its bundle drops what it never calls. */
 export function generateKhqrDoc(): RouteDoc {
   return {
@@ -90,15 +101,7 @@ export function generateKhqrDoc(): RouteDoc {
         },
       },
     },
-    errors: [
-      "BAD_REQUEST",
-      "RESOURCE_NOT_FOUND",
-      "BANK_NOT_FOUND",
-      "DUPLICATE_TRANSACTION",
-      "MERCHANT_NOT_BIND",
-      "AMK_UNKNOWN_ERROR",
-      "SERVER_UNAVAILABLE",
-    ],
+    errors: QR_ISSUANCE_ERRORS,
   };
 }
 
