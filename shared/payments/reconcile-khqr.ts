@@ -11,7 +11,7 @@
 import { toPaymentError, type PaymentError } from "../errors.ts";
 import { toAmount } from "../money.ts";
 import { receiveKhqrReport, type KhqrPaymentDeps } from "./khqr-payment.ts";
-import type { QrIssuance } from "./ports.ts";
+import type { IdempotencyKeeper, QrIssuance } from "./ports.ts";
 
 const MINUTE = 60_000;
 /** Give the webhook a head start before asking AMK ourselves. */
@@ -91,6 +91,17 @@ async function checkOpenQrs(
   }
 }
 
+/**
+ * Reconciliation keeps no answers: a claim is exclusive, so no repeat of a check ever arrives to be
+ * answered, and a kept answer (about an earlier QR of the invoice, or this QR's earlier check) must
+ * never stand in for asking AMK now, since AMK reports per invoice and a QR can be paid until it
+ * expires. Nor does each check cost the idempotency store two calls and a kept entry.
+ */
+const NOTHING_KEPT: IdempotencyKeeper = {
+  admit: async () => ({ kind: "proceed", lease: "reconciliation" }),
+  settle: async () => {},
+};
+
 type CheckOutcome = { confirmed: boolean; eventIds: readonly string[] } | "unasked" | "amk-down";
 
 async function check(deps: KhqrPaymentDeps, issuance: QrIssuance, now: Date): Promise<CheckOutcome> {
@@ -102,16 +113,7 @@ async function check(deps: KhqrPaymentDeps, issuance: QrIssuance, now: Date): Pr
     money: issuance.money,
     qrId: issuance.qrId,
   };
-  // One idempotency key per check (the claim is what keeps two runs from asking at once): a final
-  // answer about an earlier QR of the invoice, or about this QR's earlier check, must not stand in
-  // for asking AMK now, since AMK reports per invoice and a QR can be paid until it expires.
-  const input = {
-    source: report.source,
-    qrId: issuance.qrId,
-    checkedAt: now.toISOString(),
-    minor: report.money.minor,
-    currency: report.money.currency,
-  };
+  const input = { source: report.source, qrId: issuance.qrId, minor: report.money.minor, currency: report.money.currency };
   const receipt = {
     invoiceNumber: issuance.invoiceNumber,
     status: "SUCCESS",
@@ -121,7 +123,11 @@ async function check(deps: KhqrPaymentDeps, issuance: QrIssuance, now: Date): Pr
     paidDatetime: "",
   };
   try {
-    const answered = await receiveKhqrReport(deps, report, { input, requestId: `reconciliation-${now.toISOString()}`, receipt });
+    const answered = await receiveKhqrReport({ ...deps, idempotency: NOTHING_KEPT }, report, {
+      input,
+      requestId: `reconciliation-${now.toISOString()}`,
+      receipt,
+    });
     if (answered.refusal) logRefusal(issuance.invoiceNumber, answered.refusal);
     return { confirmed: answered.eventIds.length > 0 && !answered.refusal, eventIds: answered.eventIds };
   } catch (thrown) {

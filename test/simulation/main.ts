@@ -21,7 +21,7 @@ const allowed = new Set(((option("allow") ?? process.env.SIM_ALLOW ?? "") as str
 const DEFAULT_SEEDS = Number(process.env.SIM_SEEDS ?? 400);
 
 if (args.includes("--mutants")) {
-  const ok = await huntMutants({ seeds: Number(option("seeds") ?? 300) });
+  const ok = await huntMutants({ seeds: Number(option("seeds") ?? 600) });
   process.exit(ok ? 0 : 1);
 }
 
