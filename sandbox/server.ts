@@ -7,7 +7,7 @@ import { json, type SandboxRoute } from "./http.ts";
 import { cloudflareAccess } from "./cloudflare-access.ts";
 import { identityProvider } from "./identity-provider.ts";
 import { integrationService } from "./integration-service.ts";
-import { contractTopicNames } from "../shared/kafka/topic-admin.ts";
+import { contractTopicNames } from "../shared/platform/kafka/topic-admin.ts";
 import { kafkaRest } from "./kafka/index.ts";
 import { CHECKOUT_TEST_PARTNER, DEMO_PREMIUMS, localConfig, SANDBOX_TEST_PARTNER } from "./local-config.ts";
 

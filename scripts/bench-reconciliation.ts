@@ -6,9 +6,9 @@
 // A rate is held when no QR left the window owing its after-expiry check and every lost-webhook
 // payment was booked. Deterministic (seeded); no network, no workerd.
 //   AMK_LATENCY_MS=300 SIM_MINUTES=180 RATES=20,40,80,160,320 npm run bench:reconciliation
-import { formatCambodiaDateTime } from "../shared/bank-time.ts";
-import { PaymentError } from "../shared/errors.ts";
-import { toMoney } from "../shared/money.ts";
+import { formatCambodiaDateTime } from "../shared/amk/bank-time.ts";
+import { PaymentError } from "../shared/payments/errors.ts";
+import { toMoney } from "../shared/payments/money.ts";
 import { InMemoryIdempotency } from "../shared/payments/in-memory/idempotency.ts";
 import { InMemoryPremiumCache, ManualClock } from "../shared/payments/in-memory/outside-systems.ts";
 import { InMemoryRecordStore } from "../shared/payments/in-memory/record-store.ts";
@@ -41,7 +41,7 @@ async function simulate(rate: number): Promise<SimulatedRun> {
   const paidAt = new Map<string, number>();
   let checks = 0;
   let random = 42;
-  const next = () => ((random = (random * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  const next = () => (random = (random * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
   const verifier: PaymentVerifier = {
     async verify(txId: string): Promise<Verification> {
       checks += 1;
@@ -71,7 +71,13 @@ async function simulate(rate: number): Promise<SimulatedRun> {
       for (let i = 0; i < rate; i += 1) {
         const id = 10_000_000 + result.issued;
         result.issued += 1;
-        const premium = { id, policyNumber: `S${String(id).padStart(9, "0")}`, payer: "Sim", money: toMoney(10, "USD"), dueDate: "2026-03-31" };
+        const premium = {
+          id,
+          policyNumber: `S${String(id).padStart(9, "0")}`,
+          payer: "Sim",
+          money: toMoney(10, "USD"),
+          dueDate: "2026-03-31",
+        };
         await records.commit({ premium, events: [] }, clock.now());
         const expiresAt = new Date(clock.now().getTime() + lifetimeMs).toISOString();
         await recordQrIssuance(deps, { paymentId: id, bankCode: "AMK", qrString: "sim", expiresAt });
@@ -89,7 +95,8 @@ async function simulate(rate: number): Promise<SimulatedRun> {
     // QRs past their window (closed by the run above if they owed a check) are forgotten, so the
     // in-memory store, which scans every QR it holds, keeps a long simulation quick.
     const forgotten = new Date(clock.now().getTime() - EXPIRED_GRACE_MS - 2 * MINUTE).toISOString();
-    for (const [invoice, qr] of records.issuances) if (qr.expiresAt !== undefined && qr.expiresAt < forgotten) records.issuances.delete(invoice);
+    for (const [invoice, qr] of records.issuances)
+      if (qr.expiresAt !== undefined && qr.expiresAt < forgotten) records.issuances.delete(invoice);
   }
   result.checks = checks;
   return result;
@@ -105,9 +112,13 @@ for (const rate of rates) {
 }
 console.log = log;
 
-console.log(`Reconciliation, simulated: AMK verify ${latencyMs} ms a call, 4 lanes, 40 s budget a minute, QRs live ${lifetimeMs / MINUTE} min,`);
+console.log(
+  `Reconciliation, simulated: AMK verify ${latencyMs} ms a call, 4 lanes, 40 s budget a minute, QRs live ${lifetimeMs / MINUTE} min,`,
+);
 console.log(`issued for ${minutes} min, ${lostShare * 100} % paid with the webhook lost.\n`);
-console.log("| QRs a minute | issued | lost webhooks | booked by reconciliation | left the window unchecked | AMK calls per QR | longest run (s) | held |");
+console.log(
+  "| QRs a minute | issued | lost webhooks | booked by reconciliation | left the window unchecked | AMK calls per QR | longest run (s) | held |",
+);
 console.log("|---|---|---|---|---|---|---|---|");
 for (const r of rows) {
   const held = r.closedUnchecked === 0 && r.booked === r.lostWebhooks;

@@ -1,13 +1,13 @@
 // `npm run kafka:topics -- --env <dev|uat|production>`: sets up the contract's topics (docs/operations.md,
 // "Kafka topics") on that environment's Kafka REST API. Confluent REST v3 creates the missing ones
-// (partitions and retention of shared/kafka/topic-admin.ts); REST Proxy v2 and Upstash cannot, so
+// (partitions and retention of shared/platform/kafka/topic-admin.ts); REST Proxy v2 and Upstash cannot, so
 // then it lists what is missing and exits 1. A second run creates nothing.
 // Settings: uat/production from [env.<env>.vars] in wrangler.toml, `dev` from the local stack's
 // (the sandbox on SANDBOX_PORT); the process environment overrides any KAFKA_* name, and gives
 // KAFKA_REST_PASSWORD, a secret never in the repository.
 import { parseArgs } from "node:util";
-import type { KafkaFlavor } from "../shared/kafka/topic-admin.ts";
-import { setUpTopics } from "../shared/kafka/topic-setup.ts";
+import type { KafkaFlavor } from "../shared/platform/kafka/topic-admin.ts";
+import { setUpTopics } from "../shared/platform/kafka/topic-setup.ts";
 import { SANDBOX_PORT } from "../sandbox/local-config.ts";
 import { isEnvironmentName } from "./deploy/workers.ts";
 import { localSettings } from "./local-settings.ts";

@@ -16,7 +16,7 @@ const check = process.argv.includes("--check");
 /** Loaded at run time: the workers' code is typed for workerd, not for Node. */
 const load = (path: string) => import(pathToFileURL(resolve(path)).href) as Promise<Record<string, any>>;
 
-const { buildOpenApiDocument } = await load("shared/http/openapi/build-document.ts");
+const { buildOpenApiDocument } = await load("shared/platform/http/openapi/build-document.ts");
 let stale = 0;
 for (const worker of WORKERS) {
   const { documentInfo, routeDocs } = await load(`workers/${worker}/src/openapi-document.ts`);

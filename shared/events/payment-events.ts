@@ -1,6 +1,6 @@
 // The events of docs/contracts.md, built as pure values. Each carries a stable eventId
 // (written once to the outbox with its record) so consumers can drop redelivered copies.
-import { toAmount, type Money } from "../money.ts";
+import { toAmount, type Money } from "../payments/money.ts";
 
 export type EventType =
   | "gateway.payment.confirmed"

@@ -1,7 +1,7 @@
 // The banks a KHQR can be requested for, in one place. Only AMK is bound to a merchant account
 // today; the others are known Bakong members we could add, answered with MERCHANT_NOT_BIND.
 import * as v from "valibot";
-import { PaymentError } from "../errors.ts";
+import { PaymentError } from "../payments/errors.ts";
 
 export interface Bank {
   code: string;

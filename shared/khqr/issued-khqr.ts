@@ -1,7 +1,7 @@
 // Checking a KHQR string AMK generated before it is shown to a customer (docs/contracts.md):
 // a QR that would charge another amount, currency or bill than the premium, pay another account,
 // be reusable (static) or already expired is never passed on. Pure: `now` is passed in.
-import { sameMoney, toMoney, type Money } from "../money.ts";
+import { sameMoney, toMoney, type Money } from "../payments/money.ts";
 import { KHQR_CURRENCY_CODE, parseKhqr, type KhqrTags, type ParsedKhqr } from "./payload.ts";
 
 /** What the premium says the QR must charge. */

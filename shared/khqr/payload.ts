@@ -2,7 +2,7 @@
 // A payload is a run of tag(2 digits) + length(2 digits) + value; some values are themselves such
 // runs (templates). Lengths count characters, not bytes, and the CRC (tag 63) closes the string.
 // Field limits follow NBC's reference SDK (`bakong-khqr`), so what we build its verify accepts.
-import { amountProblem, type Currency } from "../money.ts";
+import { amountProblem, type Currency } from "../payments/money.ts";
 import { crc16CcittFalse } from "./crc.ts";
 
 export type KhqrCurrency = Currency;

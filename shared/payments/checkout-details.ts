@@ -1,7 +1,7 @@
 // What the hosted checkout page shows for a payment id: its status, whom it is for, and the QR
 // to scan. The QR string comes from the gateway's records (the one the KHQR worker checked and
 // reported), so the page never trusts anything but the signed payment id in its link.
-import { PaymentError } from "../errors.ts";
+import { PaymentError } from "./errors.ts";
 import { paymentStatusOf, type PaymentStatus } from "./payment-status.ts";
 import type { Clock, RecordStore } from "./ports.ts";
 

@@ -1,10 +1,10 @@
 // Bill payment confirmation: AMK tells us a customer paid a premium at the bank. Checked against
 // the premium we offered (else the Integration Service's), recorded once with its events, and
 // answered idempotently per bankTransactionId.
-import { PaymentError } from "../errors.ts";
+import { PaymentError } from "./errors.ts";
 import type { ConfirmedPayment } from "../events/payment-events.ts";
-import { sameMoney, toMoney, type Money } from "../money.ts";
-import type { Premium } from "../premium.ts";
+import { sameMoney, toMoney, type Money } from "./money.ts";
+import type { Premium } from "./premium.ts";
 import { answerIdempotently, type AnsweredRequest } from "./idempotent-answer.ts";
 import { requireMatch, termDifferences, type PaymentTerms } from "./matching.ts";
 import type { Clock, IdempotencyKeeper, Later, PremiumCache, PremiumSource, RecordStore } from "./ports.ts";

@@ -2,7 +2,7 @@
 // same request can never deserve another one: a 5xx (something was down) may not, nor AMK saying
 // a payment is not confirmed (yet) or the merchant is not bound (yet), nor "not found" (the
 // Integration Service may learn of the premium, the QR's record may still be on its way).
-import type { ErrorCode, PaymentError } from "../errors.ts";
+import type { ErrorCode, PaymentError } from "./errors.ts";
 
 const MAY_CHANGE: ReadonlySet<ErrorCode> = new Set<ErrorCode>(["TRANSACTION_VERIFY_FAILED", "MERCHANT_NOT_BIND", "RESOURCE_NOT_FOUND"]);
 

@@ -2,9 +2,9 @@
 // worker asks the gateway for a premium (with its open QR), tells it which QR it issued, and reads a payment's status
 // and checkout details from the gateway's records. Errors cross as plain
 // values in our vocabulary, since thrown classes do not survive the boundary.
-import { PaymentError, toPaymentError, type ErrorCode } from "../errors.ts";
-import type { Currency } from "../money.ts";
-import { premiumToDto, type PremiumDto } from "../premium.ts";
+import { PaymentError, toPaymentError, type ErrorCode } from "./errors.ts";
+import type { Currency } from "./money.ts";
+import { premiumToDto, type PremiumDto } from "./premium.ts";
 import type { CheckoutDetails } from "./checkout-details.ts";
 import type { PaymentStatus } from "./payment-status.ts";
 import type { PremiumForQr } from "./premium-for-qr.ts";

@@ -1,6 +1,6 @@
 // Answering a bank request exactly once per idempotency key: admit it under the key, do the work,
 // keep the answer when it is final (finality.ts), and replay it for repeats of the same request.
-import { errorEnvelope, PaymentError, toPaymentError } from "../errors.ts";
+import { errorEnvelope, PaymentError, toPaymentError } from "./errors.ts";
 import { isFinalRefusal } from "./finality.ts";
 import type { Clock, IdempotencyKeeper, StoredAnswer } from "./ports.ts";
 

@@ -2,8 +2,8 @@
 // hot path is one cache read: a premium the cache holds as unpaid is answered without the records
 // or the Integration Service. Otherwise the source is asked, the records say whether that premium
 // is paid, and an unpaid one is cached and remembered as offered.
-import { PaymentError } from "../errors.ts";
-import type { Premium } from "../premium.ts";
+import { PaymentError } from "./errors.ts";
+import type { Premium } from "./premium.ts";
 import type { Clock, Later, PremiumCache, PremiumSource, RecordStore } from "./ports.ts";
 
 export type InquiryDeps = { premiums: PremiumSource; cache: PremiumCache; records: RecordStore; clock: Clock };
@@ -17,7 +17,8 @@ export async function inquirePremium(deps: InquiryDeps, query: string, later?: L
   if (current) {
     // A QR about to be issued for it needs the premium in the records, and unpaid there: the
     // cache's paid mark may not have reached this location yet.
-    if (!later) await Promise.all([deps.records.commit({ premium: current, events: [] }, deps.clock.now()), refusePaid(deps, current, query)]);
+    if (!later)
+      await Promise.all([deps.records.commit({ premium: current, events: [] }, deps.clock.now()), refusePaid(deps, current, query)]);
     return current;
   }
 

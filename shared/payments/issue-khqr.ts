@@ -5,12 +5,12 @@
 // While the premium's QR can still be paid, that QR is answered again instead of a new one: every
 // QR of a premium carries the same invoice number. The gateway grants one request at a time the
 // lease to mint a premium's QR; the others wait for that QR (premium-for-qr.ts).
-import { amkUnknown } from "../amk/amk-errors.ts";
-import { PaymentError } from "../errors.ts";
+import { amkUnknown } from "../amk/errors.ts";
+import { PaymentError } from "./errors.ts";
 import { bankFor } from "../khqr/banks.ts";
 import { checkIssuedKhqr } from "../khqr/issued-khqr.ts";
-import { toMoney, type Currency } from "../money.ts";
-import type { PremiumDto } from "../premium.ts";
+import { toMoney, type Currency } from "./money.ts";
+import type { PremiumDto } from "./premium.ts";
 import { rpcCall, type GatewayRpc, type OpenQrDto } from "./gateway-rpc.ts";
 import type { Clock } from "./ports.ts";
 

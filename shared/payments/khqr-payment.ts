@@ -1,10 +1,10 @@
 // KHQR payment confirmation. A KHQR payment is reported by AMK's webhook, or found by our own
 // reconciliation check; either way we believe it only after AMK's payment-verify confirms it, and
 // judge it the same way: against the QR we issued, under the same idempotency, with the same audit.
-import { parseCambodiaDateTime } from "../bank-time.ts";
-import { PaymentError, toPaymentError } from "../errors.ts";
-import { sameMoney, toMoney, type Money } from "../money.ts";
-import type { Premium } from "../premium.ts";
+import { parseCambodiaDateTime } from "../amk/bank-time.ts";
+import { PaymentError, toPaymentError } from "./errors.ts";
+import { sameMoney, toMoney, type Money } from "./money.ts";
+import type { Premium } from "./premium.ts";
 import { answerIdempotently, fingerprint, type AnsweredRequest } from "./idempotent-answer.ts";
 import { mismatch, requireMatch } from "./matching.ts";
 import type {

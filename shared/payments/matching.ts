@@ -1,7 +1,7 @@
 // The one rule for "does this payment match what is due": the same premium (payment id, policy)
 // and exactly the same money. Both channels judge every report the bank makes with it.
-import { PaymentError } from "../errors.ts";
-import { sameMoney, type Money } from "../money.ts";
+import { PaymentError } from "./errors.ts";
+import { sameMoney, type Money } from "./money.ts";
 
 export interface PaymentTerms {
   paymentId?: number;

@@ -1,6 +1,6 @@
 // Whether payments are healthy, at a glance: the operator dashboard's figures and the alert rules
 // (docs/operations.md), computed from what the records hold. Pure: the facts and `now` come in.
-import { toAmount, type Currency } from "../money.ts";
+import { toAmount, type Currency } from "./money.ts";
 import type { HealthFacts, HealthWindow } from "./ports.ts";
 
 /** The dashboard's window, and the recent part of it that the rate alerts judge. */

@@ -1,8 +1,8 @@
 // What an app may know about a premium's payment (docs/api.md): PENDING while its latest
 // QR is open, PAID once paid through either channel, EXPIRED when the latest QR lapsed unpaid.
 // Computed from the gateway's records alone; `now` is passed in so the rules stay pure.
-import { PaymentError } from "../errors.ts";
-import { toAmount, type Currency } from "../money.ts";
+import { PaymentError } from "./errors.ts";
+import { toAmount, type Currency } from "./money.ts";
 import type { Clock, PaymentRecord, QrIssuance, RecordStore } from "./ports.ts";
 
 export type PaymentStatusName = "PENDING" | "PAID" | "EXPIRED";

@@ -1,7 +1,7 @@
 // The payment core's view of the outside world: each system it needs is one small interface here.
 // The workers fill them with adapters (D1, Durable Objects, KV, AMK, Kafka); `in-memory/` fills
 // them with plain objects so the core runs anywhere, Deno included.
-import type { PaymentError } from "../errors.ts";
+import type { PaymentError } from "./errors.ts";
 import type {
   ConfirmedPayment,
   ExceptionResolution,
@@ -9,8 +9,8 @@ import type {
   PaymentEvent,
   PaymentException,
 } from "../events/payment-events.ts";
-import type { Currency, Money } from "../money.ts";
-import type { Premium } from "../premium.ts";
+import type { Currency, Money } from "./money.ts";
+import type { Premium } from "./premium.ts";
 
 export interface Clock {
   now(): Date;

@@ -4,9 +4,9 @@
 // to mint is a lease on the premium's own idempotency key (its Durable Object), and simultaneous
 // requests (a double tap, an app's retry, a checkout renewal) wait for that one QR instead of
 // asking AMK for another.
-import { PaymentError } from "../errors.ts";
-import { sameMoney } from "../money.ts";
-import type { Premium } from "../premium.ts";
+import { PaymentError } from "./errors.ts";
+import { sameMoney } from "./money.ts";
+import type { Premium } from "./premium.ts";
 import { inquirePremium, type InquiryDeps } from "./inquire-premium.ts";
 import type { IdempotencyKeeper, QrIssuance } from "./ports.ts";
 

@@ -8,8 +8,8 @@
 // goes first. Then QRs never checked, then rechecks; each group nearest its expiry first. A run
 // keeps claiming for its time budget; a QR that leaves the window still owing its check is closed
 // with an alert, for a person.
-import { toPaymentError, type PaymentError } from "../errors.ts";
-import { toAmount } from "../money.ts";
+import { toPaymentError, type PaymentError } from "./errors.ts";
+import { toAmount } from "./money.ts";
 import { receiveKhqrReport, type KhqrPaymentDeps } from "./khqr-payment.ts";
 import type { IdempotencyKeeper, QrIssuance } from "./ports.ts";
 

@@ -1,8 +1,8 @@
 // Booking a confirmed payment exactly once per premium, whichever channel it came through; and
 // flagging, never dropping, money the bank reports that cannot be booked.
-import { PaymentError } from "../errors.ts";
+import { PaymentError } from "./errors.ts";
 import { exceptionEvent, paymentEvents, type ConfirmedPayment, type PaymentException } from "../events/payment-events.ts";
-import type { Premium } from "../premium.ts";
+import type { Premium } from "./premium.ts";
 import type { Later, PaymentBooking, PaymentRecord, PremiumCache, RecordStore, UnitOfWork, WebhookReceipt } from "./ports.ts";
 
 /** The payment of `premium` the bank reported through `channel`: always the premium's own money and policy. */

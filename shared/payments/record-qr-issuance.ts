@@ -1,9 +1,9 @@
 // Recording a QR the KHQR worker issued: the issuance, the premium it is for, and its
 // `khqr.generated-event`, in one unit of work. The premium comes from our own records, unpaid.
 // Every QR keeps its own record; recording it frees the premium's issuance lease for the next one.
-import { PaymentError } from "../errors.ts";
+import { PaymentError } from "./errors.ts";
 import { qrGeneratedEvent } from "../events/payment-events.ts";
-import { toMoney } from "../money.ts";
+import { toMoney } from "./money.ts";
 import type { QrIssuedNotice } from "./gateway-rpc.ts";
 import { qrIdOf, type Clock, type IdempotencyKeeper, type RecordStore } from "./ports.ts";
 import { releaseQrIssuance } from "./premium-for-qr.ts";

@@ -1,7 +1,7 @@
 // An operator resolves a payment exception: a refund asked of the insurer's systems, the refund
 // done, or the money written off. Each step is recorded with who and when, and announced
 // (`gateway.payment.exception-resolved`) in the same unit of work. The gateway moves no money itself.
-import { PaymentError } from "../errors.ts";
+import { PaymentError } from "./errors.ts";
 import { exceptionResolvedEvent, type ExceptionResolution, type ExceptionResolutionKind } from "../events/payment-events.ts";
 import type { Clock, RecordedException, RecordStore } from "./ports.ts";
 

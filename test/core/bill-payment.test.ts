@@ -1,8 +1,8 @@
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
-import { toMoney } from "#shared/money.ts";
+import { toMoney } from "#shared/payments/money.ts";
 import { receiveBillConfirmation, type BillConfirmation } from "#shared/payments/confirm-bill-payment.ts";
 import { inquirePremium } from "#shared/payments/inquire-premium.ts";
-import type { Premium } from "#shared/premium.ts";
+import type { Premium } from "#shared/payments/premium.ts";
 import { coreWorld, premiumDue, refusal, type CoreWorld } from "./world.ts";
 
 function confirmationOf(premium: Premium, overrides: Partial<BillConfirmation> = {}): BillConfirmation {
@@ -109,38 +109,41 @@ Deno.test("a 5xx is never kept: the bank's retry succeeds once the store is back
   equal((await confirm(world, confirmationOf(premium))).answer.status, 200);
 });
 
-Deno.test("a second bill payment of a paid premium is flagged with the money the bank reported, even once the premium is no longer offered", async () => {
-  const world = coreWorld();
-  const premium = premiumDue(world);
-  // Confirmed without an inquiry first: the premium comes from the Integration Service and is written with its payment.
-  equal((await confirm(world, confirmationOf(premium))).answer.status, 200);
-  deepStrictEqual(await world.records.findPremium(premium.id), premium);
+Deno.test(
+  "a second bill payment of a paid premium is flagged with the money the bank reported, even once the premium is no longer offered",
+  async () => {
+    const world = coreWorld();
+    const premium = premiumDue(world);
+    // Confirmed without an inquiry first: the premium comes from the Integration Service and is written with its payment.
+    equal((await confirm(world, confirmationOf(premium))).answer.status, 200);
+    deepStrictEqual(await world.records.findPremium(premium.id), premium);
 
-  // The Integration Service has learned of the payment and offers the premium no more.
-  world.premiums.premiums.delete(premium.policyNumber);
-  const second = confirmationOf(premium, { bankTransactionId: "AMK-SECOND" });
-  const error = await refusal(confirm(world, second, "req-2"));
-  equal(error.code, "DUPLICATE_TRANSACTION");
-  equal(error.status, 409);
+    // The Integration Service has learned of the payment and offers the premium no more.
+    world.premiums.premiums.delete(premium.policyNumber);
+    const second = confirmationOf(premium, { bankTransactionId: "AMK-SECOND" });
+    const error = await refusal(confirm(world, second, "req-2"));
+    equal(error.code, "DUPLICATE_TRANSACTION");
+    equal(error.status, 409);
 
-  // Or offers the policy's next premium at another amount: the second payment's own money is flagged.
-  world.premiums.premiums.set(premium.policyNumber, { ...premium, id: premium.id + 1, money: toMoney(120, "USD") });
-  const third = confirmationOf(premium, { bankTransactionId: "AMK-THIRD", money: toMoney(95.25, "USD") });
-  equal((await refusal(confirm(world, third, "req-3"))).code, "DUPLICATE_TRANSACTION");
+    // Or offers the policy's next premium at another amount: the second payment's own money is flagged.
+    world.premiums.premiums.set(premium.policyNumber, { ...premium, id: premium.id + 1, money: toMoney(120, "USD") });
+    const third = confirmationOf(premium, { bankTransactionId: "AMK-THIRD", money: toMoney(95.25, "USD") });
+    equal((await refusal(confirm(world, third, "req-3"))).code, "DUPLICATE_TRANSACTION");
 
-  deepStrictEqual(
-    world.records.exceptions.map((e) => [e.kind, e.paymentId, e.transactionId, e.money.minor]),
-    [
-      ["DUPLICATE_PAYMENT", premium.id, "AMK-SECOND", 8950],
-      ["DUPLICATE_PAYMENT", premium.id, "AMK-THIRD", 9525],
-    ],
-  );
-  equal(world.records.payments.size, 1);
-  // The bank's retries are replayed, flag nothing more.
-  equal((await confirm(world, second, "req-4")).replayed, true);
-  equal((await confirm(world, third, "req-5")).replayed, true);
-  equal(world.records.exceptions.length, 2);
-});
+    deepStrictEqual(
+      world.records.exceptions.map((e) => [e.kind, e.paymentId, e.transactionId, e.money.minor]),
+      [
+        ["DUPLICATE_PAYMENT", premium.id, "AMK-SECOND", 8950],
+        ["DUPLICATE_PAYMENT", premium.id, "AMK-THIRD", 9525],
+      ],
+    );
+    equal(world.records.payments.size, 1);
+    // The bank's retries are replayed, flag nothing more.
+    equal((await confirm(world, second, "req-4")).replayed, true);
+    equal((await confirm(world, third, "req-5")).replayed, true);
+    equal(world.records.exceptions.length, 2);
+  },
+);
 
 Deno.test("a confirmation naming a paid premium under another policy number is refused as before, not flagged", async () => {
   const world = coreWorld();

@@ -1,6 +1,6 @@
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
 import { deliverEvents } from "#shared/payments/deliver-events.ts";
-import { toMoney } from "#shared/money.ts";
+import { toMoney } from "#shared/payments/money.ts";
 import { paymentEvents } from "#shared/events/payment-events.ts";
 import { coreWorld } from "./world.ts";
 
@@ -42,7 +42,10 @@ Deno.test("a run stops taking events when its time is up and gives the rest back
   equal(world.publisher.published.length, first.published);
   const given = await world.records.outbox.list("pending", 100);
   equal(given.length, first.released);
-  ok(given.every((e) => e.attempts === 0 && e.lastError === null), "a released event keeps its attempts");
+  ok(
+    given.every((e) => e.attempts === 0 && e.lastError === null),
+    "a released event keeps its attempts",
+  );
 
   world.publisher.delayMs = 0;
   deepStrictEqual(await world.deliver(), { published: first.released, failed: 0, released: 0 });
@@ -56,9 +59,18 @@ Deno.test("a publish with no answer in time counts as failed and is retried afte
   await world.records.commit({ payment: paid, events: paymentEvents(paid, "2026-03-01T03:00:00.000Z") }, world.clock.now());
   world.publisher.delayMs = 200;
   const limits = { takeForMs: 1_000, publishTimeoutMs: 20 };
-  const report = await deliverEvents({ outbox: world.records.outbox, publisher: world.publisher, topicPrefix: "dev.", clock: world.clock, limits });
+  const report = await deliverEvents({
+    outbox: world.records.outbox,
+    publisher: world.publisher,
+    topicPrefix: "dev.",
+    clock: world.clock,
+    limits,
+  });
   deepStrictEqual(report, { published: 0, failed: 2, released: 0 });
   const pending = await world.records.outbox.list("pending", 10);
-  ok(pending.every((e) => e.attempts === 1 && /no answer within 20 ms/.test(e.lastError ?? "")), JSON.stringify(pending));
+  ok(
+    pending.every((e) => e.attempts === 1 && /no answer within 20 ms/.test(e.lastError ?? "")),
+    JSON.stringify(pending),
+  );
   await new Promise((resolve) => setTimeout(resolve, 250));
 });

@@ -1,8 +1,8 @@
 // Operators resolving payment exceptions, on the in-memory ports: who and when are kept, each step
 // is announced with its record, a repeat is a replay, and a change of mind needs a person to look.
 import { deepStrictEqual, equal, rejects } from "node:assert/strict";
-import { PaymentError } from "#shared/errors.ts";
-import { toMoney } from "#shared/money.ts";
+import { PaymentError } from "#shared/payments/errors.ts";
+import { toMoney } from "#shared/payments/money.ts";
 import { judgeResolution, resolveException } from "#shared/payments/resolve-exception.ts";
 import { coreWorld, type CoreWorld } from "./world.ts";
 

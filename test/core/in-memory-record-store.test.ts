@@ -1,6 +1,6 @@
 import { equal } from "node:assert/strict";
 import { paymentEvents } from "#shared/events/payment-events.ts";
-import { toMoney } from "#shared/money.ts";
+import { toMoney } from "#shared/payments/money.ts";
 import { MAX_PUBLISH_ATTEMPTS } from "#shared/payments/deliver-events.ts";
 import { InMemoryRecordStore } from "#shared/payments/in-memory/record-store.ts";
 

@@ -1,6 +1,6 @@
 import { deepStrictEqual, equal } from "node:assert/strict";
-import { PaymentError } from "#shared/errors.ts";
-import { toMoney } from "#shared/money.ts";
+import { PaymentError } from "#shared/payments/errors.ts";
+import { toMoney } from "#shared/payments/money.ts";
 import { premiumForQr } from "#shared/payments/premium-for-qr.ts";
 import { recordQrIssuance } from "#shared/payments/record-qr-issuance.ts";
 import { amkSays, coreWorld, issued, paidAtAmk, premiumDue, refusal, send, webhookFor } from "./world.ts";

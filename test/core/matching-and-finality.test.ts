@@ -1,6 +1,6 @@
 import { deepStrictEqual, equal } from "node:assert/strict";
-import { PaymentError, type ErrorCode } from "#shared/errors.ts";
-import { toMoney } from "#shared/money.ts";
+import { PaymentError, type ErrorCode } from "#shared/payments/errors.ts";
+import { toMoney } from "#shared/payments/money.ts";
 import { isFinalRefusal } from "#shared/payments/finality.ts";
 import { termDifferences } from "#shared/payments/matching.ts";
 

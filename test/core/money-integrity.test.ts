@@ -1,14 +1,14 @@
 // The money-integrity guarantees on the in-memory ports: booked or flagged, never dropped; no
 // answer wrong forever; one bad event never holds the others.
 import { deepStrictEqual, equal } from "node:assert/strict";
-import { CircuitBreaker } from "#shared/circuit-breaker.ts";
-import { PaymentError } from "#shared/errors.ts";
-import { toMoney } from "#shared/money.ts";
+import { CircuitBreaker } from "#shared/platform/circuit-breaker.ts";
+import { PaymentError } from "#shared/payments/errors.ts";
+import { toMoney } from "#shared/payments/money.ts";
 import { receiveBillConfirmation, type BillConfirmation } from "#shared/payments/confirm-bill-payment.ts";
 import { inquirePremium } from "#shared/payments/inquire-premium.ts";
 import { reconcileKhqrPayments } from "#shared/payments/reconcile-khqr.ts";
 import { recordQrIssuance } from "#shared/payments/record-qr-issuance.ts";
-import type { Premium } from "#shared/premium.ts";
+import type { Premium } from "#shared/payments/premium.ts";
 import { coreWorld, issued, paidAtAmk, premiumDue, refusal, send, webhookFor, type CoreWorld } from "./world.ts";
 
 function billFor(premium: Premium, transactionId = `AMK${premium.id}`): BillConfirmation {

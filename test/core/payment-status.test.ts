@@ -1,7 +1,7 @@
 // The status rules of docs/api.md, pure, and as the in-memory gateway answers them over
 // its RPC contract (what the KHQR worker's status routes call).
 import { deepEqual, equal } from "node:assert/strict";
-import { toMoney } from "#shared/money.ts";
+import { toMoney } from "#shared/payments/money.ts";
 import { localGateway } from "#shared/payments/in-memory/local-gateway.ts";
 import { isFinalStatus, paymentStatusOf, statusChanged } from "#shared/payments/payment-status.ts";
 import type { PaymentRecord, QrIssuance } from "#shared/payments/ports.ts";

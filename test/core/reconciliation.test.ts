@@ -1,5 +1,5 @@
 import { deepStrictEqual, equal } from "node:assert/strict";
-import { PaymentError } from "#shared/errors.ts";
+import { PaymentError } from "#shared/payments/errors.ts";
 import { inquirePremium } from "#shared/payments/inquire-premium.ts";
 import { reconcileKhqrPayments } from "#shared/payments/reconcile-khqr.ts";
 import { recordQrIssuance } from "#shared/payments/record-qr-issuance.ts";
@@ -66,29 +66,38 @@ Deno.test("a run keeps claiming for its time budget, then stops: AMK's slowness 
   equal(world.verifier.asked.length, 50);
 });
 
-Deno.test("under load the check after a QR's expiry goes first, and a QR that leaves the window owing it is closed with an alert", async () => {
-  const world = coreWorld();
-  world.verifier.otherwise = notPaid;
-  world.verifier.onVerify = () => world.clock.advance(1_000);
-  const limits = { budgetMs: 1, parallel: 1 }; // one batch of 20 a run
-  const early = await qrs(world, 20, 10 * MINUTE);
-  world.clock.advance(3 * MINUTE);
-  equal((await reconcileKhqrPayments({ ...world, limits })).checked, 20); // each checked once, before expiry
-  world.clock.advance(8 * MINUTE); // `early` expired, owing its last check
-  const late = await qrs(world, 20, 10 * MINUTE);
-  world.clock.advance(3 * MINUTE);
-  world.verifier.asked.length = 0;
-  equal((await reconcileKhqrPayments({ ...world, limits })).checked, 20);
-  deepStrictEqual([...world.verifier.asked].sort(), [...early].sort());
+Deno.test(
+  "under load the check after a QR's expiry goes first, and a QR that leaves the window owing it is closed with an alert",
+  async () => {
+    const world = coreWorld();
+    world.verifier.otherwise = notPaid;
+    world.verifier.onVerify = () => world.clock.advance(1_000);
+    const limits = { budgetMs: 1, parallel: 1 }; // one batch of 20 a run
+    const early = await qrs(world, 20, 10 * MINUTE);
+    world.clock.advance(3 * MINUTE);
+    equal((await reconcileKhqrPayments({ ...world, limits })).checked, 20); // each checked once, before expiry
+    world.clock.advance(8 * MINUTE); // `early` expired, owing its last check
+    const late = await qrs(world, 20, 10 * MINUTE);
+    world.clock.advance(3 * MINUTE);
+    world.verifier.asked.length = 0;
+    equal((await reconcileKhqrPayments({ ...world, limits })).checked, 20);
+    deepStrictEqual([...world.verifier.asked].sort(), [...early].sort());
 
-  // `late` is asked about before expiry, never after: when its window ends it is closed, alerted, once.
-  equal((await reconcileKhqrPayments({ ...world, limits })).checked, 20);
-  world.clock.advance(75 * MINUTE);
-  const logged = await capturingLog(() => reconcileKhqrPayments({ ...world, limits: { budgetMs: 0, parallel: 1 } }));
-  equal(logged.result.closedUnchecked, 20);
-  deepStrictEqual(logged.lines.filter((l) => l.alert === "qr-left-unchecked").map((l) => l.invoiceNumber).sort(), [...late].sort());
-  equal((await reconcileKhqrPayments({ ...world, limits })).closedUnchecked, 0);
-});
+    // `late` is asked about before expiry, never after: when its window ends it is closed, alerted, once.
+    equal((await reconcileKhqrPayments({ ...world, limits })).checked, 20);
+    world.clock.advance(75 * MINUTE);
+    const logged = await capturingLog(() => reconcileKhqrPayments({ ...world, limits: { budgetMs: 0, parallel: 1 } }));
+    equal(logged.result.closedUnchecked, 20);
+    deepStrictEqual(
+      logged.lines
+        .filter((l) => l.alert === "qr-left-unchecked")
+        .map((l) => l.invoiceNumber)
+        .sort(),
+      [...late].sort(),
+    );
+    equal((await reconcileKhqrPayments({ ...world, limits })).closedUnchecked, 0);
+  },
+);
 
 Deno.test("a QR AMK could not be asked about is given back and asked first next run, not counted as checked", async () => {
   const world = coreWorld();

@@ -1,6 +1,6 @@
 // A payment core wired to its in-memory ports: what the Deno tests run the verbs against.
-import { PaymentError } from "#shared/errors.ts";
-import { toMoney } from "#shared/money.ts";
+import { PaymentError } from "#shared/payments/errors.ts";
+import { toMoney } from "#shared/payments/money.ts";
 import { deliverEvents } from "#shared/payments/deliver-events.ts";
 import { InMemoryIdempotency } from "#shared/payments/in-memory/idempotency.ts";
 import { InMemoryRecordStore } from "#shared/payments/in-memory/record-store.ts";
@@ -14,7 +14,7 @@ import {
 import { inquirePremium } from "#shared/payments/inquire-premium.ts";
 import { receiveKhqrReport, type KhqrReport } from "#shared/payments/khqr-payment.ts";
 import { recordQrIssuance } from "#shared/payments/record-qr-issuance.ts";
-import type { Premium } from "#shared/premium.ts";
+import type { Premium } from "#shared/payments/premium.ts";
 
 export const MERCHANT_ID = "900000000290002";
 

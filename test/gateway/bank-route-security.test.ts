@@ -4,7 +4,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import gateway from "../../workers/gateway/src/index.ts";
 import { gatewayConfig } from "../../workers/gateway/src/config.ts";
-import type { PaymentError } from "#shared/errors.ts";
+import type { PaymentError } from "#shared/payments/errors.ts";
 import { billConfirmationFor } from "../support/bill-payment.ts";
 import { callGateway } from "../support/gateway.ts";
 import { khqrWebhookFor, paidPremium, sendWebhook } from "../support/khqr-webhook.ts";

@@ -3,7 +3,7 @@
 // wrong-audience or missing one is 401. Bearer tokens with payments:operate keep working for tools.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { PaymentError } from "../../shared/errors.ts";
+import type { PaymentError } from "../../shared/payments/errors.ts";
 import { gatewayConfig } from "../../workers/gateway/src/config.ts";
 import { accessSession, accessToken, forgedAccessToken } from "../support/access.ts";
 import { billConfirmationFor } from "../support/bill-payment.ts";

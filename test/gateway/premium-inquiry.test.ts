@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { toMoney } from "#shared/money.ts";
+import { toMoney } from "#shared/payments/money.ts";
 import { KvPremiumCache } from "../../workers/gateway/src/adapters/kv-premium-cache.ts";
 import { callGateway } from "../support/gateway.ts";
 import { integrationCalls, seedPremium } from "../support/sandbox.ts";

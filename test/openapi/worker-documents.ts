@@ -1,7 +1,7 @@
 // Each worker's app, its served document and the descriptions it is generated from: what the
 // OpenAPI and property tests walk. A new worker's routes are described in its openapi-document.ts.
-import { buildOpenApiDocument } from "#shared/http/openapi/build-document.ts";
-import type { RouteDoc } from "#shared/http/openapi/route-doc.ts";
+import { buildOpenApiDocument } from "#shared/platform/http/openapi/build-document.ts";
+import type { RouteDoc } from "#shared/platform/http/openapi/route-doc.ts";
 import { app as gatewayApp } from "../../workers/gateway/src/index.ts";
 import * as gatewayDocs from "../../workers/gateway/src/openapi-document.ts";
 import { openApiJson as gatewayJson } from "../../workers/gateway/src/openapi.generated.ts";

@@ -7,7 +7,7 @@ import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import * as v from "valibot";
 import { describe, expect, it } from "vitest";
-import type { RouteDoc } from "#shared/http/openapi/route-doc.ts";
+import type { RouteDoc } from "#shared/platform/http/openapi/route-doc.ts";
 import { callGateway } from "../support/gateway.ts";
 import { callKhqr } from "../support/khqr.ts";
 import { tokenFor } from "../support/tokens.ts";

@@ -5,7 +5,7 @@
 import type { PaymentEvent } from "#shared/events/payment-events.ts";
 import { MAX_PUBLISH_ATTEMPTS, retryDelayMs } from "#shared/payments/deliver-events.ts";
 import type { PaymentBooking, QrIssuance, RecordStore, UnitOfWork } from "#shared/payments/ports.ts";
-import type { Premium } from "#shared/premium.ts";
+import type { Premium } from "#shared/payments/premium.ts";
 
 /** How a runner declares one case (vitest's `it`, or a `Deno.test` wrapper). */
 export type DefineCase = (name: string, run: () => Promise<void>) => void;

@@ -5,7 +5,7 @@
 import { env } from "cloudflare:workers";
 import { jwtVerify } from "jose";
 import { describe, expect, it } from "vitest";
-import { paymentVerifyHash } from "#shared/amk/payment-verify-hash.ts";
+import { paymentVerifyHash } from "#shared/amk/verify-hash.ts";
 import { parseKhqr } from "#shared/khqr/payload.ts";
 import { SANDBOX_TEST_PARTNER } from "../../sandbox/local-config.ts";
 import { decodeQrPng } from "../support/qr-image.ts";

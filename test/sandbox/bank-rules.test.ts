@@ -1,9 +1,9 @@
 // The sandbox's own payment-verify hash, GMT+7 time strings and amount rules, checked against the
 // workers' versions: two independent readings of the contract must agree.
 import { describe, expect, it } from "vitest";
-import { paymentVerifyHash } from "#shared/amk/payment-verify-hash.ts";
-import { parseCambodiaDateTime, parseKhqrDatetime } from "#shared/bank-time.ts";
-import { amountProblem as productionAmountProblem } from "#shared/money.ts";
+import { paymentVerifyHash } from "#shared/amk/verify-hash.ts";
+import { parseCambodiaDateTime, parseKhqrDatetime } from "#shared/amk/bank-time.ts";
+import { amountProblem as productionAmountProblem } from "#shared/payments/money.ts";
 import { amountProblem, khqrAmount } from "../../sandbox/amk/amount.ts";
 import { amkDateTime, amkDateTimeMicros } from "../../sandbox/amk/cambodia-time.ts";
 import { expectedVerifyHash } from "../../sandbox/amk/verify-hash.ts";
@@ -18,7 +18,7 @@ const FIELDS = {
 
 describe("sandbox payment-verify hash", () => {
   it("matches the golden vector and the workers' paymentVerifyHash", async () => {
-    // The golden vector of test/amk/payment-verify-hash.test.ts (computed with openssl).
+    // The golden vector of test/amk/verify-hash.test.ts (computed with openssl).
     expect(await expectedVerifyHash("golden-vector-test-key", FIELDS)).toBe(
       "b0MyeHmMD8a/eMYNBAVuM8odzaI5rzrDwmpQ+FGFS4f/+RG81fHx3wbj367axMqkQiOQWpco2TCPvaR7mdf2OQ==",
     );

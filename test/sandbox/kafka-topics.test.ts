@@ -3,8 +3,8 @@
 // cannot create, so they name what is missing. Each test uses a prefix of its own.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { contractTopicNames, listTopics, type KafkaFlavor } from "../../shared/kafka/topic-admin.ts";
-import { setUpTopics } from "../../shared/kafka/topic-setup.ts";
+import { contractTopicNames, listTopics, type KafkaFlavor } from "../../shared/platform/kafka/topic-admin.ts";
+import { setUpTopics } from "../../shared/platform/kafka/topic-setup.ts";
 
 const kafka = (flavor: KafkaFlavor, overrides: { password?: string; clusterId?: string } = {}) => ({
   url: env.KAFKA_REST_URL as string,

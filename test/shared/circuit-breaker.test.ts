@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CircuitBreaker } from "#shared/circuit-breaker.ts";
+import { CircuitBreaker } from "#shared/platform/circuit-breaker.ts";
 
 describe("CircuitBreaker", () => {
   const settings = { threshold: 5, openMs: 30_000 };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { formatCambodiaDateTime, formatKhqrDatetime, parseKhqrDatetime, parsePaidDate } from "#shared/bank-time.ts";
-import { amountProblem, sameMoney, toAmount, toMoney } from "#shared/money.ts";
+import { formatCambodiaDateTime, formatKhqrDatetime, parseKhqrDatetime, parsePaidDate } from "#shared/amk/bank-time.ts";
+import { amountProblem, sameMoney, toAmount, toMoney } from "#shared/payments/money.ts";
 
 describe("money", () => {
   it("keeps amounts exact in minor units", () => {

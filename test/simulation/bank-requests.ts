@@ -2,8 +2,8 @@
 // each bill payment, retried as the contract allows until a final answer (a 5xx, a lost answer,
 // "in flight" or "not confirmed yet" is retried with backoff). Every answer is kept for the
 // invariants.
-import { formatCambodiaDateTime } from "#shared/bank-time.ts";
-import { toAmount } from "#shared/money.ts";
+import { formatCambodiaDateTime } from "#shared/amk/bank-time.ts";
+import { toAmount } from "#shared/payments/money.ts";
 import { MERCHANT_ID, type BankPayment } from "./bank.ts";
 import type { Task } from "./scheduler.ts";
 import type { Sim } from "./sim.ts";

@@ -7,9 +7,9 @@
 // inside the same AMK second would be one and the same answer, indistinguishable to the gateway:
 // the bank never takes a second KHQR payment of an invoice in a second (floored or rounded)
 // already used by another; the customer waits a moment instead (see waitForFreshSecond).
-import { formatCambodiaDateTime } from "#shared/bank-time.ts";
+import { formatCambodiaDateTime } from "#shared/amk/bank-time.ts";
 import { buildKhqr } from "#shared/khqr/payload.ts";
-import { toAmount, type Money } from "#shared/money.ts";
+import { toAmount, type Money } from "#shared/payments/money.ts";
 import type { QrGenerator, QrRequest } from "#shared/payments/issue-khqr.ts";
 import type { PaymentVerifier, Verification } from "#shared/payments/ports.ts";
 import type { Core } from "./core.ts";

@@ -10,7 +10,7 @@ export const REPOSITORY_SHARED = fileURLToPath(new URL("../../shared", import.me
 export async function loadCore(sharedRoot = REPOSITORY_SHARED) {
   const load = (path: string) => import(pathToFileURL(join(sharedRoot, path)).href);
   const [errors, bill, khqr, issue, reconcile, deliver, resolve, inquiry, gateway, store, idempotency, outside] = await Promise.all([
-    load("errors.ts") as Promise<typeof import("#shared/errors.ts")>,
+    load("payments/errors.ts") as Promise<typeof import("#shared/payments/errors.ts")>,
     load("payments/confirm-bill-payment.ts") as Promise<typeof import("#shared/payments/confirm-bill-payment.ts")>,
     load("payments/khqr-payment.ts") as Promise<typeof import("#shared/payments/khqr-payment.ts")>,
     load("payments/issue-khqr.ts") as Promise<typeof import("#shared/payments/issue-khqr.ts")>,

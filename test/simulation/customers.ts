@@ -2,7 +2,7 @@
 // premium, get a QR (tapping twice, renewing, coming back late), pay it once or twice, pay by
 // bill instead or as well. The families are named so a failing seed says which story broke.
 import type { IssuedKhqr } from "#shared/payments/issue-khqr.ts";
-import type { Premium } from "#shared/premium.ts";
+import type { Premium } from "#shared/payments/premium.ts";
 import { confirmBill, sendWebhooks } from "./bank-requests.ts";
 import type { BankPayment } from "./bank.ts";
 import type { Sim } from "./sim.ts";

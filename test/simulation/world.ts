@@ -2,12 +2,12 @@
 // function per route or cron, doing what the route does around the verb (parse the body, answer,
 // publish the request's events after the answer). Each request gets its own wrapped ports, so
 // every port call it makes is parked under its name.
-import { parseKhqrDatetime, parsePaidDate } from "#shared/bank-time.ts";
+import { parseKhqrDatetime, parsePaidDate } from "#shared/amk/bank-time.ts";
 import type { BillConfirmationBody } from "#shared/payments/confirm-bill-payment.ts";
 import type { AnsweredRequest } from "#shared/payments/idempotent-answer.ts";
 import type { KhqrWebhookBody } from "#shared/payments/khqr-payment.ts";
 import type { ResolutionRequest } from "#shared/payments/resolve-exception.ts";
-import type { Premium } from "#shared/premium.ts";
+import type { Premium } from "#shared/payments/premium.ts";
 import { MERCHANT_ID, type Bank } from "./bank.ts";
 import type { Core } from "./core.ts";
 import type { Task } from "./scheduler.ts";

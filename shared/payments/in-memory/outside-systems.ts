@@ -1,7 +1,7 @@
 // In-memory stand-ins for the systems around the core: the premium source, AMK's payment-verify,
 // Kafka and the clock. Each answers exactly as its port promises, and is told what to answer.
-import type { PaymentError } from "../../errors.ts";
-import type { Premium } from "../../premium.ts";
+import type { PaymentError } from "../errors.ts";
+import type { Premium } from "../premium.ts";
 import type {
   Clock,
   EventPublisher,

@@ -2,7 +2,7 @@
 // is all or nothing; one payment per premium; one use of a transaction id; leased outbox claims).
 import type { ExceptionResolution, PaymentEvent, PaymentException } from "../../events/payment-events.ts";
 import { MAX_PUBLISH_ATTEMPTS, retryDelayMs } from "../deliver-events.ts";
-import type { Premium } from "../../premium.ts";
+import type { Premium } from "../premium.ts";
 import type {
   CommitOutcome,
   EventOutbox,

@@ -1,8 +1,8 @@
 // The gateway's configuration (docs/configuration.md), validated at the edge of every request.
 import * as v from "valibot";
-import type { AccessVerification } from "#shared/auth/access-assertion.ts";
-import type { ApiConfig } from "#shared/http/api-env.ts";
-import type { BankClientPolicy } from "#shared/http/bank-client.ts";
+import type { AccessVerification } from "#shared/platform/auth/access-assertion.ts";
+import type { ApiConfig } from "#shared/platform/http/api-env.ts";
+import type { BankClientPolicy } from "#shared/platform/http/bank-client.ts";
 import {
   amkTimeoutEntry,
   configParser,
@@ -16,10 +16,10 @@ import {
   tokenCheck,
   tokenEntries,
   tokenVerification,
-} from "#shared/config/config-schema.ts";
+} from "#shared/platform/config/config-schema.ts";
 import type { KafkaSettings } from "./adapters/kafka-event-publisher.ts";
 import type { IntegrationServiceSettings } from "./adapters/integration-service.ts";
-import type { AmkVerifySettings } from "./adapters/amk-payment-verify.ts";
+import type { AmkVerifySettings } from "#shared/amk/payment-verify.ts";
 
 export interface GatewayConfig extends ApiConfig {
   integration: IntegrationServiceSettings;

@@ -1,8 +1,8 @@
 // The gateway's bindings: the types `wrangler types` generates from wrangler.toml
 // (worker-configuration.d.ts, checked in CI), with the record store's two forms made explicit.
-import type { ApiEnv } from "#shared/http/api-env.ts";
-import type { StepTimings } from "#shared/http/step-timings.ts";
-import type { Metrics } from "#shared/metrics.ts";
+import type { ApiEnv } from "#shared/platform/http/api-env.ts";
+import type { StepTimings } from "#shared/platform/http/step-timings.ts";
+import type { Metrics } from "#shared/platform/metrics.ts";
 import type { GatewayConfig } from "./config.ts";
 
 export type GatewayBindings = Omit<GatewayBindingsGenerated, "DB" | "CLIENT_RATE_LIMIT" | "BANK_RATE_LIMIT" | "METRICS"> & {

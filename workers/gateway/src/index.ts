@@ -1,8 +1,8 @@
 // The gateway worker: premium inquiry, bill-payment confirmation, the KHQR webhook; the cron
 // trigger drains the event outbox and reconciles unpaid KHQR codes.
-import { PaymentError } from "#shared/errors.ts";
-import { apiApp } from "#shared/http/api-app.ts";
-import { registerApiReference } from "#shared/http/openapi/reference-routes.ts";
+import { PaymentError } from "#shared/payments/errors.ts";
+import { apiApp } from "#shared/platform/http/api-app.ts";
+import { registerApiReference } from "#shared/platform/http/openapi/reference-routes.ts";
 import { reconcileKhqrPayments } from "#shared/payments/reconcile-khqr.ts";
 import { gatewayConfig } from "./config.ts";
 import { measureRequests } from "./measurement/measure-requests.ts";

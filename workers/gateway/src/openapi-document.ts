@@ -1,8 +1,8 @@
 // The gateway's API reference: one description per route it registers (test/openapi fails on a
 // route without one). `npm run openapi` turns this into openapi.generated.ts, which the worker serves.
-import type { DocumentInfo } from "#shared/http/openapi/build-document.ts";
-import { docsRouteDoc, openApiRouteDoc } from "#shared/http/openapi/reference-routes.ts";
-import type { RouteDoc } from "#shared/http/openapi/route-doc.ts";
+import type { DocumentInfo } from "#shared/platform/http/openapi/build-document.ts";
+import { docsRouteDoc, openApiRouteDoc } from "#shared/platform/http/openapi/reference-routes.ts";
+import type { RouteDoc } from "#shared/platform/http/openapi/route-doc.ts";
 import { billConfirmationDoc } from "./routes/bill-confirmation.ts";
 import { khqrWebhookDoc } from "./routes/khqr-webhook.ts";
 import { opsDashboardDoc } from "./routes/ops-dashboard.ts";

@@ -1,8 +1,8 @@
 // The one place the gateway's adapters are built from its bindings and configuration, and handed
 // to the payment core.
-import type { RateLimiter } from "#shared/http/client-auth.ts";
-import { timed } from "#shared/http/step-timings.ts";
-import { noMetrics, type Metrics } from "#shared/metrics.ts";
+import type { RateLimiter } from "#shared/platform/http/client-auth.ts";
+import { timed } from "#shared/platform/http/step-timings.ts";
+import { noMetrics, type Metrics } from "#shared/platform/metrics.ts";
 import { deliverEvents } from "#shared/payments/deliver-events.ts";
 import {
   systemClock,
@@ -15,7 +15,7 @@ import {
   type PremiumSource,
   type RecordStore,
 } from "#shared/payments/ports.ts";
-import { AmkPaymentVerifier } from "./adapters/amk-payment-verify.ts";
+import { AmkPaymentVerifier } from "#shared/amk/payment-verify.ts";
 import { AnalyticsEngineMetrics } from "./adapters/analytics-engine-metrics.ts";
 import { d1HealthFacts, d1RecordStore } from "./adapters/records/d1.ts";
 import { DurableObjectIdempotency } from "./adapters/durable-object-idempotency.ts";

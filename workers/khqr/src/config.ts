@@ -10,9 +10,9 @@ import {
   tokenCheck,
   tokenEntries,
   tokenVerification,
-} from "#shared/config/config-schema.ts";
-import type { ApiConfig } from "#shared/http/api-env.ts";
-import type { AmkPartnerSettings } from "./adapters/amk-partner-api.ts";
+} from "#shared/platform/config/config-schema.ts";
+import type { ApiConfig } from "#shared/platform/http/api-env.ts";
+import type { AmkPartnerSettings } from "#shared/amk/partner-api.ts";
 
 export interface KhqrConfig extends ApiConfig {
   amk: AmkPartnerSettings;

@@ -1,7 +1,7 @@
 // The KHQR worker: QR generation for premium payments through AMK, the apps' payment status, and
 // the hosted checkout page.
-import { apiApp } from "#shared/http/api-app.ts";
-import { registerApiReference } from "#shared/http/openapi/reference-routes.ts";
+import { apiApp } from "#shared/platform/http/api-app.ts";
+import { registerApiReference } from "#shared/platform/http/openapi/reference-routes.ts";
 import { khqrConfig } from "./config.ts";
 import type { KhqrBindings } from "./khqr-env.ts";
 import { measureRequests } from "./measure-requests.ts";

@@ -1,7 +1,7 @@
 // The KHQR worker's bindings: the types `wrangler types` generates from workers/khqr/wrangler.toml
 // (worker-configuration.d.ts, checked in CI), with the gateway seen through its RPC contract.
-import type { ApiEnv } from "#shared/http/api-env.ts";
-import type { StepTimings } from "#shared/http/step-timings.ts";
+import type { ApiEnv } from "#shared/platform/http/api-env.ts";
+import type { StepTimings } from "#shared/platform/http/step-timings.ts";
 import type { GatewayRpc } from "#shared/payments/gateway-rpc.ts";
 import type { KhqrConfig } from "./config.ts";
 

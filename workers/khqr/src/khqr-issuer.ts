@@ -1,10 +1,10 @@
 // What issueKhqr needs in this worker (AMK's partner API, the gateway, our merchant): built once
 // here for every route that issues a QR (GET /khqr, POST /khqr/checkout, a checkout renewal).
 import type { Context } from "hono";
-import { timed } from "#shared/http/step-timings.ts";
+import { timed } from "#shared/platform/http/step-timings.ts";
 import { issueKhqr, type IssuedKhqr } from "#shared/payments/issue-khqr.ts";
 import { systemClock } from "#shared/payments/ports.ts";
-import { AmkPartnerApi } from "./adapters/amk-partner-api.ts";
+import { AmkPartnerApi } from "#shared/amk/partner-api.ts";
 import type { KhqrEnv } from "./khqr-env.ts";
 
 export function issueKhqrFor(c: Context<KhqrEnv>, request: { bankCode: string | undefined; billNumber: string }): Promise<IssuedKhqr> {

@@ -2,7 +2,7 @@
 // request's calls to the gateway and AMK, the drawing of its QR PNG, and its handler, in the
 // response's Server-Timing, as the gateway does. Never with ENVIRONMENT=production.
 import type { MiddlewareHandler } from "hono";
-import { StepTimings, timed } from "#shared/http/step-timings.ts";
+import { StepTimings, timed } from "#shared/platform/http/step-timings.ts";
 import type { KhqrEnv } from "./khqr-env.ts";
 
 export function measureRequests(): MiddlewareHandler<KhqrEnv> {

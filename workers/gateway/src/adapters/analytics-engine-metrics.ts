@@ -3,7 +3,7 @@
 // blobs = [environment, kind, name, outcome], doubles = [durationMs, status]. Analytics Engine's
 // limits are checked here, so an oversized point is dropped with a log line instead of throwing
 // inside a payment.
-import type { MetricPoint, Metrics } from "#shared/metrics.ts";
+import type { MetricPoint, Metrics } from "#shared/platform/metrics.ts";
 
 /** Cloudflare's limits on writeDataPoint (developers.cloudflare.com/analytics/analytics-engine/limits/). */
 export const ANALYTICS_ENGINE_LIMITS = { indexBytes: 96, blobs: 20, doubles: 20, blobBytes: 16 * 1024, pointsPerInvocation: 250 };

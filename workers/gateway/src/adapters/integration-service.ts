@@ -1,9 +1,9 @@
 // Where premiums come from: the insurer's Integration Service (docs/contracts.md).
 import * as v from "valibot";
-import { PaymentError } from "#shared/errors.ts";
+import { PaymentError } from "#shared/payments/errors.ts";
 import type { PremiumSource } from "#shared/payments/ports.ts";
-import { premiumFromDto, PremiumDtoSchema, type Premium } from "#shared/premium.ts";
-import { fetchUpstream } from "#shared/upstream.ts";
+import { premiumFromDto, PremiumDtoSchema, type Premium } from "#shared/payments/premium.ts";
+import { fetchUpstream } from "#shared/platform/upstream.ts";
 
 export interface IntegrationServiceSettings {
   baseUrl: string;

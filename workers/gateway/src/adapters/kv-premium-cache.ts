@@ -5,7 +5,7 @@
 // and an inquiry's late write can land after the payment's. KV failures are misses: the source is asked.
 import * as v from "valibot";
 import type { PremiumCache } from "#shared/payments/ports.ts";
-import { premiumFromDto, PremiumDtoSchema, premiumToDto, type Premium } from "#shared/premium.ts";
+import { premiumFromDto, PremiumDtoSchema, premiumToDto, type Premium } from "#shared/payments/premium.ts";
 
 /** How long a paid mark outlives the cache: the Integration Service stops offering a paid premium within days. */
 const PAID_MARK_TTL_SECONDS = 30 * 24 * 60 * 60;

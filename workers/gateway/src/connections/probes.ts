@@ -2,8 +2,8 @@
 // (docs/operations.md, "The connection check"). Each proves what a payment needs of that system:
 // AMK accepts our hash and merchant binding, the Integration Service our token, Kafka has the
 // contract's topics, the record store answers a query on its tables.
-import { paymentVerifyHash } from "#shared/amk/payment-verify-hash.ts";
-import { contractTopicNames, listTopics } from "#shared/kafka/topic-admin.ts";
+import { paymentVerifyHash } from "#shared/amk/verify-hash.ts";
+import { contractTopicNames, listTopics } from "#shared/platform/kafka/topic-admin.ts";
 import type { GatewayConfig } from "../config.ts";
 import type { ConnectionProbe } from "./connection-check.ts";
 import { PROBE_TIMEOUT_MS } from "./connection-check.ts";

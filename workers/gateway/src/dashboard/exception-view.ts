@@ -1,6 +1,6 @@
 // A payment exception as operators see it, on the /ops API and on the dashboard's pages alike.
 import type { ExceptionResolution } from "#shared/events/payment-events.ts";
-import { toAmount } from "#shared/money.ts";
+import { toAmount } from "#shared/payments/money.ts";
 import type { RecordedException } from "#shared/payments/ports.ts";
 import { currentResolution } from "#shared/payments/resolve-exception.ts";
 

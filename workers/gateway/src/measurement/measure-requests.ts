@@ -2,7 +2,7 @@
 // round-trip tests): counts this request's D1 round trips (x-record-round-trips) and times its
 // outside calls and its handler (Server-Timing). Never with ENVIRONMENT=production.
 import type { MiddlewareHandler } from "hono";
-import { StepTimings, timed } from "#shared/http/step-timings.ts";
+import { StepTimings, timed } from "#shared/platform/http/step-timings.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
 import { countingD1 } from "./round-trip-counter.ts";
 

@@ -4,7 +4,7 @@
 // here, so its outside calls share the invocation's budget of data points.
 import type { MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
-import type { Metrics } from "#shared/metrics.ts";
+import type { Metrics } from "#shared/platform/metrics.ts";
 import type { GatewayBindings, GatewayEnv } from "../gateway-env.ts";
 
 const BANK_ROUTES = new Set(["POST /AMK/payments", "POST /AMK/khqr"]);

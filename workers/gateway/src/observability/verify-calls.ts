@@ -3,8 +3,8 @@
 // Metrics port, and into one log line (`"upstream":"amk-payment-verify","ok":…`) that a Workers
 // Observability alert counts. The payment core stays as it is: the duration travels from the
 // verifier to the receipt by invoice number (the txId asked is the report's invoice number).
-import { toPaymentError } from "#shared/errors.ts";
-import type { Metrics } from "#shared/metrics.ts";
+import { toPaymentError } from "#shared/payments/errors.ts";
+import type { Metrics } from "#shared/platform/metrics.ts";
 import type { PaymentVerifier, RecordStore, UnitOfWork, Verification } from "#shared/payments/ports.ts";
 
 /** Durations of this request's verify calls, by txId. */

@@ -3,7 +3,7 @@
 // token). Stateless, so it needs no session store; a new Access sign-in gives a new token. Checked
 // with the same-origin rule (operator-auth.ts) on every form post.
 import type { Context } from "hono";
-import { PaymentError } from "#shared/errors.ts";
+import { PaymentError } from "#shared/payments/errors.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
 
 export async function formToken(c: Context<GatewayEnv>): Promise<string> {

@@ -5,10 +5,10 @@
 // by Access must come from a page of this origin.
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
-import { ACCESS_COOKIE, ACCESS_HEADER, verifyAccessAssertion } from "#shared/auth/access-assertion.ts";
-import { requireScope, verifyBearerToken } from "#shared/auth/bearer-token.ts";
-import { PaymentError } from "#shared/errors.ts";
-import { withinRateLimit } from "#shared/http/client-auth.ts";
+import { ACCESS_COOKIE, ACCESS_HEADER, verifyAccessAssertion } from "#shared/platform/auth/access-assertion.ts";
+import { requireScope, verifyBearerToken } from "#shared/platform/auth/bearer-token.ts";
+import { PaymentError } from "#shared/payments/errors.ts";
+import { withinRateLimit } from "#shared/platform/http/client-auth.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);

@@ -3,15 +3,15 @@
 // then the business checks and AMK's own verification.
 import type { Hono } from "hono";
 import * as v from "valibot";
-import { isInTheFuture, parseKhqrDatetime } from "#shared/bank-time.ts";
-import { PaymentError } from "#shared/errors.ts";
-import { bankAnswer } from "#shared/http/bank-answer.ts";
-import { bankClientOnly } from "#shared/http/bank-client.ts";
-import { clientAuth } from "#shared/http/client-auth.ts";
-import { limitBody, readJsonBody } from "#shared/http/request-input.ts";
-import { successSchema } from "#shared/http/openapi/response-schemas.ts";
-import type { RouteDoc } from "#shared/http/openapi/route-doc.ts";
-import { amountProblem, CURRENCIES } from "#shared/money.ts";
+import { isInTheFuture, parseKhqrDatetime } from "#shared/amk/bank-time.ts";
+import { PaymentError } from "#shared/payments/errors.ts";
+import { bankAnswer } from "#shared/platform/http/bank-answer.ts";
+import { bankClientOnly } from "#shared/platform/http/bank-client.ts";
+import { clientAuth } from "#shared/platform/http/client-auth.ts";
+import { limitBody, readJsonBody } from "#shared/platform/http/request-input.ts";
+import { successSchema } from "#shared/platform/http/openapi/response-schemas.ts";
+import type { RouteDoc } from "#shared/platform/http/openapi/route-doc.ts";
+import { amountProblem, CURRENCIES } from "#shared/payments/money.ts";
 import { receiveKhqrReport, webhookReport, type KhqrConfirmationResult } from "#shared/payments/khqr-payment.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
 import { bankRateLimiter, gatewayDeps } from "../wiring.ts";

@@ -4,8 +4,8 @@
 // from the record store (so it works locally as deployed) and drawn on the server as HTML + SVG.
 import type { Hono } from "hono";
 import * as v from "valibot";
-import { circuitStates } from "#shared/circuit-breaker.ts";
-import type { RouteDoc } from "#shared/http/openapi/route-doc.ts";
+import { circuitStates } from "#shared/platform/circuit-breaker.ts";
+import type { RouteDoc } from "#shared/platform/http/openapi/route-doc.ts";
 import { assessHealth, healthWindow } from "#shared/payments/operations-health.ts";
 import { dashboardHeaders, renderDashboardPage } from "../dashboard/dashboard-page.ts";
 import type { GatewayEnv } from "../gateway-env.ts";

@@ -2,9 +2,9 @@
 // the same eventId (consumers drop a copy they already have); the next delivery run publishes them.
 import type { Hono } from "hono";
 import * as v from "valibot";
-import { limitBody, readJsonBody } from "#shared/http/request-input.ts";
-import { successSchema } from "#shared/http/openapi/response-schemas.ts";
-import type { RouteDoc } from "#shared/http/openapi/route-doc.ts";
+import { limitBody, readJsonBody } from "#shared/platform/http/request-input.ts";
+import { successSchema } from "#shared/platform/http/openapi/response-schemas.ts";
+import type { RouteDoc } from "#shared/platform/http/openapi/route-doc.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
 import { operatorAuth } from "../operators/operator-auth.ts";
 import { gatewayDeps } from "../wiring.ts";

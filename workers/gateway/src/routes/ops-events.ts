@@ -2,9 +2,9 @@
 // (scope payments:operate): what an operator looks at after a Kafka outage.
 import type { Hono } from "hono";
 import * as v from "valibot";
-import { parseInput } from "#shared/http/request-input.ts";
-import { successSchema } from "#shared/http/openapi/response-schemas.ts";
-import type { RouteDoc } from "#shared/http/openapi/route-doc.ts";
+import { parseInput } from "#shared/platform/http/request-input.ts";
+import { successSchema } from "#shared/platform/http/openapi/response-schemas.ts";
+import type { RouteDoc } from "#shared/platform/http/openapi/route-doc.ts";
 import type { OutboxEventView } from "#shared/payments/ports.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
 import { operatorAuth } from "../operators/operator-auth.ts";

@@ -5,9 +5,9 @@
 import type { Context, Hono } from "hono";
 import * as v from "valibot";
 import { EXCEPTION_RESOLUTIONS, type ExceptionResolutionKind } from "#shared/events/payment-events.ts";
-import { limitBody, parseInput, readJsonBody } from "#shared/http/request-input.ts";
-import { successSchema } from "#shared/http/openapi/response-schemas.ts";
-import type { RouteDoc } from "#shared/http/openapi/route-doc.ts";
+import { limitBody, parseInput, readJsonBody } from "#shared/platform/http/request-input.ts";
+import { successSchema } from "#shared/platform/http/openapi/response-schemas.ts";
+import type { RouteDoc } from "#shared/platform/http/openapi/route-doc.ts";
 import { resolveException } from "#shared/payments/resolve-exception.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
 import { operatorAuth } from "../operators/operator-auth.ts";

@@ -4,9 +4,9 @@
 // only: its origin is checked and it carries the session's form token (operators/form-token.ts).
 import type { Hono } from "hono";
 import * as v from "valibot";
-import { PaymentError } from "#shared/errors.ts";
-import { limitBody, parseInput } from "#shared/http/request-input.ts";
-import type { RouteDoc } from "#shared/http/openapi/route-doc.ts";
+import { PaymentError } from "#shared/payments/errors.ts";
+import { limitBody, parseInput } from "#shared/platform/http/request-input.ts";
+import type { RouteDoc } from "#shared/platform/http/openapi/route-doc.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
 import { requireFormToken } from "../operators/form-token.ts";
 import { operatorAuth, requireSameOrigin } from "../operators/operator-auth.ts";

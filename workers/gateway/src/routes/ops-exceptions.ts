@@ -2,9 +2,9 @@
 // newest first, for the insurer's operators (scope payments:operate).
 import type { Hono } from "hono";
 import * as v from "valibot";
-import { parseInput } from "#shared/http/request-input.ts";
-import { amountSchema, currencySchema, successSchema } from "#shared/http/openapi/response-schemas.ts";
-import type { RouteDoc } from "#shared/http/openapi/route-doc.ts";
+import { parseInput } from "#shared/platform/http/request-input.ts";
+import { amountSchema, currencySchema, successSchema } from "#shared/platform/http/openapi/response-schemas.ts";
+import type { RouteDoc } from "#shared/platform/http/openapi/route-doc.ts";
 import { EXCEPTION_RESOLUTIONS } from "#shared/events/payment-events.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
 import { operatorAuth } from "../operators/operator-auth.ts";

@@ -4,8 +4,8 @@
 // is a finding, not an error of this route. Nothing is booked or published.
 import type { Hono } from "hono";
 import * as v from "valibot";
-import { successSchema } from "#shared/http/openapi/response-schemas.ts";
-import type { RouteDoc } from "#shared/http/openapi/route-doc.ts";
+import { successSchema } from "#shared/platform/http/openapi/response-schemas.ts";
+import type { RouteDoc } from "#shared/platform/http/openapi/route-doc.ts";
 import { checkConnections, type ConnectionReport } from "../connections/connection-check.ts";
 import { amkVerifyProbe, integrationProbe, kafkaProbe, recordStoreProbe } from "../connections/probes.ts";
 import type { GatewayConfig } from "../config.ts";

@@ -3,11 +3,11 @@
 // their delivery state (scope payments:operate).
 import type { Hono } from "hono";
 import * as v from "valibot";
-import { PaymentError } from "#shared/errors.ts";
-import { parseInput } from "#shared/http/request-input.ts";
-import { amountSchema, currencySchema, successSchema } from "#shared/http/openapi/response-schemas.ts";
-import type { RouteDoc } from "#shared/http/openapi/route-doc.ts";
-import { toAmount, type Money } from "#shared/money.ts";
+import { PaymentError } from "#shared/payments/errors.ts";
+import { parseInput } from "#shared/platform/http/request-input.ts";
+import { amountSchema, currencySchema, successSchema } from "#shared/platform/http/openapi/response-schemas.ts";
+import type { RouteDoc } from "#shared/platform/http/openapi/route-doc.ts";
+import { toAmount, type Money } from "#shared/payments/money.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
 import { newNonce, operatorPageHeaders, wantsHtml } from "../dashboard/page-shell.ts";
 import { renderPaymentPage } from "../dashboard/payment-page.ts";

@@ -1,11 +1,11 @@
 // GET /AMK/payments?query=P123456789 — the premium due for a policy or application number.
 import type { Hono } from "hono";
 import * as v from "valibot";
-import { clientAuth } from "#shared/http/client-auth.ts";
-import { parseInput } from "#shared/http/request-input.ts";
-import type { RouteDoc } from "#shared/http/openapi/route-doc.ts";
-import { successSchema } from "#shared/http/openapi/response-schemas.ts";
-import { premiumToDto, PremiumDtoSchema, type PremiumDto } from "#shared/premium.ts";
+import { clientAuth } from "#shared/platform/http/client-auth.ts";
+import { parseInput } from "#shared/platform/http/request-input.ts";
+import type { RouteDoc } from "#shared/platform/http/openapi/route-doc.ts";
+import { successSchema } from "#shared/platform/http/openapi/response-schemas.ts";
+import { premiumToDto, PremiumDtoSchema, type PremiumDto } from "#shared/payments/premium.ts";
 import { inquirePremium } from "#shared/payments/inquire-premium.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
 import { clientRateLimiter, gatewayDeps } from "../wiring.ts";

@@ -1,6 +1,6 @@
 // An amount as a customer reads it: the currency code, then the amount with its currency's
 // decimals and thousands separators (`USD 89.50`, `KHR 400,000`).
-import type { Currency } from "#shared/money.ts";
+import type { Currency } from "#shared/payments/money.ts";
 
 const DECIMALS: Record<Currency, number> = { USD: 2, KHR: 0 };
 

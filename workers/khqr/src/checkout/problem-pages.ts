@@ -1,7 +1,7 @@
 // The checkout pages that say no. The 404 page is one fixed text for every bad link (forged,
 // altered, expired, unknown payment): it must not tell which of these it was.
 import type { Context } from "hono";
-import { toPaymentError } from "#shared/errors.ts";
+import { toPaymentError } from "#shared/payments/errors.ts";
 import type { KhqrEnv } from "../khqr-env.ts";
 import { pageHeaders } from "./page-headers.ts";
 

@@ -1,7 +1,7 @@
 // GET /pay/{token} — the hosted checkout page (docs/api.md). No bearer token: the signed
 // link is the authority. A bad link of any kind gets the same plain 404 page.
 import * as v from "valibot";
-import type { RouteDoc } from "#shared/http/openapi/route-doc.ts";
+import type { RouteDoc } from "#shared/platform/http/openapi/route-doc.ts";
 import type { Context, Hono } from "hono";
 import { rpcCall } from "#shared/payments/gateway-rpc.ts";
 import type { CheckoutDetails } from "#shared/payments/checkout-details.ts";

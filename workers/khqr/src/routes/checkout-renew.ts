@@ -2,7 +2,7 @@
 // issued exactly as GET /khqr issues one, then a redirect to the new QR's page. The link may be up
 // to an hour past its expiry here (that is when the button is pressed), never on the page itself.
 import * as v from "valibot";
-import type { RouteDoc } from "#shared/http/openapi/route-doc.ts";
+import type { RouteDoc } from "#shared/platform/http/openapi/route-doc.ts";
 import type { Hono } from "hono";
 import { checkoutLink, readCheckoutLink } from "../checkout/checkout-link.ts";
 import { checkoutLimited } from "../checkout/checkout-limits.ts";

@@ -2,7 +2,7 @@
 // GET /khqr/{paymentId}/status, authorized by the page's signed link instead of a bearer token
 // (a browser page cannot hold one).
 import * as v from "valibot";
-import type { RouteDoc } from "#shared/http/openapi/route-doc.ts";
+import type { RouteDoc } from "#shared/platform/http/openapi/route-doc.ts";
 import type { Hono } from "hono";
 import { rpcCall } from "#shared/payments/gateway-rpc.ts";
 import { readCheckoutLink } from "../checkout/checkout-link.ts";

@@ -2,10 +2,10 @@
 // and answers a link to the hosted checkout page for it (docs/api.md).
 import type { Hono } from "hono";
 import * as v from "valibot";
-import { clientAuth } from "#shared/http/client-auth.ts";
-import { successSchema } from "#shared/http/openapi/response-schemas.ts";
-import type { RouteDoc } from "#shared/http/openapi/route-doc.ts";
-import { limitBody, readJsonBody } from "#shared/http/request-input.ts";
+import { clientAuth } from "#shared/platform/http/client-auth.ts";
+import { successSchema } from "#shared/platform/http/openapi/response-schemas.ts";
+import type { RouteDoc } from "#shared/platform/http/openapi/route-doc.ts";
+import { limitBody, readJsonBody } from "#shared/platform/http/request-input.ts";
 import { checkoutLink } from "../checkout/checkout-link.ts";
 import { issueKhqrFor } from "../khqr-issuer.ts";
 import type { KhqrEnv } from "../khqr-env.ts";

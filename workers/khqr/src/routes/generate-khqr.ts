@@ -1,12 +1,12 @@
 // GET /khqr?bankCode=...&billNumber=... — a KHQR code for the premium due on a policy.
 import type { Hono } from "hono";
 import * as v from "valibot";
-import { clientAuth } from "#shared/http/client-auth.ts";
-import { timedWork } from "#shared/http/step-timings.ts";
+import { clientAuth } from "#shared/platform/http/client-auth.ts";
+import { timedWork } from "#shared/platform/http/step-timings.ts";
 import { qrPngBase64 } from "#shared/khqr/qr-png.ts";
-import { parseInput } from "#shared/http/request-input.ts";
-import { amountSchema, currencySchema, successSchema } from "#shared/http/openapi/response-schemas.ts";
-import type { RouteDoc } from "#shared/http/openapi/route-doc.ts";
+import { parseInput } from "#shared/platform/http/request-input.ts";
+import { amountSchema, currencySchema, successSchema } from "#shared/platform/http/openapi/response-schemas.ts";
+import type { RouteDoc } from "#shared/platform/http/openapi/route-doc.ts";
 import { issueKhqrFor } from "../khqr-issuer.ts";
 import type { KhqrEnv } from "../khqr-env.ts";
 

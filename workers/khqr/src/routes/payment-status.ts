@@ -2,11 +2,11 @@
 // JSON, or with `Accept: text/event-stream` a stream of its changes.
 import type { Hono } from "hono";
 import * as v from "valibot";
-import { clientAuth } from "#shared/http/client-auth.ts";
-import { amountSchema, currencySchema, successSchema } from "#shared/http/openapi/response-schemas.ts";
-import type { RouteDoc } from "#shared/http/openapi/route-doc.ts";
-import { parseInput } from "#shared/http/request-input.ts";
-import { PaymentError } from "#shared/errors.ts";
+import { clientAuth } from "#shared/platform/http/client-auth.ts";
+import { amountSchema, currencySchema, successSchema } from "#shared/platform/http/openapi/response-schemas.ts";
+import type { RouteDoc } from "#shared/platform/http/openapi/route-doc.ts";
+import { parseInput } from "#shared/platform/http/request-input.ts";
+import { PaymentError } from "#shared/payments/errors.ts";
 import { rpcCall } from "#shared/payments/gateway-rpc.ts";
 import type { PaymentStatus } from "#shared/payments/payment-status.ts";
 import type { KhqrEnv } from "../khqr-env.ts";

@@ -1,6 +1,6 @@
 // How D1's failures read: the record store failed (not our input), 503 so the bank retries, the
 // cause in the log. For the D1 executor (./d1.ts).
-import { PaymentError } from "#shared/errors.ts";
+import { PaymentError } from "#shared/payments/errors.ts";
 
 export function storeUnavailable(error: unknown): PaymentError {
   return new PaymentError("SERVER_UNAVAILABLE", "The payment store is unavailable; retry later", { reason: `D1: ${String(error)}` });

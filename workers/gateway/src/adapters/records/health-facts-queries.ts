@@ -2,7 +2,7 @@
 // the SQL both stores speak (the tables have the same columns on D1 and PostgreSQL). Aggregates
 // only; each reads the window through a time index (migrations/0006_operations_health.sql).
 import { sql, type SQL } from "drizzle-orm";
-import type { Currency } from "#shared/money.ts";
+import type { Currency } from "#shared/payments/money.ts";
 import type { HealthFacts, HealthWindow } from "#shared/payments/ports.ts";
 
 /** At most this many verify durations go into the percentiles: the newest. */

@@ -2,7 +2,7 @@
 // The only gateway code that needs Node built-ins (postgres.js runs on `nodejs_compat`).
 import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
-import { PaymentError } from "#shared/errors.ts";
+import { PaymentError } from "#shared/payments/errors.ts";
 
 export type PostgresDatabase = PostgresJsDatabase;
 

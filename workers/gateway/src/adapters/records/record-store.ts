@@ -21,7 +21,7 @@ import type {
   UncheckedQuery,
   UnitOfWork,
 } from "#shared/payments/ports.ts";
-import type { Premium } from "#shared/premium.ts";
+import type { Premium } from "#shared/payments/premium.ts";
 import { issuanceChecks } from "./issuance-checks.ts";
 import { invoiceUnlessPaid, isQrOfPaidPremium } from "./qr-unless-paid.ts";
 import { exceptionsWithResolutions, issuanceOf, issuanceRow, outboxView, paymentOf, paymentRow, premiumOf, receiptOf } from "./rows.ts";

@@ -1,7 +1,7 @@
 // The payment tables' rows as the core's values: one mapping for both stores, whose tables have the
 // same columns (records/tables.ts).
 import type { ExceptionResolution } from "#shared/events/payment-events.ts";
-import type { Money } from "#shared/money.ts";
+import type { Money } from "#shared/payments/money.ts";
 import type {
   OutboxEventView,
   PaymentBooking,
@@ -10,7 +10,7 @@ import type {
   RecordedException,
   WebhookReceipt,
 } from "#shared/payments/ports.ts";
-import type { Premium } from "#shared/premium.ts";
+import type { Premium } from "#shared/payments/premium.ts";
 
 type MoneyColumns = { amountMinor: number; currency: Money["currency"] };
 

@@ -2,7 +2,7 @@
 // "Kafka topics"): which topics exist (every flavor), and creating one (Confluent REST v3 only; the
 // v2 REST proxy and Upstash's produce API cannot). Plain fetch, no retries: used by the gateway's
 // connection check (GET /ops/health) and by `npm run kafka:topics`. Never produces anything.
-import type { EventType } from "../events/payment-events.ts";
+import type { EventType } from "../../events/payment-events.ts";
 
 export type KafkaFlavor = "upstash" | "confluent-v3" | "rest-v2";
 

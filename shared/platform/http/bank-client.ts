@@ -2,7 +2,7 @@
 // the listed token subjects, and only over a client certificate Cloudflare verified (mTLS) whose
 // SHA-256 fingerprint is the pinned one. Each is enforced when configured; refusals are 403.
 import type { MiddlewareHandler } from "hono";
-import { PaymentError } from "../errors.ts";
+import { PaymentError } from "../../payments/errors.ts";
 import type { AnyApiEnv } from "./api-env.ts";
 
 export interface BankClientPolicy {

@@ -1,8 +1,8 @@
 // The end of both bank routes: the kept (or replayed) answer as the response, and the events the
 // request recorded published after it, off the request path (the bank never waits on Kafka).
 import type { Context } from "hono";
-import type { AnsweredRequest } from "../payments/idempotent-answer.ts";
-import type { ErrorCode } from "../errors.ts";
+import type { AnsweredRequest } from "../../payments/idempotent-answer.ts";
+import type { ErrorCode } from "../../payments/errors.ts";
 import type { AnyApiEnv } from "./api-env.ts";
 
 export function bankAnswer<E extends AnyApiEnv>(

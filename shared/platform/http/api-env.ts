@@ -1,7 +1,7 @@
 // The Hono environment every worker's app shares: its bindings, and the per-request variables
 // the middleware sets (request id, parsed configuration, authenticated client).
 import type { Client, TokenVerification } from "../auth/bearer-token.ts";
-import type { ErrorCode } from "../errors.ts";
+import type { ErrorCode } from "../../payments/errors.ts";
 
 export interface ApiConfig {
   tokens: TokenVerification;

@@ -2,7 +2,7 @@
 // algorithm, issuer and audience. HS256 from a shared secret in development and tests, or a JWKS
 // (RS256/ES256) in production when JWT_JWKS_URL is set; never both, never `none`.
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from "jose";
-import { PaymentError } from "../errors.ts";
+import { PaymentError } from "../../payments/errors.ts";
 
 export const SCOPES = ["payments:inquire", "payments:confirm", "khqr:generate", "payments:operate"] as const;
 export type Scope = (typeof SCOPES)[number];

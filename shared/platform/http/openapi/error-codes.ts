@@ -1,5 +1,5 @@
 // When each error code is answered, for the reference: the words of docs/api.md.
-import type { ErrorCode } from "../../errors.ts";
+import type { ErrorCode } from "../../../payments/errors.ts";
 
 export const ERROR_CODE_MEANING: Record<ErrorCode, string> = {
   BAD_REQUEST: "input fails validation, malformed JSON, wrong content type",

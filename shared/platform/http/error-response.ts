@@ -1,6 +1,6 @@
 // The one place a PaymentError becomes the wire envelope of docs/api.md.
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
-import { errorEnvelope, PaymentError, toPaymentError } from "../errors.ts";
+import { errorEnvelope, PaymentError, toPaymentError } from "../../payments/errors.ts";
 import type { AnyApiEnv } from "./api-env.ts";
 
 export function errorResponse<E extends AnyApiEnv>(c: Context<E>, thrown: unknown): Response {

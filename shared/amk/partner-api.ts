@@ -3,15 +3,21 @@
 // instances (KV) until a minute before it expires; a 401 forces one fresh sign-in and one retry.
 // KV is only a cache: when it fails we sign in or keep the token in memory, never fail the request.
 import * as v from "valibot";
-import { amkUnknown } from "#shared/amk/amk-errors.ts";
+import { amkUnknown } from "#shared/amk/errors.ts";
 import type { GeneratedQr, QrGenerator, QrRequest } from "#shared/payments/issue-khqr.ts";
-import { fetchUpstream } from "#shared/upstream.ts";
+import { fetchUpstream } from "#shared/platform/upstream.ts";
 
 export interface AmkPartnerSettings {
   baseUrl: string;
   username: string;
   password: string;
   timeoutMs: number;
+}
+
+/** Where access tokens are shared between instances: the subset of a Workers KV namespace used here. */
+export interface TokenCache {
+  get(key: string, type: "text"): Promise<string | null>;
+  put(key: string, value: string, options: { expirationTtl: number }): Promise<void>;
 }
 
 interface CachedToken {
@@ -41,7 +47,7 @@ export class AmkPartnerApi implements QrGenerator {
    */
   constructor(
     private readonly settings: AmkPartnerSettings,
-    private readonly sessions: KVNamespace,
+    private readonly sessions: TokenCache,
     private readonly waitUntil: (promise: Promise<unknown>) => void = () => {},
   ) {
     this.cacheKey = `amk-token:${settings.baseUrl}:${settings.username}`;
@@ -109,7 +115,8 @@ export class AmkPartnerApi implements QrGenerator {
 
   private async readSession(): Promise<CachedToken | null> {
     try {
-      return await this.sessions.get<CachedToken>(this.cacheKey, "json");
+      const text = await this.sessions.get(this.cacheKey, "text");
+      return text === null ? null : (JSON.parse(text) as CachedToken);
     } catch (error) {
       logSessionFailure("read", error);
       return null;

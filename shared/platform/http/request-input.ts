@@ -3,7 +3,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import * as v from "valibot";
-import { PaymentError } from "../errors.ts";
+import { PaymentError } from "../../payments/errors.ts";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 

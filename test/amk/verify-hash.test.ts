@@ -2,7 +2,7 @@
 // this code, with `printf %s MESSAGE | openssl dgst -sha512 -hmac KEY -binary | base64`
 // (and cross-checked with Python's hmac). The keys are made up for this test.
 import { describe, expect, it } from "vitest";
-import { paymentVerifyHash } from "#shared/amk/payment-verify-hash.ts";
+import { paymentVerifyHash } from "#shared/amk/verify-hash.ts";
 
 const FIELDS = {
   merchantId: "900000000290002",

@@ -1,7 +1,7 @@
 // Calling an upstream (AMK, the Integration Service): a timeout, the circuit breaker, and one
 // mapping of "unreachable" to 503 SERVER_UNAVAILABLE. Callers judge the answers themselves.
 import { circuitFor } from "./circuit-breaker.ts";
-import { PaymentError } from "./errors.ts";
+import { PaymentError } from "../payments/errors.ts";
 
 export interface UpstreamCall {
   /** Names the upstream in messages and keys its circuit breaker. */

@@ -3,7 +3,7 @@
 // Plain object literals: a worker bundle that serves the generated document drops them unused.
 import type * as v from "valibot";
 import type { Scope } from "../../auth/bearer-token.ts";
-import type { ErrorCode } from "../../errors.ts";
+import type { ErrorCode } from "../../../payments/errors.ts";
 
 type Schema = v.GenericSchema;
 

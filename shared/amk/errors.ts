@@ -1,4 +1,4 @@
-import { PaymentError } from "../errors.ts";
+import { PaymentError } from "../payments/errors.ts";
 
 /** AMK answered something the contract does not describe: 502, the reason only in the log. */
 export function amkUnknown(reason: string): PaymentError {

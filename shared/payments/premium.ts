@@ -1,7 +1,7 @@
 // A premium due, as the Integration Service describes it (docs/contracts.md) and as the
 // gateway offers it to apps (the spec's AmkPaymentInquiryResDto).
 import * as v from "valibot";
-import { isCalendarDate } from "./bank-time.ts";
+import { isCalendarDate } from "../amk/bank-time.ts";
 import { amountProblem, CURRENCIES, toAmount, toMoney, type Money } from "./money.ts";
 
 export interface Premium {

@@ -1,12 +1,12 @@
 // AMK payment-verify (docs/contracts.md): the webhook is only a hint, this is the truth.
 // The one module that knows AMK's verify format and codes; it maps every answer to our vocabulary.
 import * as v from "valibot";
-import { paymentVerifyHash } from "#shared/amk/payment-verify-hash.ts";
-import { amkUnknown } from "#shared/amk/amk-errors.ts";
-import { PaymentError } from "#shared/errors.ts";
-import { amountProblem, isCurrency, toMoney } from "#shared/money.ts";
+import { paymentVerifyHash } from "#shared/amk/verify-hash.ts";
+import { amkUnknown } from "#shared/amk/errors.ts";
+import { PaymentError } from "#shared/payments/errors.ts";
+import { amountProblem, isCurrency, toMoney } from "#shared/payments/money.ts";
 import type { PaymentVerifier, Verification, VerifiedPayment } from "#shared/payments/ports.ts";
-import { fetchUpstream } from "#shared/upstream.ts";
+import { fetchUpstream } from "#shared/platform/upstream.ts";
 
 const VerifyReply = v.object({
   code: v.string(),

@@ -2,7 +2,7 @@
 // missing or bad value fails naming the variable (logged; the client sees INTERNAL_ERROR).
 import * as v from "valibot";
 import type { TokenVerification } from "../auth/bearer-token.ts";
-import { PaymentError } from "../errors.ts";
+import { PaymentError } from "../../payments/errors.ts";
 
 export const requiredText = (name: string) => v.pipe(v.string(`${name} is required`), v.trim(), v.nonEmpty(`${name} is required`));
 

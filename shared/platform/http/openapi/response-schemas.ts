@@ -2,8 +2,8 @@
 // and the success wrapper. Written for the reference and the schema-driven tests; strict, so an
 // undocumented field in an answer fails them.
 import * as v from "valibot";
-import type { ErrorCode } from "../../errors.ts";
-import { CURRENCIES } from "../../money.ts";
+import type { ErrorCode } from "../../../payments/errors.ts";
+import { CURRENCIES } from "../../../payments/money.ts";
 
 // Marked pure so a worker bundle drops the route descriptions that call these and go unused.
 /* @__NO_SIDE_EFFECTS__ */

@@ -4,7 +4,7 @@
 // `CF_Authorization` cookie. Verified with jose against the team's certificate set (fetched and
 // cached as the bearer tokens' JWKS is), with its issuer, the application's AUD tag and expiry.
 import { errors, jwtVerify } from "jose";
-import { PaymentError } from "../errors.ts";
+import { PaymentError } from "../../payments/errors.ts";
 import { remoteKeySet, type Client } from "./bearer-token.ts";
 
 export interface AccessVerification {

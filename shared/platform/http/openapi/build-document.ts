@@ -3,7 +3,7 @@
 // in the tests, never in a worker: the converter would cost the bundle about 10 KiB.
 import { toJsonSchema } from "@valibot/to-json-schema";
 import type * as v from "valibot";
-import { ERROR_STATUS, type ErrorCode } from "../../errors.ts";
+import { ERROR_STATUS, type ErrorCode } from "../../../payments/errors.ts";
 import { ERROR_CODE_MEANING } from "./error-codes.ts";
 import { errorEnvelopeSchema } from "./response-schemas.ts";
 import type { RouteDoc } from "./route-doc.ts";

@@ -2,7 +2,7 @@
 // token 401, valid token without the scope 403, too many requests 429.
 import type { MiddlewareHandler } from "hono";
 import { requireScope, verifyBearerToken, type Client, type Scope } from "../auth/bearer-token.ts";
-import { PaymentError } from "../errors.ts";
+import { PaymentError } from "../../payments/errors.ts";
 import type { AnyApiEnv } from "./api-env.ts";
 
 /** The Workers Rate Limiting binding's shape (counts per location, approximate). */
