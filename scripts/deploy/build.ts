@@ -21,7 +21,7 @@ export interface BuiltWorker {
 
 /**
  * What a build of `worker` for `envName` is told at build time: a gateway whose environment binds
- * no HYPERDRIVE leaves the PostgreSQL store out (RECORDS_IN_POSTGRES, workers/gateway/src/wiring.ts).
+ * no HYPERDRIVE leaves the PostgreSQL store out (RECORDS_IN_POSTGRES, workers/gateway/src/services.ts).
  */
 export function buildDefines(worker: DeployedWorker, envName: EnvironmentName): string[] {
   if (worker.id !== "gateway") return [];

@@ -38,7 +38,30 @@ export class AmkPaymentVerifier implements PaymentVerifier {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /**
+   * Each call is timed here, where it is made: the duration travels in the Verification to the
+   * receipt of the report it answered, and into one log line (`"upstream":"amk-payment-verify"`)
+   * that a Workers Observability alert counts.
+   */
   async verify(txId: string): Promise<Verification> {
+    const started = Date.now();
+    let verification: Verification;
+    try {
+      verification = await this.ask(txId);
+    } catch (error) {
+      // Unreachable, timed out, 5xx, circuit open: SERVER_UNAVAILABLE, with no reply to keep.
+      if (!(error instanceof PaymentError)) throw error;
+      verification = { refusal: error };
+    }
+    const durationMs = Date.now() - started;
+    const outcome = "refusal" in verification ? verification.refusal.code : "ok";
+    // Failed: AMK gave no usable answer (unreachable, timed out, 5xx, circuit open, unreadable).
+    const ok = !("refusal" in verification) || (outcome !== "AMK_UNKNOWN_ERROR" && verification.refusal.status < 500);
+    console.log(JSON.stringify({ service: "gateway", upstream: "amk-payment-verify", ok, outcome, durationMs }));
+    return { ...verification, durationMs };
+  }
+
+  private async ask(txId: string): Promise<Verification> {
     const fields = {
       merchantId: this.settings.merchantId,
       storeId: this.settings.storeId,

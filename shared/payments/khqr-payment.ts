@@ -124,6 +124,7 @@ async function confirmKhqrPayment(deps: KhqrPaymentDeps, report: KhqrReport, aud
   const invoice = await invoiceOf(deps.records, report.invoiceNumber);
   const verification = await deps.verifier.verify(report.invoiceNumber);
   audit.verifyReply = verification.reply;
+  audit.verifyMs = verification.durationMs;
   if ("refusal" in verification) throw verification.refusal;
   const { verified } = verification;
   const now = deps.clock.now();
@@ -290,6 +291,7 @@ function acknowledged(report: KhqrReport): KhqrConfirmationResult {
 
 interface ReportAuditTrail extends ReportAudit {
   verifyReply?: string;
+  verifyMs?: number;
   /** Writes the receipt alone, unless a unit of work already carried it. The audit never turns an answer into an error. */
   commit(deps: { records: RecordStore; clock: Clock }, outcome: string): Promise<void>;
 }
@@ -306,6 +308,7 @@ function reportAudit(
       outcome,
       requestId: request.requestId,
       verifyReply: trail.verifyReply,
+      ...(trail.verifyMs === undefined ? {} : { verifyMs: trail.verifyMs }),
     }),
     written: () => {
       written = true;

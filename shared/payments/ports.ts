@@ -49,11 +49,17 @@ export interface VerifiedPayment {
   paidAt?: string;
 }
 
-/** What AMK answered about a transaction: the payment it holds as SUCCESS, or our refusal; and the reply itself, for the audit trail. */
-export type Verification = { reply: string } & ({ verified: VerifiedPayment } | { refusal: PaymentError });
+/**
+ * What AMK answered about a transaction: the payment it holds as SUCCESS, or our refusal; the reply
+ * itself and how long AMK took to give it, for the audit trail (and the dashboard's verify latency).
+ */
+export type Verification = { reply?: string; durationMs?: number } & ({ verified: VerifiedPayment } | { refusal: PaymentError });
 
 export interface PaymentVerifier {
-  /** Asks AMK about `txId`. AMK unreachable (network, timeout, 5xx, circuit open) throws SERVER_UNAVAILABLE. */
+  /**
+   * Asks AMK about `txId`. AMK unreachable (network, timeout, 5xx, circuit open) is SERVER_UNAVAILABLE:
+   * a refusal without a reply (so the time spent waiting is kept), or thrown.
+   */
   verify(txId: string): Promise<Verification>;
 }
 

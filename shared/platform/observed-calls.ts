@@ -1,8 +1,8 @@
 // A port with each of its calls observed: how long every method that answers with a promise (or
 // a thenable, as Durable Object and binding calls do) took, and whether it failed. What is done
 // with that (a Server-Timing step, an Analytics Engine point) is the caller's.
-/** `failure` is present when the call rejected, holding what it rejected with. */
-export type CallObserver = (method: string, durationMs: number, failure?: { error: unknown }) => void;
+/** `failure` is present when the call rejected, holding what it rejected with; `answer` is what it resolved with. */
+export type CallObserver = (method: string, durationMs: number, failure?: { error: unknown }, answer?: unknown) => void;
 
 export function observeCalls<T extends object>(port: T, observe: CallObserver): T {
   return new Proxy(port, {
@@ -16,7 +16,7 @@ export function observeCalls<T extends object>(port: T, observe: CallObserver): 
         if (typeof (result as PromiseLike<unknown> | null)?.then !== "function") return result;
         return Promise.resolve(result).then(
           (answer) => {
-            observe(property, performance.now() - started);
+            observe(property, performance.now() - started, undefined, answer);
             return answer;
           },
           (failure: unknown) => {

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { MAX_PUBLISH_ATTEMPTS } from "#shared/payments/deliver-events.ts";
-import { recordStore } from "../../workers/gateway/src/wiring.ts";
+import { recordStore } from "../../workers/gateway/src/services.ts";
 import { execute, queryRow, queryRows } from "../support/records.ts";
 
 // A millisecond apart, so "oldest first" is the order of insertion on every store.

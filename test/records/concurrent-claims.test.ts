@@ -2,7 +2,7 @@
 // PostgreSQL, as two invocations would have): every row is claimed exactly once, none is lost.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { recordStore } from "../../workers/gateway/src/wiring.ts";
+import { recordStore } from "../../workers/gateway/src/services.ts";
 import { execute, queryRows } from "../support/records.ts";
 
 const RUNS = 6;

@@ -3,7 +3,7 @@
 // AMK was not asked about is given back; a QR that left the window owing its check is closed once.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { recordStore } from "../../workers/gateway/src/wiring.ts";
+import { recordStore } from "../../workers/gateway/src/services.ts";
 import { execute, queryRow } from "../support/records.ts";
 
 const MINUTE = 60_000;

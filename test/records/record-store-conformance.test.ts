@@ -1,7 +1,7 @@
 // The RecordStore contract (./conformance.ts) on the store this project runs on: D1, or PostgreSQL.
 import { env } from "cloudflare:workers";
 import { describe, it } from "vitest";
-import { recordStore } from "../../workers/gateway/src/wiring.ts";
+import { recordStore } from "../../workers/gateway/src/services.ts";
 import { recordsStore } from "../support/records.ts";
 import { recordStoreConformance } from "./conformance.ts";
 

@@ -5,7 +5,11 @@ import type { ApiConfig, ApiEnv } from "./api-env.ts";
 import { notFound, onError } from "./error-response.ts";
 import { requestLog } from "./request-log.ts";
 
-export function apiApp<Bindings extends object, Config extends ApiConfig>(service: string, parseConfig: (env: Bindings) => Config) {
+/** `Variables`: what a worker's own middleware sets beside the shared ones. */
+export function apiApp<Bindings extends object, Config extends ApiConfig, Variables extends object = object>(
+  service: string,
+  parseConfig: (env: Bindings) => Config,
+) {
   const app = new Hono<ApiEnv<Bindings, Config>>();
   // Our own id for every request: a client's X-Request-Id is only logged beside it, never trusted
   // into the records (the audit trail names requests by ids we made).
@@ -23,5 +27,6 @@ export function apiApp<Bindings extends object, Config extends ApiConfig>(servic
   });
   app.onError(onError());
   app.notFound(notFound());
-  return app;
+  // The worker's own variables are set by its own middleware, registered after these.
+  return app as unknown as Hono<{ Bindings: Bindings; Variables: ApiEnv<Bindings, Config>["Variables"] & Variables }>;
 }

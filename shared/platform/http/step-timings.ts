@@ -9,12 +9,32 @@ import { observeCalls } from "../observed-calls.ts";
 
 export class StepTimings {
   private readonly steps = new Map<string, { ms: number; calls: number }>();
+  /** When each step ran, for counting the round trips a request waited on one after another. */
+  private readonly spans: { step: string; start: number; end: number }[] = [];
 
   add(step: string, ms: number): void {
     const entry = this.steps.get(step) ?? { ms: 0, calls: 0 };
     entry.ms += ms;
     entry.calls += 1;
     this.steps.set(step, entry);
+    const end = performance.now();
+    this.spans.push({ step, start: end - ms, end });
+  }
+
+  /**
+   * The sequential round trips among the steps `counted` selects that have finished so far: calls
+   * that overlap in time are one round trip (they were waited on together). Read when the answer is
+   * ready, it leaves out the work after the answer (a call still running then was not waited on).
+   */
+  roundTrips(counted: (step: string) => boolean): number {
+    const spans = this.spans.filter((s) => counted(s.step)).sort((a, b) => a.start - b.start);
+    let trips = 0;
+    let busyUntil = -Infinity;
+    for (const span of spans) {
+      if (span.start >= busyUntil) trips += 1;
+      busyUntil = Math.max(busyUntil, span.end);
+    }
+    return trips;
   }
 
   /** `step;dur=ms` per step, then `handler;dur=ms` (RFC Server-Timing). */

@@ -5,10 +5,10 @@ import { apiApp } from "#shared/platform/http/api-app.ts";
 import { registerApiReference } from "#shared/platform/http/openapi/reference-routes.ts";
 import { reconcileKhqrPayments } from "#shared/payments/reconcile-khqr.ts";
 import { gatewayConfig } from "./config.ts";
-import { measureRequests } from "./measurement/measure-requests.ts";
+import { measureRequests } from "./observability/measure-requests.ts";
 import { reportOutboxLag } from "./observability/outbox-lag.ts";
 import { requestMetrics } from "./observability/request-metrics.ts";
-import type { GatewayBindings } from "./gateway-env.ts";
+import type { GatewayBindings, GatewayVariables } from "./gateway-env.ts";
 import { openApiJson } from "./openapi.generated.ts";
 import { registerBillConfirmation } from "./routes/bill-confirmation.ts";
 import { registerKhqrWebhook } from "./routes/khqr-webhook.ts";
@@ -21,16 +21,19 @@ import { registerOpsExceptions } from "./routes/ops-exceptions.ts";
 import { registerOpsHealth } from "./routes/ops-health.ts";
 import { registerOpsPayment } from "./routes/ops-payment.ts";
 import { registerPremiumInquiry } from "./routes/premium-inquiry.ts";
-import { gatewayDeps, metricsFor } from "./wiring.ts";
+import { gatewayServices, metricsFor, services } from "./services.ts";
 
 export { GatewayEntrypoint } from "./routes/gateway-entrypoint.ts";
 export { WebhookIdempotency } from "./adapters/durable-object-idempotency.ts";
 
-export const app = apiApp<GatewayBindings, ReturnType<typeof gatewayConfig>>("gateway", gatewayConfig);
+export const app = apiApp<GatewayBindings, ReturnType<typeof gatewayConfig>, GatewayVariables>("gateway", gatewayConfig);
 // Local measurement only (npm run bench, the round-trip tests): round trips and step timings.
 app.use(measureRequests());
 // Metrics per request and per outside call (Analytics Engine when METRICS is bound), and the bank routes' payment outcome in the log.
 app.use(requestMetrics(metricsFor));
+// The request's services, built once, for the routes that use them.
+app.use("/AMK/*", services());
+app.use("/ops/*", services());
 registerPremiumInquiry(app);
 registerBillConfirmation(app);
 registerKhqrWebhook(app);
@@ -51,7 +54,7 @@ export default {
     const logFailure = (task: string) => (error: unknown) =>
       console.log(JSON.stringify({ service: "gateway", cron: task, reason: error instanceof PaymentError ? error.reason : String(error) }));
     try {
-      const deps = gatewayDeps(env);
+      const deps = gatewayServices(env);
       ctx.waitUntil(
         deps
           .deliver()

@@ -11,12 +11,12 @@ const BANK_ROUTES = new Set(["POST /AMK/payments", "POST /AMK/khqr"]);
 /** Refusals before any payment judgement: nothing was decided about money. */
 const NOT_JUDGED = new Set([400, 401, 403, 413, 429]);
 
-/** `metricsFor`: the request's recorder, as the wiring builds it (index.ts passes it in). */
+/** `metricsFor`: the request's recorder, as services.ts builds it (index.ts passes it in). */
 export function requestMetrics(metricsFor: (env: GatewayBindings) => Metrics): MiddlewareHandler<GatewayEnv> {
   return async (c, next) => {
     const started = Date.now();
     const metrics = metricsFor(c.env);
-    c.env = { ...c.env, REQUEST_METRICS: metrics };
+    c.set("metrics", metrics);
     await next();
     const route = matchedRoutes(c)
       .filter((r) => r.method !== "ALL")

@@ -12,7 +12,7 @@ import type { RouteDoc } from "#shared/platform/http/openapi/route-doc.ts";
 import { amountProblem, CURRENCIES } from "#shared/payments/money.ts";
 import { billConfirmationOf, receiveBillConfirmation, type BillConfirmationResult } from "#shared/payments/confirm-bill-payment.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
-import { bankRateLimiter, gatewayDeps } from "../wiring.ts";
+import { bankRateLimiter } from "../services.ts";
 
 /** Control characters (NUL...) and bidi overrides would reach the ledger, Kafka and receipts as they are. */
 const UNSAFE_TEXT = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
@@ -118,7 +118,7 @@ export function registerBillConfirmation(app: Hono<GatewayEnv>): void {
       if (isInTheFuture(paidAt, Date.now())) {
         throw new PaymentError("BAD_REQUEST", "Invalid request parameters", { details: "paidDate: must not be in the future" });
       }
-      const deps = gatewayDeps(c.env, c.get("config"), (work) => c.executionCtx.waitUntil(work));
+      const deps = c.var.services;
       const confirmation = billConfirmationOf(body, paidAt);
       const answered = await receiveBillConfirmation(deps, confirmation, { input: body, requestId: c.get("requestId") });
       c.set("logFields", { paymentId: body.id, bankTransactionId: body.bankTransactionId, replayed: answered.replayed });

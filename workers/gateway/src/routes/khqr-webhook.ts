@@ -14,7 +14,7 @@ import type { RouteDoc } from "#shared/platform/http/openapi/route-doc.ts";
 import { amountProblem, CURRENCIES } from "#shared/payments/money.ts";
 import { receiveKhqrReport, webhookReport, type KhqrConfirmationResult } from "#shared/payments/khqr-payment.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
-import { bankRateLimiter, gatewayDeps } from "../wiring.ts";
+import { bankRateLimiter } from "../services.ts";
 
 export const KhqrWebhookBody = v.pipe(
   v.object({
@@ -110,7 +110,7 @@ export function registerKhqrWebhook(app: Hono<GatewayEnv>): void {
       if (isInTheFuture(paidAt, Date.now())) {
         throw new PaymentError("BAD_REQUEST", "Invalid request parameters", { details: "paid_datetime: must not be in the future" });
       }
-      const deps = gatewayDeps(c.env, c.get("config"), (work) => c.executionCtx.waitUntil(work));
+      const deps = c.var.services;
       const { report, receipt } = webhookReport(body, paidAt);
       const answered = await receiveKhqrReport(deps, report, { input: body, requestId: c.get("requestId"), receipt });
       c.set("logFields", { invoiceNumber: body.invoice_number, replayed: answered.replayed });

@@ -10,7 +10,7 @@ import { assessHealth, healthWindow } from "#shared/payments/operations-health.t
 import { dashboardHeaders, renderDashboardPage } from "../dashboard/dashboard-page.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
 import { operatorAuth } from "../operators/operator-auth.ts";
-import { healthFacts, recordStore } from "../wiring.ts";
+import { healthFacts } from "../services.ts";
 import { exceptionView } from "./ops-exceptions.ts";
 import { checkGatewayConnections } from "./ops-health.ts";
 
@@ -40,7 +40,7 @@ export function registerOpsDashboard(app: Hono<GatewayEnv>): void {
     const window = healthWindow(now);
     const [facts, exceptions, connections] = await Promise.all([
       healthFacts(c.env).read(window),
-      recordStore(c.env).listExceptions(OPEN_EXCEPTIONS_SHOWN),
+      c.var.services.records.listExceptions(OPEN_EXCEPTIONS_SHOWN),
       checkGatewayConnections(c.env, c.get("config")),
     ]);
     const report = assessHealth(facts, window, circuitStates(now.getTime()));

@@ -7,7 +7,6 @@ import { successSchema } from "#shared/platform/http/openapi/response-schemas.ts
 import type { RouteDoc } from "#shared/platform/http/openapi/route-doc.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
 import { operatorAuth } from "../operators/operator-auth.ts";
-import { gatewayDeps } from "../wiring.ts";
 
 export const EventReplayBody = v.object({
   eventIds: v.pipe(
@@ -43,7 +42,7 @@ export function opsEventReplayDoc(): RouteDoc {
 export function registerOpsEventReplay(app: Hono<GatewayEnv>): void {
   app.post("/ops/events/replay", operatorAuth(), limitBody, async (c) => {
     const { eventIds } = await readJsonBody(c, EventReplayBody);
-    const deps = gatewayDeps(c.env, c.get("config"));
+    const deps = c.var.services;
     const replayed = await deps.records.outbox.replay([...new Set(eventIds)], deps.clock.now());
     console.log(
       JSON.stringify({ service: "gateway", ops: "events-replayed", requested: eventIds.length, replayed, client: c.get("client")?.id }),

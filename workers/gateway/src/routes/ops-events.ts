@@ -8,7 +8,6 @@ import type { RouteDoc } from "#shared/platform/http/openapi/route-doc.ts";
 import type { OutboxEventView } from "#shared/payments/ports.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
 import { operatorAuth } from "../operators/operator-auth.ts";
-import { gatewayDeps } from "../wiring.ts";
 import { OpsLimit } from "./ops-exceptions.ts";
 
 export const OpsEventsQuery = v.object({
@@ -79,7 +78,7 @@ export function registerOpsEvents(app: Hono<GatewayEnv>): void {
   app.get("/ops/events", operatorAuth(), async (c) => {
     const { state, limit } = parseInput(OpsEventsQuery, { state: c.req.query("state"), limit: c.req.query("limit") });
     const config = c.get("config");
-    const events = await gatewayDeps(c.env, config).records.outbox.list(state, limit);
+    const events = await c.var.services.records.outbox.list(state, limit);
     return c.json({ success: true, data: { events: withTopics(events, config.kafka.topicPrefix) } });
   });
 }

@@ -11,7 +11,6 @@ import type { RouteDoc } from "#shared/platform/http/openapi/route-doc.ts";
 import { resolveException } from "#shared/payments/resolve-exception.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
 import { operatorAuth } from "../operators/operator-auth.ts";
-import { gatewayDeps } from "../wiring.ts";
 import { exceptionView, paymentExceptionViewSchema } from "./ops-exceptions.ts";
 
 export const ExceptionResolutionParams = v.object({
@@ -100,7 +99,7 @@ export async function resolveAndAnnounce(
   step: { exceptionId: string; resolution: ExceptionResolutionKind; note: string },
 ): Promise<Awaited<ReturnType<typeof resolveException>>> {
   const resolvedBy = c.get("client")!.id;
-  const deps = gatewayDeps(c.env, c.get("config"), (work) => c.executionCtx.waitUntil(work));
+  const deps = c.var.services;
   const answer = await resolveException(deps, { ...step, resolvedBy });
   if (!answer.replayed) {
     c.executionCtx.waitUntil(deps.deliver(answer.eventIds));

@@ -8,7 +8,6 @@ import type { RouteDoc } from "#shared/platform/http/openapi/route-doc.ts";
 import { EXCEPTION_RESOLUTIONS } from "#shared/events/payment-events.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
 import { operatorAuth } from "../operators/operator-auth.ts";
-import { gatewayDeps } from "../wiring.ts";
 import { exceptionView, type PaymentExceptionView } from "../dashboard/exception-view.ts";
 
 export { exceptionView, type PaymentExceptionView };
@@ -95,7 +94,7 @@ export function opsExceptionsDoc(): RouteDoc {
 export function registerOpsExceptions(app: Hono<GatewayEnv>): void {
   app.get("/ops/exceptions", operatorAuth(), async (c) => {
     const { limit } = parseInput(OpsExceptionsQuery, { limit: c.req.query("limit") });
-    const exceptions = await gatewayDeps(c.env, c.get("config")).records.listExceptions(limit);
+    const exceptions = await c.var.services.records.listExceptions(limit);
     return c.json({ success: true, data: { exceptions: exceptions.map(exceptionView) } });
   });
 }

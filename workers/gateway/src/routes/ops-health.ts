@@ -11,7 +11,7 @@ import { amkVerifyProbe, integrationProbe, kafkaProbe, recordStoreProbe } from "
 import type { GatewayConfig } from "../config.ts";
 import type { GatewayBindings, GatewayEnv } from "../gateway-env.ts";
 import { operatorAuth } from "../operators/operator-auth.ts";
-import { healthFacts } from "../wiring.ts";
+import { healthFacts } from "../services.ts";
 
 /** Every connection of this gateway, checked now (also drawn on the dashboard). */
 export function checkGatewayConnections(env: GatewayBindings, config: GatewayConfig): Promise<ConnectionReport> {

@@ -13,7 +13,6 @@ import { newNonce, operatorPageHeaders, wantsHtml } from "../dashboard/page-shel
 import { renderPaymentPage } from "../dashboard/payment-page.ts";
 import { formToken } from "../operators/form-token.ts";
 import { operatorAuth } from "../operators/operator-auth.ts";
-import { gatewayDeps } from "../wiring.ts";
 import { outboxEventViewSchema, withTopics } from "./ops-events.ts";
 import { exceptionView, paymentExceptionViewSchema } from "./ops-exceptions.ts";
 
@@ -123,7 +122,7 @@ export function opsPaymentDoc(): RouteDoc {
 export function registerOpsPayment(app: Hono<GatewayEnv>): void {
   app.get("/ops/payments/:paymentId", operatorAuth(), async (c) => {
     const { paymentId } = parseInput(OpsPaymentParams, { paymentId: c.req.param("paymentId") });
-    const history = await gatewayDeps(c.env, c.get("config")).records.history(paymentId);
+    const history = await c.var.services.records.history(paymentId);
     const { premium, payment, issuance, exceptions } = history;
     if (!premium && !payment && !issuance && history.receipts.length === 0 && exceptions.length === 0) {
       throw new PaymentError("RESOURCE_NOT_FOUND", "Nothing is recorded for this payment id", { details: `paymentId: ${paymentId}` });

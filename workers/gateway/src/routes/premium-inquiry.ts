@@ -8,7 +8,7 @@ import { successSchema } from "#shared/platform/http/openapi/response-schemas.ts
 import { premiumToDto, PremiumDtoSchema, type PremiumDto } from "#shared/payments/premium.ts";
 import { inquirePremium } from "#shared/payments/inquire-premium.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
-import { clientRateLimiter, gatewayDeps } from "../wiring.ts";
+import { clientRateLimiter } from "../services.ts";
 
 export const PremiumInquiryQuery = v.object({
   query: v.pipe(
@@ -55,7 +55,7 @@ export function premiumInquiryDoc(): RouteDoc {
 export function registerPremiumInquiry(app: Hono<GatewayEnv>): void {
   app.get("/AMK/payments", clientAuth<GatewayEnv>("payments:inquire", clientRateLimiter), async (c) => {
     const { query } = parseInput(PremiumInquiryQuery, { query: c.req.query("query") });
-    const premium = await inquirePremium(gatewayDeps(c.env, c.get("config")), query, (work) => c.executionCtx.waitUntil(work));
+    const premium = await inquirePremium(c.var.services, query, (work) => c.executionCtx.waitUntil(work));
     c.set("logFields", { paymentId: premium.id });
     return c.json({ success: true, data: premiumToDto(premium) } satisfies PremiumInquiryResponse);
   });

@@ -14,19 +14,20 @@ export const d1Tables = recordTables(sqliteKit);
 
 type Batch = [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]];
 
-function d1Executor(d1: D1Database): Executor {
+/** `sent`: told of each statement or batch once D1 has answered it (measured requests only). */
+function d1Executor(d1: D1Database, sent: () => void = () => undefined): Executor {
   const db = drizzle(d1);
   return {
     db: db as unknown as RecordDb,
     tables: d1Tables,
-    run: guarded,
+    run: (query) => guarded(query).finally(sent),
     async all<T extends unknown[]>(queries: { [K in keyof T]: PromiseLike<T[K]> }) {
       if (queries.length === 0) return [] as unknown as T;
-      return (await guarded(db.batch(queries as unknown as Batch))) as unknown as T;
+      return (await guarded(db.batch(queries as unknown as Batch)).finally(sent)) as unknown as T;
     },
     async atomically(build) {
       const writes = build(db as unknown as RecordDb);
-      if (writes.length > 0) await db.batch(writes as unknown as Batch);
+      if (writes.length > 0) await db.batch(writes as unknown as Batch).finally(sent);
     },
     skipLocked: (select) => select,
     slices: inSlices,
@@ -36,8 +37,8 @@ function d1Executor(d1: D1Database): Executor {
   };
 }
 
-export function d1RecordStore(d1: D1Database): SqlRecordStore {
-  return new SqlRecordStore(d1Executor(d1));
+export function d1RecordStore(d1: D1Database, sent?: () => void): SqlRecordStore {
+  return new SqlRecordStore(d1Executor(d1, sent));
 }
 
 function isUniqueViolation(error: unknown): boolean {

@@ -1,7 +1,7 @@
 // The record store, its queries written once for D1 and PostgreSQL: drizzle's select, insert and
 // update builders take the same calls on both dialects' tables (same columns, ./tables.ts). What
 // truly differs is an Executor (./d1.ts, ./postgres.ts): how a unit of work is made atomic (a D1
-// batch, a PostgreSQL transaction), how reads go together, row locks, how many ids one statement
+// batch, one PostgreSQL statement), how reads go together, row locks, how many ids one statement
 // binds, and how a store failure or a unique violation reads.
 import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
@@ -41,7 +41,7 @@ export interface Executor {
   run<T>(query: PromiseLike<T>): Promise<T>;
   /** Several reads together: one D1 batch, or side by side on PostgreSQL's pool. */
   all<T extends unknown[]>(queries: { [K in keyof T]: PromiseLike<T[K]> }): Promise<T>;
-  /** The statements `build` makes, all written or none (a D1 batch, a PostgreSQL transaction). Throws the store's own error. */
+  /** The statements `build` makes, all written or none (a D1 batch, one PostgreSQL statement). Throws the store's own error. */
   atomically(build: (db: RecordDb) => Statement[]): Promise<void>;
   /** Locks the rows a claim selects, skipping those another claim holds (PostgreSQL); D1 needs none. */
   skipLocked<Q>(select: Q): Q;

@@ -1,7 +1,8 @@
-// The one place the gateway's adapters are built from its bindings and configuration, and handed
-// to the payment core.
+// The gateway's services: its adapters built from its bindings and configuration, once per
+// request (the `services` middleware) or per RPC call and cron run, and handed to the payment core.
+// Handlers read them from the context (`c.var.services`) and never build their own.
+import type { MiddlewareHandler } from "hono";
 import type { RateLimiter } from "#shared/platform/http/client-auth.ts";
-import { timed } from "#shared/platform/http/step-timings.ts";
 import { noMetrics, type Metrics } from "#shared/platform/metrics.ts";
 import { deliverEvents } from "#shared/payments/deliver-events.ts";
 import {
@@ -24,11 +25,10 @@ import { eventPublisher } from "./adapters/kafka-event-publisher.ts";
 import { KvPremiumCache } from "./adapters/kv-premium-cache.ts";
 import { postgresHealthFacts, postgresRecordStore } from "./adapters/records/postgres.ts";
 import { gatewayConfig, type GatewayConfig } from "./config.ts";
-import { metered } from "./observability/metered.ts";
-import { observedVerifier, receiptsWithVerifyDurations, type VerifyDurations } from "./observability/verify-calls.ts";
-import type { GatewayBindings } from "./gateway-env.ts";
+import { callObserver } from "./observability/call-observer.ts";
+import type { GatewayBindings, GatewayEnv, RequestMeasurement } from "./gateway-env.ts";
 
-export interface GatewayDeps {
+export interface GatewayServices {
   config: GatewayConfig;
   records: RecordStore;
   premiums: PremiumSource;
@@ -37,30 +37,35 @@ export interface GatewayDeps {
   verifier: PaymentVerifier;
   clock: Clock;
   merchantId: string;
-  /** The request's waitUntil, for work that must not delay the answer (a booked payment's cache mark). */
+  /** The request's waitUntil, for work that must not delay the answer (a booked payment's cache mark, a settle). */
   later?: Later;
   /** Publishes the given outbox events now (all that are due, without ids); failures stay for the next drain. */
   deliver(eventIds?: string[]): Promise<unknown>;
 }
 
-export function gatewayDeps(env: GatewayBindings, config: GatewayConfig = gatewayConfig(env), later?: Later): GatewayDeps {
-  const steps = env.MEASURED_STEPS;
-  const measured = <T extends object>(port: T, name: string): T => (steps ? timed(port, name, steps) : port);
-  const metrics = metricsFor(env);
-  // Each verify call's duration, kept with the receipt of the report it answered.
-  const verifyDurations: VerifyDurations = new Map();
-  const records = receiptsWithVerifyDurations(metered(measured(recordStore(env), "records"), "records", metrics), verifyDurations);
-  const publisher = metered(eventPublisher(config.kafka), "kafka", metrics);
+interface Invocation {
+  config?: GatewayConfig;
+  later?: Later;
+  metrics?: Metrics;
+  measurement?: RequestMeasurement;
+}
+
+export function gatewayServices(env: GatewayBindings, invocation: Invocation = {}): GatewayServices {
+  const config = invocation.config ?? gatewayConfig(env);
+  const measurement = invocation.measurement;
+  const observer = callObserver(invocation.metrics ?? metricsFor(env), measurement?.steps);
+  const records = observer.watch(recordStore(env, measurement?.countStatement), "records");
+  const publisher = observer.watch(eventPublisher(config.kafka), "kafka");
   return {
     config,
     records,
-    premiums: metered(measured(new IntegrationServicePremiums(config.integration), "integration-service"), "integration-service", metrics),
-    cache: measured(new KvPremiumCache(env.PREMIUM_CACHE, config.premiumCacheTtlSeconds), "kv"),
-    idempotency: measured(new DurableObjectIdempotency(env.WEBHOOK_IDEMPOTENCY), "idempotency"),
-    verifier: observedVerifier(measured(new AmkPaymentVerifier(config.amk), "amk"), verifyDurations, metrics),
+    premiums: observer.watch(new IntegrationServicePremiums(config.integration), "integration-service"),
+    cache: observer.watch(new KvPremiumCache(env.PREMIUM_CACHE, config.premiumCacheTtlSeconds), "kv", { metered: false }),
+    idempotency: observer.watch(new DurableObjectIdempotency(env.WEBHOOK_IDEMPOTENCY), "idempotency", { metered: false }),
+    verifier: observer.watch(new AmkPaymentVerifier(config.amk), "amk"),
     clock: systemClock,
     merchantId: config.amk.merchantId,
-    later,
+    later: invocation.later,
     deliver: (eventIds) =>
       deliverEvents({ outbox: records.outbox, publisher, topicPrefix: config.kafka.topicPrefix, clock: systemClock }, eventIds).catch(
         (error: unknown) => console.log(JSON.stringify({ service: "gateway", outbox: "delivery-failed", reason: String(error) })),
@@ -68,10 +73,22 @@ export function gatewayDeps(env: GatewayBindings, config: GatewayConfig = gatewa
   };
 }
 
-/**
- * PostgreSQL through Hyperdrive when the environment binds HYPERDRIVE (README "Records in
- * PostgreSQL"), D1 otherwise. Built per request: a database client never outlives its request.
- */
+/** Builds the request's services once, after the configuration, metrics and measurement are set. */
+export function services(): MiddlewareHandler<GatewayEnv> {
+  return async (c, next) => {
+    c.set(
+      "services",
+      gatewayServices(c.env, {
+        config: c.get("config"),
+        later: (work) => c.executionCtx.waitUntil(work),
+        metrics: c.get("metrics"),
+        measurement: c.get("measurement"),
+      }),
+    );
+    await next();
+  };
+}
+
 /**
  * Set by `npm run deploy` to false for an environment that binds no HYPERDRIVE: its bundle then
  * leaves the PostgreSQL store out (about a quarter of the gateway). Unset in every other build
@@ -79,12 +96,17 @@ export function gatewayDeps(env: GatewayBindings, config: GatewayConfig = gatewa
  */
 declare const RECORDS_IN_POSTGRES: boolean | undefined;
 
-export function recordStore(env: GatewayBindings): RecordStore {
+/**
+ * PostgreSQL through Hyperdrive when the environment binds HYPERDRIVE (README "Records in
+ * PostgreSQL"), D1 otherwise. Built per request: a database client never outlives its request.
+ * `countStatement` is called for each statement or batch sent (measured requests only).
+ */
+export function recordStore(env: GatewayBindings, countStatement?: () => void): RecordStore {
   // The constant first: a build with RECORDS_IN_POSTGRES=false folds this line away, and the store with it.
   if ((typeof RECORDS_IN_POSTGRES === "undefined" || RECORDS_IN_POSTGRES) && env.HYPERDRIVE)
-    return postgresRecordStore(env.HYPERDRIVE.connectionString);
+    return postgresRecordStore(env.HYPERDRIVE.connectionString, countStatement);
   if (env.HYPERDRIVE) throw builtWithoutPostgres();
-  if (env.DB) return d1RecordStore(env.DB);
+  if (env.DB) return d1RecordStore(env.DB, countStatement);
   throw new Error("the gateway has no record store: bind HYPERDRIVE (PostgreSQL) or DB (D1) in wrangler.toml");
 }
 
@@ -103,12 +125,8 @@ function builtWithoutPostgres(): Error {
   return new Error("HYPERDRIVE is bound but this gateway was built without PostgreSQL: deploy it with npm run deploy");
 }
 
-/**
- * The invocation's Metrics recorder: the request's own (set by the request-metrics middleware), else
- * a new one on Analytics Engine when METRICS is bound (deployed), else none (locally, in tests).
- */
+/** A new Metrics recorder: on Analytics Engine when METRICS is bound (deployed), else none (locally, in tests). */
 export function metricsFor(env: GatewayBindings): Metrics {
-  if (env.REQUEST_METRICS) return env.REQUEST_METRICS;
   if (env.METRICS) return new AnalyticsEngineMetrics(env.METRICS, typeof env.ENVIRONMENT === "string" ? env.ENVIRONMENT : "development");
   return noMetrics;
 }
