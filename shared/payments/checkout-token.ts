@@ -1,6 +1,7 @@
 // The signed token in a checkout link (/pay/{token}): it names one payment id and expires with
 // that payment's QR. HMAC-SHA256 with CHECKOUT_SIGNING_KEY through Web Crypto; no clock inside,
 // `nowMs` is passed in. Format: `{paymentId}.{expiresAtSeconds}.{base64url signature}`.
+import { base64url } from "jose";
 
 export interface CheckoutClaims {
   paymentId: number;
@@ -15,7 +16,7 @@ const PURPOSE = "amk-payment-hub/checkout/v1:";
 export async function signCheckoutToken(key: string, claims: CheckoutClaims): Promise<string> {
   const body = `${claims.paymentId}.${claims.expiresAt}`;
   const signature = await crypto.subtle.sign("HMAC", await hmacKey(key, "sign"), encode(PURPOSE + body));
-  return `${body}.${base64Url(new Uint8Array(signature))}`;
+  return `${body}.${base64url.encode(new Uint8Array(signature))}`;
 }
 
 /**
@@ -55,18 +56,11 @@ function encode(text: string): Uint8Array<ArrayBuffer> {
   return Uint8Array.from(new TextEncoder().encode(text));
 }
 
-function base64Url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes))
-    .replace(/\+/g, "-")
-    .replace(/\//g, "_")
-    .replace(/=+$/, "");
-}
-
 function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | null {
   try {
-    const bytes = Uint8Array.from(atob(text.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
+    const bytes = Uint8Array.from(base64url.decode(text));
     // Only the canonical form: a 43-char string has spare low bits that would otherwise let two tokens mean one.
-    return base64Url(bytes) === text ? bytes : null;
+    return base64url.encode(bytes) === text ? bytes : null;
   } catch {
     return null;
   }

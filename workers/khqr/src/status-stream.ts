@@ -6,6 +6,7 @@
 // shares one reading a second (many pages cost the gateway what one does), and at most
 // MAX_STREAMS_PER_PAYMENT of them are open at once in an isolate.
 import type { Context } from "hono";
+import { streamSSE } from "hono/streaming";
 import { isFinalStatus, statusChanged, type PaymentStatus } from "#shared/payments/payment-status.ts";
 
 export const STATUS_POLL_MS = 1_000;
@@ -54,45 +55,38 @@ export function wantsEventStream(c: Context): boolean {
 /** Streams `first`, then every changed reading of `read()`; a failed reading is skipped, not sent. */
 export function statusStream(c: Context, slot: { release(): void }, first: PaymentStatus, read: () => Promise<PaymentStatus>): Response {
   const { paymentId } = first;
-  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
-  const writer = writable.getWriter();
-  const encoder = new TextEncoder();
-  let open = true;
-  // A write fails once the client has gone (the response body was cancelled): stop polling then.
-  const write = (text: string) =>
-    writer.write(encoder.encode(text)).catch(() => {
-      open = false;
-    });
-  const send = (status: PaymentStatus) => write(`event: status\ndata: ${JSON.stringify(status)}\n\n`);
-
-  const run = async () => {
-    const deadline = Date.now() + STATUS_STREAM_MAX_MS;
-    let last = first;
-    await send(first);
-    while (open && !isFinalStatus(last) && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, STATUS_POLL_MS));
-      let next: PaymentStatus;
-      try {
-        next = await sharedReading(paymentId, read);
-      } catch (error) {
-        // The gateway unreachable for a moment: keep the stream, try again next second.
-        console.log(JSON.stringify({ service: "khqr", stream: "status-read-failed", reason: String(error) }));
-        continue;
+  const response = streamSSE(c, async (stream) => {
+    try {
+      const deadline = Date.now() + STATUS_STREAM_MAX_MS;
+      let last = first;
+      const send = (status: PaymentStatus) => stream.writeSSE({ event: "status", data: JSON.stringify(status) });
+      await send(first);
+      // `aborted` is set once the client has gone (the response body was cancelled): stop polling then.
+      while (!stream.aborted && !isFinalStatus(last) && Date.now() < deadline) {
+        await stream.sleep(STATUS_POLL_MS);
+        let next: PaymentStatus;
+        try {
+          next = await sharedReading(paymentId, read);
+        } catch (error) {
+          // The gateway unreachable for a moment: keep the stream, try again next second.
+          console.log(JSON.stringify({ service: "khqr", stream: "status-read-failed", reason: String(error) }));
+          continue;
+        }
+        if (statusChanged(last, next)) {
+          last = next;
+          await send(next);
+        } else {
+          // An SSE comment: clients ignore it, and it tells us within a second when nobody listens any more.
+          await stream.write(":\n\n");
+        }
       }
-      if (statusChanged(last, next)) {
-        last = next;
-        await send(next);
-      } else {
-        // An SSE comment: clients ignore it, and it tells us within a second when nobody listens any more.
-        await write(":\n\n");
-      }
+    } finally {
+      slot.release();
     }
-    await writer.close().catch(() => {});
-  };
-  void run().finally(() => slot.release());
-  return c.body(readable, 200, {
-    "content-type": "text/event-stream; charset=utf-8",
-    "cache-control": "no-cache, no-store",
-    "x-accel-buffering": "no",
   });
+  // streamSSE's own Content-Type and Cache-Control, narrowed: UTF-8 said outright, and nothing kept by any cache.
+  response.headers.set("content-type", "text/event-stream; charset=utf-8");
+  response.headers.set("cache-control", "no-cache, no-store");
+  response.headers.set("x-accel-buffering", "no");
+  return response;
 }

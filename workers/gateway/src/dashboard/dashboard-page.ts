@@ -10,7 +10,11 @@ import { paymentsChart, successChart, verifyLatencyChart } from "./time-charts.t
 
 const percent = (value: number | null) => (value === null ? "n/a" : `${(value * 100).toFixed(1)} %`);
 const ms = (value: number | null) => (value === null ? "n/a" : `${value} ms`);
-const count = (value: number) => value.toLocaleString("en-US");
+// Made once: an Intl.NumberFormat is costly to build. Amounts show up to 2 decimals (`150`, `89.5`).
+const COUNT = new Intl.NumberFormat("en-US");
+const AMOUNT = new Intl.NumberFormat("en-US", { maximumFractionDigits: 2 });
+const count = (value: number) => COUNT.format(value);
+const amount = (value: number) => AMOUNT.format(value);
 
 function alertsSection(report: HealthReport): string {
   const firing = report.alerts.filter((a) => a.firing).length;
@@ -65,7 +69,7 @@ function volumeSection(report: HealthReport): string {
   const rows = report.volume
     .map(
       (v) =>
-        `<tr data-currency="${v.currency}"><td>${v.currency}</td><td class="n" data-field="payments">${count(v.payments)}</td><td class="n" data-field="amount">${v.amount.toLocaleString("en-US", { maximumFractionDigits: 2 })}</td></tr>`,
+        `<tr data-currency="${v.currency}"><td>${v.currency}</td><td class="n" data-field="payments">${count(v.payments)}</td><td class="n" data-field="amount">${amount(v.amount)}</td></tr>`,
     )
     .join("");
   return `<section id="volume"><h2>Volume, last 24 h</h2><table><tr><th>currency</th><th>payments</th><th>amount</th></tr>${rows || `<tr><td colspan="3">no payments</td></tr>`}</table></section>`;
@@ -81,7 +85,7 @@ function exceptionsSection(report: HealthReport, open: readonly PaymentException
     .map(
       (x) =>
         `<tr data-open-exception="${e(x.exceptionId)}"><td><a href="/ops/payments/${x.paymentId}#exception-${e(x.exceptionId)}">${e(x.policyNumber)}</a></td>` +
-        `<td>${e(x.kind)}</td><td>${e(x.channel)}</td><td class="n">${e(x.currency)} ${x.amount.toLocaleString("en-US", { maximumFractionDigits: 2 })}</td><td>${e(x.resolution?.resolution ?? "open")}</td></tr>`,
+        `<td>${e(x.kind)}</td><td>${e(x.channel)}</td><td class="n">${e(x.currency)} ${amount(x.amount)}</td><td>${e(x.resolution?.resolution ?? "open")}</td></tr>`,
     )
     .join("");
   return (

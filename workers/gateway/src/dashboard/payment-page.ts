@@ -24,7 +24,9 @@ export interface PaymentPageData {
   events: { type: string; topic: string; state: string; attempts: number; createdAt: string; lastError: string | null }[];
 }
 
-const money = (amount: number, currency: string) => `${e(currency)} ${amount.toLocaleString("en-US", { maximumFractionDigits: 2 })}`;
+// Made once: an Intl.NumberFormat is costly to build. Amounts show up to 2 decimals (`USD 150`, `USD 89.5`).
+const AMOUNT = new Intl.NumberFormat("en-US", { maximumFractionDigits: 2 });
+const money = (amount: number, currency: string) => `${e(currency)} ${AMOUNT.format(amount)}`;
 const rows = (pairs: [string, string][]) => pairs.map(([k, v]) => `<tr><th>${e(k)}</th><td>${v}</td></tr>`).join("");
 
 /** What an operator may still record, given where the exception stands (judgeResolution's rules). */

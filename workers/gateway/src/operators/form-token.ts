@@ -3,6 +3,7 @@
 // token). Stateless, so it needs no session store; a new Access sign-in gives a new token. Checked
 // with the same-origin rule (operator-auth.ts) on every form post.
 import type { Context } from "hono";
+import { base64url } from "jose";
 import { PaymentError } from "#shared/payments/errors.ts";
 import type { GatewayEnv } from "../gateway-env.ts";
 
@@ -10,10 +11,7 @@ export async function formToken(c: Context<GatewayEnv>): Promise<string> {
   const credential = c.get("credential");
   if (!credential) throw new Error("formToken needs an authenticated operator (operatorAuth)");
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`amk-ops-form\n${credential.scheme}\n${credential.value}`));
-  return btoa(String.fromCharCode(...new Uint8Array(digest)))
-    .replaceAll("+", "-")
-    .replaceAll("/", "_")
-    .replace(/=+$/, "");
+  return base64url.encode(new Uint8Array(digest));
 }
 
 export async function requireFormToken(c: Context<GatewayEnv>, given: string): Promise<void> {

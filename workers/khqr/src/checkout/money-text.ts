@@ -2,10 +2,12 @@
 // decimals and thousands separators (`USD 89.50`, `KHR 400,000`).
 import type { Currency } from "#shared/payments/money.ts";
 
-const DECIMALS: Record<Currency, number> = { USD: 2, KHR: 0 };
+// Plain numbers, not style "currency": that would put a no-break space after the code, and give KHR two decimals.
+const FORMATS: Record<Currency, Intl.NumberFormat> = {
+  USD: new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 }),
+  KHR: new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 }),
+};
 
 export function moneyText(amount: number, currency: Currency): string {
-  const [whole = "0", fraction] = amount.toFixed(DECIMALS[currency]).split(".");
-  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  return `${currency} ${grouped}${fraction ? `.${fraction}` : ""}`;
+  return `${currency} ${FORMATS[currency].format(amount)}`;
 }
