@@ -59,13 +59,18 @@ export function receiveBillConfirmation(
   confirmation: BillConfirmation,
   request: { input: unknown; requestId: string },
 ): Promise<AnsweredRequest> {
-  return answerIdempotently(deps, { key: `bill:${confirmation.bankTransactionId}`, ...request }, () =>
-    confirmBillPayment(deps, confirmation),
+  // The premium offered is read beside the admission: one round trip for both.
+  return answerIdempotently(
+    deps,
+    { key: `bill:${confirmation.bankTransactionId}`, ...request },
+    (offered) => confirmBillPayment(deps, confirmation, offered),
+    () => deps.records.findPremium(confirmation.paymentId),
   );
 }
 
-export async function confirmBillPayment(deps: BillPaymentDeps, confirmation: BillConfirmation) {
-  const { payment, premium } = await paymentFor(deps, confirmation);
+/** `offered`: the premium our records hold under the payment id, when already read. */
+export async function confirmBillPayment(deps: BillPaymentDeps, confirmation: BillConfirmation, offered?: Premium | null) {
+  const { payment, premium } = await paymentFor(deps, confirmation, offered);
   const eventIds = await bookPayment(deps, payment, deps.clock.now(), { premium });
   const data: BillConfirmationResult = {
     transactionId: confirmation.bankTransactionId,
@@ -89,6 +94,7 @@ export async function confirmBillPayment(deps: BillPaymentDeps, confirmation: Bi
 async function paymentFor(
   deps: BillPaymentDeps,
   confirmation: BillConfirmation,
+  offered: Premium | null | undefined,
 ): Promise<{ payment: ConfirmedPayment; premium?: Premium }> {
   const report = {
     channel: "BILL" as const,
@@ -97,7 +103,7 @@ async function paymentFor(
     paidAt: confirmation.paidAt,
   };
   try {
-    const premium = await premiumFor(deps, confirmation);
+    const premium = await premiumFor(deps, confirmation, offered);
     return { payment: confirmedPayment(premium, report), premium };
   } catch (refused) {
     if (!(refused instanceof PaymentError) || refused.status >= 500) throw refused;
@@ -119,8 +125,9 @@ async function paymentFor(
  * otherwise the Integration Service's own, since a copy may be stale. Only a mismatch with the
  * source of truth is refused (and that refusal is final).
  */
-async function premiumFor(deps: BillPaymentDeps, confirmation: BillConfirmation): Promise<Premium> {
-  const known = (await deps.records.findPremium(confirmation.paymentId)) ?? (await deps.cache.current(confirmation.policyNumber));
+async function premiumFor(deps: BillPaymentDeps, confirmation: BillConfirmation, offered: Premium | null | undefined): Promise<Premium> {
+  const inRecords = offered === undefined ? await deps.records.findPremium(confirmation.paymentId) : offered;
+  const known = inRecords ?? (await deps.cache.current(confirmation.policyNumber));
   if (known && termDifferences(termsOf(known), confirmation).length === 0) return known;
   const due = (await deps.premiums.find(confirmation.policyNumber)) ?? known;
   if (!due) {

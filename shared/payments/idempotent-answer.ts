@@ -1,8 +1,21 @@
 // Answering a bank request exactly once per idempotency key: admit it under the key, do the work,
 // keep the answer when it is final (finality.ts), and replay it for repeats of the same request.
+//
+// Two sequential round trips for a request seen the first time: its first read runs beside the
+// admission (`readAhead`), then its work writes once, and the final answer is kept after it is
+// sent (`later`). Why each is safe:
+// - the read ahead only reads; a replay, a conflict or a request in flight discards it, and work
+//   admitted under the key judges what was read, as it would a moment later: the store's unique
+//   keys, not the order of a read and an admission, keep a payment booked once;
+// - a final answer kept after it is sent can be lost (a crash, a failed settle): the key's lease
+//   then runs out, and a retry is admitted and answered the same by the records it finds (the
+//   payment booked under its transaction, the exception already flagged). A retry arriving before
+//   the answer is kept is told the request is in flight (409 IN_FLIGHT, Retry-After), as it would be
+//   while the work ran. A refusal that is not final frees the key before answering, so its retry
+//   is admitted at once.
 import { errorEnvelope, PaymentError, toPaymentError } from "./errors.ts";
 import { isFinalRefusal } from "./finality.ts";
-import type { Clock, IdempotencyKeeper, StoredAnswer } from "./ports.ts";
+import type { Clock, IdempotencyKeeper, Later, StoredAnswer } from "./ports.ts";
 
 export interface IdempotentRequest {
   key: string;
@@ -26,14 +39,26 @@ export interface WorkDone {
   eventIds: readonly string[];
 }
 
-export async function answerIdempotently(
-  deps: { idempotency: IdempotencyKeeper; clock: Clock },
+/**
+ * `readAhead`: the work's first read, started beside the admission and handed to `work`; its
+ * failure is the work's. `deps.later`: where the final answer is kept after answering (awaited
+ * before answering without it).
+ */
+export async function answerIdempotently<Read = undefined>(
+  deps: { idempotency: IdempotencyKeeper; clock: Clock; later?: Later },
   request: IdempotentRequest,
-  work: () => Promise<WorkDone>,
+  work: (read: Read) => Promise<WorkDone>,
+  readAhead?: () => Promise<Read>,
 ): Promise<AnsweredRequest> {
   const { idempotency, clock } = deps;
   const { key } = request;
-  const admission = await idempotency.admit(key, await fingerprint(request.input), clock.now().getTime()).catch((error: unknown) => {
+  const print = await fingerprint(request.input);
+  // Settled either way here, so a read whose answer is discarded never rejects unhandled.
+  const reading = readAhead?.().then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
+  const admission = await idempotency.admit(key, print, clock.now().getTime()).catch((error: unknown) => {
     throw new PaymentError("SERVER_UNAVAILABLE", "The payment store is unavailable; retry later", {
       reason: `idempotency admit: ${String(error)}`,
     });
@@ -59,9 +84,15 @@ export async function answerIdempotently(
     idempotency
       .settle(key, admission.lease, answer, clock.now().getTime())
       .catch((error: unknown) => console.log(JSON.stringify({ idempotency: "settle-failed", key, reason: String(error) })));
+  const keep = async (answer: StoredAnswer) => {
+    if (deps.later) deps.later(settle(answer));
+    else await settle(answer);
+  };
   let done: WorkDone;
   try {
-    done = await work();
+    const read = reading ? await reading : { value: undefined as Read };
+    if ("error" in read) throw read.error;
+    done = await work(read.value);
   } catch (thrown) {
     const error = toPaymentError(thrown);
     if (!isFinalRefusal(error)) {
@@ -70,11 +101,11 @@ export async function answerIdempotently(
     }
     // A final refusal is an answer like a success: kept, and its events (a flagged exception) published.
     const answer = { status: error.status, body: JSON.stringify(errorEnvelope(error, request.requestId)) };
-    await settle(answer);
+    await keep(answer);
     return { answer, replayed: false, eventIds: error.eventIds, refusal: error };
   }
   const answer = { status: 200, body: JSON.stringify({ success: true, data: done.data }) };
-  await settle(answer);
+  await keep(answer);
   return { answer, replayed: false, eventIds: done.eventIds };
 }
 

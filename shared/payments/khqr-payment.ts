@@ -108,10 +108,15 @@ export async function receiveKhqrReport(
       return { answer: { status: 200, body: JSON.stringify({ success: true, data }) }, replayed: false, eventIds: [] };
     }
     const key = `khqr:${report.invoiceNumber}:${await fingerprint(request.input)}`;
-    const answered = await answerIdempotently(deps, { key, input: request.input, requestId: request.requestId }, () =>
-      confirmKhqrPayment(deps, report, audit),
+    // The invoice is read beside the admission: one round trip for both, then AMK, then one write.
+    const answered = await answerIdempotently(
+      deps,
+      { key, input: request.input, requestId: request.requestId },
+      (invoice) => confirmKhqrPayment(deps, report, audit, invoice),
+      () => invoiceOf(deps.records, report.invoiceNumber),
     );
-    if (answered.replayed) await audit.commit(deps, "REPLAYED");
+    // A replay changes nothing: its receipt is kept after the answer (the audit never fails a request).
+    if (answered.replayed) await later(deps, audit.commit(deps, "REPLAYED"));
     if (answered.refusal) await audit.commit(deps, answered.refusal.code);
     return answered;
   } catch (error) {
@@ -120,8 +125,8 @@ export async function receiveKhqrReport(
   }
 }
 
-async function confirmKhqrPayment(deps: KhqrPaymentDeps, report: KhqrReport, audit: ReportAuditTrail) {
-  const invoice = await invoiceOf(deps.records, report.invoiceNumber);
+/** `invoice`: the invoice as invoiceOf read it. */
+async function confirmKhqrPayment(deps: KhqrPaymentDeps, report: KhqrReport, audit: ReportAuditTrail, invoice: Invoice) {
   const verification = await deps.verifier.verify(report.invoiceNumber);
   audit.verifyReply = verification.reply;
   audit.verifyMs = verification.durationMs;
@@ -259,6 +264,12 @@ interface Invoice {
 }
 
 /** The invoice as recorded; 404 when no premium was served under it. */
+/** Work that need not delay the answer: handed to the request's waitUntil, or awaited without one. */
+async function later(deps: { later?: Later }, work: Promise<unknown>): Promise<void> {
+  if (deps.later) deps.later(work);
+  else await work;
+}
+
 async function invoiceOf(records: RecordStore, invoiceNumber: string): Promise<Invoice> {
   const { issuances, premium } = await records.findInvoice(invoiceNumber);
   if (!premium) {

@@ -84,7 +84,7 @@ Deno.test("after a payment the policy's next premium is offered at once", async 
   equal((await inquirePremium(world, premium.policyNumber)).id, next.id);
 });
 
-Deno.test("the cache mark is not on the answer's path, and the bank's retry redoes a mark lost in a crash", async () => {
+Deno.test("the cache mark and the kept answer are not on the answer's path, and the bank's retry redoes what a crash lost", async () => {
   const world = coreWorld();
   const premium = premiumDue(world);
   await inquirePremium(world, premium.policyNumber); // cached
@@ -94,7 +94,7 @@ Deno.test("the cache mark is not on the answer's path, and the bank's retry redo
     requestId: "req",
   });
   equal(answered.answer.status, 200);
-  equal(deferred.length, 1); // handed to the platform, finished after the answer
+  equal(deferred.length, 2); // the cache mark and the kept answer: handed to the platform, finished after the answer
   await Promise.all(deferred);
   equal(await world.cache.current(premium.policyNumber), null);
 
