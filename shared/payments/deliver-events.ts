@@ -45,16 +45,22 @@ export async function deliverEvents(deps: DeliveryDeps, eventIds?: string[]): Pr
   // No publish starts after this: one that started may still finish (or time out), and the rest
   // go back to the outbox as they were, so a slow broker never gets an event twice from one run.
   const takeUntil = Date.now() + limits.takeForMs;
+  const published: string[] = [];
   await Promise.all(
     Array.from({ length: Math.min(PARALLEL, pending.length) }, async () => {
       while (Date.now() < takeUntil) {
         const entry = pending.shift();
         if (!entry) return;
-        if (await deliverOne(deps, entry, limits.publishTimeoutMs)) report.published += 1;
+        if (await deliverOne(deps, entry, limits.publishTimeoutMs)) published.push(entry.eventId);
         else report.failed += 1;
       }
     }),
   );
+  // One write for every event the broker took (a crash before it only publishes them again: consumers dedupe on eventId).
+  if (published.length > 0) {
+    await deps.outbox.markPublished(published, deps.clock.now());
+    report.published = published.length;
+  }
   if (pending.length > 0) {
     await deps.outbox.release(pending.map((e) => e.eventId));
     report.released = pending.length;
@@ -81,7 +87,6 @@ async function deliverOne(deps: DeliveryDeps, entry: OutboxEntry, timeoutMs: num
     );
     return false;
   }
-  await deps.outbox.markPublished([entry.eventId], deps.clock.now());
   return true;
 }
 

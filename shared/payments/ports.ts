@@ -215,6 +215,9 @@ export interface EventOutbox {
   /**
    * Leases due, unpublished events (only `eventIds` when given), oldest first. Events whose
    * attempts ran out with the last one never reporting back are dead-lettered here instead.
+   * The events a unit of work writes are leased to the store that wrote them as they are written:
+   * their first attempt is counted, and while that lease holds, this store hands them over without
+   * a round trip and no other store can claim them; when it runs out (the writer died), any can.
    */
   claimDue(now: Date, options: { eventIds?: string[]; limit: number }): Promise<OutboxEntry[]>;
   markPublished(eventIds: string[], now: Date): Promise<void>;

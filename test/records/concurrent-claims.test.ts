@@ -31,6 +31,33 @@ describe("concurrent claims", () => {
     expect(rows.every((row) => row.attempts === 1)).toBe(true);
   });
 
+  it("a unit of work's events are its writer's: handed over without a round trip, claimed by no other store until the lease runs out", async () => {
+    const now = new Date("2026-02-01T00:10:00Z");
+    const paymentId = 990_000_000 + Math.floor(Math.random() * 1_000_000);
+    const events = [0, 1].map(() => ({
+      eventId: crypto.randomUUID(),
+      type: "gateway.payment.success",
+      key: `P${paymentId}`,
+      paymentId,
+      value: { paymentId },
+    }));
+    let statements = 0;
+    const writer = recordStore(env, () => (statements += 1));
+    expect(await writer.commit({ events }, now)).toBe("committed");
+    const eventIds = events.map((e) => e.eventId);
+    // Another invocation (the cron's drain) sees them leased.
+    expect((await recordStore(env).outbox.claimDue(now, { limit: 1_000 })).filter((e) => eventIds.includes(e.eventId))).toEqual([]);
+    statements = 0;
+    const delivered = await writer.outbox.claimDue(now, { eventIds, limit: 10 });
+    expect(delivered.map((e) => [e.eventId, e.attempts, e.value])).toEqual(events.map((e) => [e.eventId, 1, { paymentId }]));
+    expect(statements).toBe(0);
+    expect(await writer.outbox.claimDue(now, { eventIds, limit: 10 })).toEqual([]); // each once
+    // The writer died before publishing: when the lease runs out, any drain takes them, the attempt counted.
+    const later = new Date(now.getTime() + 61_000);
+    const retaken = (await recordStore(env).outbox.claimDue(later, { eventIds, limit: 10 })).map((e) => [e.eventId, e.attempts]);
+    expect(retaken.sort()).toEqual(eventIds.map((id) => [id, 2]).sort());
+  });
+
   it("gives back released events due at once with their claim's attempt uncounted, and leaves a published one alone", async () => {
     const now = new Date("2026-02-01T00:05:00Z");
     const ids = Array.from({ length: 120 }, (_, i) => `release-${String(i).padStart(3, "0")}`);

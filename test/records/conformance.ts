@@ -391,7 +391,7 @@ export function recordStoreConformance(makeStore: () => RecordStore | Promise<Re
     ok(!again.some((e) => e.eventId === eventIds[0]));
   });
 
-  test("the outbox lists pending events oldest first, with what operators need", async () => {
+  test("the outbox lists pending events oldest first, with what operators need (written leased to their writer: one attempt)", async () => {
     const store = await makeStore();
     const { at } = freshTime();
     const id = freshId();
@@ -402,8 +402,8 @@ export function recordStoreConformance(makeStore: () => RecordStore | Promise<Re
     deepEqual(
       pending.map((e) => [e.eventId, e.state, e.attempts, e.createdAt, e.nextAttemptAt, e.type, e.key]),
       [
-        [first.eventId, "pending", 0, at(0).toISOString(), at(0).toISOString(), first.type, first.key],
-        [second.eventId, "pending", 0, at(1).toISOString(), at(1).toISOString(), second.type, second.key],
+        [first.eventId, "pending", 1, at(0).toISOString(), at(0).toISOString(), first.type, first.key],
+        [second.eventId, "pending", 1, at(1).toISOString(), at(1).toISOString(), second.type, second.key],
       ],
     );
   });

@@ -2,6 +2,7 @@
 // is all or nothing; one payment per premium; one use of a transaction id; leased outbox claims).
 import type { ExceptionResolution, PaymentEvent, PaymentException } from "../../events/payment-events.ts";
 import { MAX_PUBLISH_ATTEMPTS, retryDelayMs } from "../deliver-events.ts";
+import { HeldEvents } from "../held-events.ts";
 import type { Premium } from "../premium.ts";
 import type {
   CommitOutcome,
@@ -170,18 +171,21 @@ export class InMemoryRecordStore implements RecordStore {
     if (resolved) resolved.resolvedAt ??= at;
     const learning = work.learnPaidSecond ? this.payments.get(work.learnPaidSecond.paymentId) : undefined;
     if (learning) learning.paidSecond ??= work.learnPaidSecond!.paidSecond;
+    // Written leased to their writer, its first attempt counted as a claim counts one (the outbox's contract, ports.ts).
+    const leaseUntil = now.getTime() + LEASE_MS;
     for (const event of work.events) {
       this.outboxRows.set(event.eventId, {
         event,
         createdAt: now.getTime(),
-        attempts: 0,
+        attempts: 1,
         nextAttemptAt: now.getTime(),
-        leaseUntil: null,
+        leaseUntil,
         publishedAt: null,
         deadAt: null,
         lastError: null,
       });
     }
+    this.outbox.held.hold(work.events, leaseUntil);
     return "committed";
   }
 
@@ -195,6 +199,8 @@ function withoutMarks({ lastCheckedAt: _checked, previousCheckedAt: _previous, .
 }
 
 class InMemoryOutbox implements EventOutbox {
+  readonly held = new HeldEvents();
+
   constructor(private readonly rows: Map<string, OutboxRow>) {}
 
   async list(state: "dead" | "pending", limit: number): Promise<OutboxEventView[]> {
@@ -217,6 +223,13 @@ class InMemoryOutbox implements EventOutbox {
   }
 
   async claimDue(now: Date, options: { eventIds?: string[]; limit: number }): Promise<OutboxEntry[]> {
+    const held = this.held.take(now.getTime(), options);
+    const rest = options.eventIds?.filter((id) => !held.some((e) => e.eventId === id));
+    if (rest?.length === 0 || held.length >= options.limit) return held;
+    return [...held, ...this.claimStored(now, { eventIds: rest, limit: options.limit - held.length })];
+  }
+
+  private claimStored(now: Date, options: { eventIds?: string[]; limit: number }): OutboxEntry[] {
     const at = now.getTime();
     const open = [...this.rows.values()].filter(
       (r) => r.publishedAt === null && r.deadAt === null && (r.leaseUntil === null || r.leaseUntil <= at),

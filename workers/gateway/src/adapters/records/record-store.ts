@@ -7,6 +7,7 @@ import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, or, sql, 
 import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import type { PaymentEvent } from "#shared/events/payment-events.ts";
 import { MAX_PUBLISH_ATTEMPTS, retryDelayMs } from "#shared/payments/deliver-events.ts";
+import { HeldEvents } from "#shared/payments/held-events.ts";
 import type {
   CommitOutcome,
   EventOutbox,
@@ -225,6 +226,7 @@ export class SqlRecordStore implements RecordStore {
   async commit(work: UnitOfWork, now: Date): Promise<CommitOutcome> {
     try {
       await this.x.atomically((db) => writesOf(db, this.t, work, now));
+      this.outbox.hold(work.events, now);
       return "committed";
     } catch (error) {
       if (work.payment && this.x.isUniqueViolation(error)) return "payment-taken";
@@ -300,6 +302,7 @@ function premiumUpsert(db: RecordDb, t: RecordTables, premium: Premium, at: stri
     .onConflictDoUpdate({ target: t.premiums.paymentId, set: { ...row, lastServedAt: at } });
 }
 
+/** Written leased to their writer, its first attempt counted as a claim counts one: its delivery needs no claim. */
 function outboxInsert(db: RecordDb, t: RecordTables, events: PaymentEvent[], now: Date) {
   const at = now.toISOString();
   return db.insert(t.eventOutbox).values(
@@ -311,6 +314,8 @@ function outboxInsert(db: RecordDb, t: RecordTables, events: PaymentEvent[], now
       payload: JSON.stringify(e.value),
       createdAt: at,
       nextAttemptAt: at,
+      leaseUntil: new Date(now.getTime() + LEASE_MS).toISOString(),
+      attempts: 1,
     })),
   );
 }
@@ -323,6 +328,12 @@ function outboxInsert(db: RecordDb, t: RecordTables, events: PaymentEvent[], now
 export class SqlEventOutbox implements EventOutbox {
   private readonly db: RecordDb;
   private readonly o: RecordTables["eventOutbox"];
+  private readonly held = new HeldEvents();
+
+  /** The events this store just wrote, leased to it (outboxInsert). */
+  hold(events: PaymentEvent[], now: Date): void {
+    this.held.hold(events, now.getTime() + LEASE_MS);
+  }
 
   constructor(private readonly x: Executor) {
     this.db = x.db;
@@ -372,6 +383,13 @@ export class SqlEventOutbox implements EventOutbox {
 
   /** A row whose last attempt never reported back (the invocation died mid-publish) and has no attempts left is dead-lettered. */
   async claimDue(now: Date, options: { eventIds?: string[]; limit: number }): Promise<OutboxEntry[]> {
+    const held = this.held.take(now.getTime(), options);
+    const rest = options.eventIds?.filter((id) => !held.some((e) => e.eventId === id));
+    if (rest?.length === 0 || held.length >= options.limit) return held;
+    return [...held, ...(await this.claimStored(now, { eventIds: rest, limit: options.limit - held.length }))];
+  }
+
+  private async claimStored(now: Date, options: { eventIds?: string[]; limit: number }): Promise<OutboxEntry[]> {
     const o = this.o;
     const at = now.toISOString();
     const leaseFree = or(isNull(o.leaseUntil), lte(o.leaseUntil, at));

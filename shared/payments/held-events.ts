@@ -1,0 +1,28 @@
+// The events a record store wrote and holds the outbox lease of: the unit of work wrote them leased
+// to it, so the same request delivers them without a claim round trip. Every store keeps one, the
+// same way (the EventOutbox contract in ports.ts).
+import type { PaymentEvent } from "../events/payment-events.ts";
+import type { OutboxEntry } from "./ports.ts";
+
+export class HeldEvents {
+  private readonly entries = new Map<string, { entry: OutboxEntry; leaseUntil: number }>();
+
+  /** `leaseUntil`: when the lease written with them runs out (ms). */
+  hold(events: PaymentEvent[], leaseUntil: number): void {
+    for (const { eventId, type, key, value } of events)
+      this.entries.set(eventId, { entry: { eventId, type, key, value, attempts: 1 }, leaseUntil });
+  }
+
+  /** Takes the held events a claim asks for (all, or `eventIds`) while their lease holds, in the order written; each once. */
+  take(now: number, options: { eventIds?: string[]; limit: number }): OutboxEntry[] {
+    const taken: OutboxEntry[] = [];
+    for (const [eventId, { entry, leaseUntil }] of this.entries) {
+      if (leaseUntil <= now) this.entries.delete(eventId);
+      else if (taken.length < options.limit && (!options.eventIds || options.eventIds.includes(eventId))) {
+        this.entries.delete(eventId);
+        taken.push(entry);
+      }
+    }
+    return taken;
+  }
+}
