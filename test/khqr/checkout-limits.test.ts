@@ -59,8 +59,8 @@ describe("the public checkout routes are bounded", () => {
     await new Promise((resolve) => setTimeout(resolve, 3_100));
     const polled = counted.readings - before;
     for (const reader of readers) await reader.cancel();
-    // Unshared, each stream reads every second: 30 readings in 3 s. Shared, about 3; streams that
-    // find the last reading stale at the same moment each read, so a loaded machine sees a few more.
+    // Unshared, each stream reads every second: 30 readings in 3 s. Shared, about 3: one stream reads
+    // while the others wait for its reading.
     expect(polled).toBeGreaterThanOrEqual(2);
     expect(polled).toBeLessThanOrEqual(9);
   });

@@ -36,7 +36,7 @@ describe("concurrent claims", () => {
     const paymentId = 990_000_000 + Math.floor(Math.random() * 1_000_000);
     const events = [0, 1].map(() => ({
       eventId: crypto.randomUUID(),
-      type: "gateway.payment.success",
+      type: "gateway.payment.success" as const,
       key: `P${paymentId}`,
       paymentId,
       value: { paymentId },

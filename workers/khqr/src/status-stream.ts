@@ -18,17 +18,32 @@ export const MAX_STREAMS_PER_PAYMENT = 10;
 /** The isolate's open streams per payment, and its last reading of each (shared by those streams). */
 const openStreams = new Map<number, number>();
 const readings = new Map<number, { status: PaymentStatus; atMs: number }>();
+/** When a stream of this isolate started reading the payment's status, while it reads. */
+const readingSince = new Map<number, number>();
+/** A stream waits this long at most for another stream's reading before reading itself. */
+const WAIT_FOR_READING_MS = 1_000;
 
 /**
- * The payment's status as read at most one poll ago by any stream of this isolate, else read now.
- * Only plain values are shared between requests: each stream reads and writes in its own request.
+ * The payment's status as read at most one poll ago by any stream of this isolate, else read now
+ * by one stream while the others wait for its reading. Only plain values are shared between
+ * requests: each stream reads and writes in its own request.
  */
 async function sharedReading(paymentId: number, read: () => Promise<PaymentStatus>): Promise<PaymentStatus> {
-  const kept = readings.get(paymentId);
-  if (kept && Date.now() - kept.atMs < STATUS_POLL_MS - 50) return kept.status;
-  const status = await read();
-  readings.set(paymentId, { status, atMs: Date.now() });
-  return status;
+  for (let waitedMs = 0; ; waitedMs += 50) {
+    const kept = readings.get(paymentId);
+    if (kept && Date.now() - kept.atMs < STATUS_POLL_MS - 50) return kept.status;
+    const since = readingSince.get(paymentId);
+    if (since === undefined || Date.now() - since > WAIT_FOR_READING_MS || waitedMs >= WAIT_FOR_READING_MS) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  readingSince.set(paymentId, Date.now());
+  try {
+    const status = await read();
+    readings.set(paymentId, { status, atMs: Date.now() });
+    return status;
+  } finally {
+    readingSince.delete(paymentId);
+  }
 }
 
 /** A place for one more stream of the payment in this isolate (give it back with `release`), or null when they are all taken. */
@@ -43,7 +58,7 @@ export function reserveStream(paymentId: number): { release(): void } | null {
       released = true;
       const left = (openStreams.get(paymentId) ?? 1) - 1;
       if (left > 0) openStreams.set(paymentId, left);
-      else (openStreams.delete(paymentId), readings.delete(paymentId));
+      else (openStreams.delete(paymentId), readings.delete(paymentId), readingSince.delete(paymentId));
     },
   };
 }
