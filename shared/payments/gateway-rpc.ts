@@ -25,6 +25,8 @@ export interface QrIssuedNotice {
   /** The money the QR asks, as checked against its string (the premium's may have been re-priced since); the premium's when absent. */
   amount?: number;
   currency?: Currency;
+  /** The premium's policy number, as premiumForQr answered it; read from the records when absent (an older KHQR worker). */
+  policyNumber?: string;
 }
 
 /** A QR already issued for the premium that a customer can still pay. */

@@ -4,7 +4,7 @@
 // is paid, and an unpaid one is cached and remembered as offered.
 import { PaymentError } from "./errors.ts";
 import type { Premium } from "./premium.ts";
-import type { Clock, Later, PremiumCache, PremiumSource, RecordStore } from "./ports.ts";
+import type { Clock, Later, PaymentRecord, PremiumCache, PremiumSource, RecordStore } from "./ports.ts";
 
 export type InquiryDeps = { premiums: PremiumSource; cache: PremiumCache; records: RecordStore; clock: Clock };
 
@@ -38,9 +38,9 @@ export async function inquirePremium(deps: InquiryDeps, query: string, later?: L
   return premium;
 }
 
-/** 404 for a premium the records show paid, and the cache told so. */
-async function refusePaid(deps: InquiryDeps, premium: Premium, query: string): Promise<void> {
-  const payment = await deps.records.findPayment(premium.id);
+/** 404 for a premium the records show paid (`payment`, when already read), and the cache told so. */
+export async function refusePaid(deps: InquiryDeps, premium: Premium, query: string, known?: PaymentRecord): Promise<void> {
+  const payment = known ?? (await deps.records.findPayment(premium.id));
   if (!payment) return;
   await deps.cache.markPaid({ paymentId: premium.id, policyNumber: premium.policyNumber }).catch(logCacheFailure);
   throw new PaymentError("RESOURCE_NOT_FOUND", "This premium is already paid", {

@@ -112,6 +112,7 @@ async function minted(deps: IssueKhqrDeps, premium: PremiumDto, bankCode: string
         lease,
         amount: premium.amount,
         currency: premium.currency,
+        policyNumber: premium.policyNumber,
       }),
     );
     return { premium, bankCode, qrString: qr.qrString, expiresAt: check.expiresAt };

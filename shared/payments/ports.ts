@@ -83,8 +83,12 @@ export interface StoredAnswer {
   body: string;
 }
 
+/** "proceed": `first` when no request ever held the key before (nothing was done under it). */
 export type Admission =
-  { kind: "proceed"; lease: string } | { kind: "replay"; answer: StoredAnswer } | { kind: "conflict" } | { kind: "in-flight" };
+  | { kind: "proceed"; lease: string; first: boolean }
+  | { kind: "replay"; answer: StoredAnswer }
+  | { kind: "conflict" }
+  | { kind: "in-flight" };
 
 /** One lock and one kept answer per idempotency key (Stripe's semantics). */
 export interface IdempotencyKeeper {

@@ -7,8 +7,8 @@
 import { PaymentError } from "./errors.ts";
 import { sameMoney } from "./money.ts";
 import type { Premium } from "./premium.ts";
-import { inquirePremium, type InquiryDeps } from "./inquire-premium.ts";
-import type { IdempotencyKeeper, QrIssuance } from "./ports.ts";
+import { inquirePremium, refusePaid, type InquiryDeps } from "./inquire-premium.ts";
+import type { IdempotencyKeeper, Later, QrIssuance } from "./ports.ts";
 
 export interface PremiumForQr {
   /** The premium due; when a QR is shown, with that QR's money (what the customer pays with it). */
@@ -19,7 +19,7 @@ export interface PremiumForQr {
   lease: string | null;
 }
 
-export type QrIssuanceDeps = InquiryDeps & { idempotency: IdempotencyKeeper };
+export type QrIssuanceDeps = InquiryDeps & { idempotency: IdempotencyKeeper; later?: Later };
 
 /** An open QR is shown again only while the customer still has this long to pay it. */
 export const REUSE_MIN_REMAINING_MS = 2 * 60_000;
@@ -27,26 +27,59 @@ export const REUSE_MIN_REMAINING_MS = 2 * 60_000;
 /** The key whose lease is the right to mint the premium's next QR (never settled with an answer: freed once the QR is recorded). */
 export const issuanceKey = (paymentId: number) => `qr-issuance:${paymentId}`;
 
+/**
+ * Two sequential round trips on the hot path: the cached premium, then, side by side, the lease,
+ * the premium's open QR, its payment and its record as offered. The open QR is read beside the
+ * lease, not after it; that read is exact only when no request ever held the lease (`first`):
+ * otherwise an earlier holder may have recorded its QR just before freeing the lease, after the
+ * read, and the QR is read again.
+ */
 export async function premiumForQr(deps: QrIssuanceDeps, query: string): Promise<PremiumForQr> {
-  const premium = await inquirePremium(deps, query);
-  const shown = await qrToShow(deps, premium);
-  if (shown) return shown;
-  const admission = await deps.idempotency
-    .admit(issuanceKey(premium.id), "qr-issuance", deps.clock.now().getTime())
-    .catch((error: unknown) => {
-      throw new PaymentError("SERVER_UNAVAILABLE", "The payment store is unavailable; retry later", {
-        reason: `qr issuance admit: ${String(error)}`,
-      });
+  const cached = await deps.cache.current(query);
+  // A premium not in the cache is asked for, remembered as offered and checked unpaid on the way.
+  const premium = cached ?? (await inquirePremium(deps, query));
+  const invoiceNumber = String(premium.id);
+  const [admitted, read] = await Promise.allSettled([
+    deps.idempotency.admit(issuanceKey(premium.id), "qr-issuance", deps.clock.now().getTime()),
+    Promise.all([
+      deps.records.findOpenIssuance(invoiceNumber),
+      // A QR about to be issued needs the premium in the records, and unpaid there: the cache's
+      // paid mark may not have reached this location yet.
+      cached ? deps.records.commit({ premium, events: [] }, deps.clock.now()) : undefined,
+      cached ? deps.records.findPayment(premium.id) : null,
+    ]),
+  ]);
+  if (admitted.status === "rejected") {
+    throw new PaymentError("SERVER_UNAVAILABLE", "The payment store is unavailable; retry later", {
+      reason: `qr issuance admit: ${String(admitted.reason)}`,
     });
-  if (admission.kind !== "proceed") return { premium, openQr: null, lease: null };
-  // The lease holder before us may have recorded its QR after our first read: show that one.
-  const recorded = await qrToShow(deps, premium).catch(async (error: unknown) => {
-    await releaseQrIssuance(deps, premium.id, admission.lease);
+  }
+  const admission = admitted.value;
+  const lease = admission.kind === "proceed" ? admission.lease : null;
+  // The lease is not needed (a QR to show, a refusal): freed without delaying the answer.
+  const free = () => lease && afterAnswer(deps, releaseQrIssuance(deps, premium.id, lease));
+  try {
+    if (read.status === "rejected") throw read.reason;
+    const [open, , payment] = read.value;
+    if (payment) await refusePaid(deps, premium, query, payment);
+    const shown = qrToShow(deps, premium, open);
+    if (shown) return (await free(), shown);
+    if (!lease) return { premium, openQr: null, lease: null };
+    if (admission.kind === "proceed" && !admission.first) {
+      const recorded = qrToShow(deps, premium, await deps.records.findOpenIssuance(invoiceNumber));
+      if (recorded) return (await free(), recorded);
+    }
+    return { premium, openQr: null, lease };
+  } catch (error) {
+    if (lease) await releaseQrIssuance(deps, premium.id, lease);
     throw error;
-  });
-  if (!recorded) return { premium, openQr: null, lease: admission.lease };
-  await releaseQrIssuance(deps, premium.id, admission.lease);
-  return recorded;
+  }
+}
+
+/** Work that need not delay the answer: handed to the request's waitUntil, or awaited without one. */
+async function afterAnswer(deps: { later?: Later }, work: Promise<unknown>): Promise<void> {
+  if (deps.later) deps.later(work);
+  else await work;
 }
 
 /**
@@ -57,8 +90,7 @@ export async function premiumForQr(deps: QrIssuanceDeps, query: string): Promise
  * Retry-After). A QR at the same amount with less than REUSE_MIN_REMAINING_MS left gets a fresh
  * QR beside it; both ask the same money and both stay under reconciliation.
  */
-async function qrToShow(deps: QrIssuanceDeps, premium: Premium): Promise<PremiumForQr | null> {
-  const open = await deps.records.findOpenIssuance(String(premium.id));
+function qrToShow(deps: QrIssuanceDeps, premium: Premium, open: QrIssuance | null): PremiumForQr | null {
   const leftMs = open?.expiresAt ? Date.parse(open.expiresAt) - deps.clock.now().getTime() : 0;
   if (!open || leftMs <= 0) return null;
   if (leftMs >= REUSE_MIN_REMAINING_MS) return { premium: { ...premium, money: open.money }, openQr: open, lease: null };

@@ -98,7 +98,7 @@ async function checkOpenQrs(
  * expires. Nor does each check cost the idempotency store two calls and a kept entry.
  */
 const NOTHING_KEPT: IdempotencyKeeper = {
-  admit: async () => ({ kind: "proceed", lease: "reconciliation" }),
+  admit: async () => ({ kind: "proceed", lease: "reconciliation", first: false }),
   settle: async () => {},
 };
 

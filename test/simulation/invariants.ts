@@ -7,6 +7,7 @@ import type { Bank, BankPayment } from "./bank.ts";
 import { knownDefect, type KnownDefect } from "./known-defects.ts";
 import type { AnswerSeen, CommitSeen, Observations, StepChecks } from "./observations.ts";
 import { CACHE_TTL_MS, type RealPorts } from "./wrapped-ports.ts";
+import { REUSE_MIN_REMAINING_MS } from "#shared/payments/premium-for-qr.ts";
 
 export const INVARIANTS = {
   1: "every payment the bank took is booked exactly once or flagged exactly once, never both, never neither",
@@ -16,6 +17,7 @@ export const INVARIANTS = {
   5: "a replayed answer equals the first answer; an answer that said CONFIRMED corresponds to a booked payment",
   6: "no paid premium is offered or issued a QR after the payment's commit is visible",
   7: "every QR ever issued is resolved (paid, flagged, or expired and checked) within the reconciliation window",
+  8: "a premium's QRs are minted one at a time: none is recorded while another of its QRs could still be shown",
 } as const;
 
 export type InvariantId = keyof typeof INVARIANTS;
@@ -94,6 +96,7 @@ export function judge({ bank, records, seen }: Judged): Violation[] {
   }
   violations.push(...bookedOnce(seen), ...eventsDelivered(records, seen), ...answersStable(records, seen), ...paidNotOffered(seen));
   violations.push(...qrsResolved(records, seen));
+  violations.push(...qrsOneAtATime(records));
   return violations.map((v) => ({
     ...v,
     known: v.known ?? knownDefect(v, v.paymentId === undefined ? undefined : factsOf(v.paymentId, bank, records, seen)),
@@ -303,6 +306,32 @@ function qrsResolved(records: RealPorts["records"], seen: Observations): Violati
         paymentId: row.paymentId,
         message: `QR ${row.qrString.slice(-8)} of invoice ${row.invoiceNumber} (expires ${row.expiresAt}) never checked after its expiry (last ${row.lastCheckedAt ?? "never"})`,
       });
+    }
+  }
+  return out;
+}
+
+/**
+ * Invariant 8: a QR recorded while an earlier QR of the premium was open with more than
+ * REUSE_MIN_REMAINING_MS to run was minted beside a QR that should have been shown again (the
+ * issuance lease or the read of the open QR failed). Two payable QRs for one invoice invite a
+ * second payment.
+ */
+function qrsOneAtATime(records: RealPorts["records"]): Violation[] {
+  const out: Violation[] = [];
+  const qrs = [...records.issuances.values()].sort((a, b) => a.issuedAt.localeCompare(b.issuedAt));
+  for (const [i, later] of qrs.entries()) {
+    const recordedAt = Date.parse(later.issuedAt);
+    for (const earlier of qrs.slice(0, i)) {
+      if (earlier.invoiceNumber !== later.invoiceNumber || earlier.expiresAt === undefined) continue;
+      const stillOpen = earlier.resolvedAt === undefined || Date.parse(earlier.resolvedAt) > recordedAt;
+      if (stillOpen && Date.parse(earlier.expiresAt) - recordedAt > REUSE_MIN_REMAINING_MS) {
+        out.push({
+          invariant: 8,
+          paymentId: later.paymentId,
+          message: `QR ${later.qrString.slice(-8)} of invoice ${later.invoiceNumber} recorded at ${later.issuedAt} beside QR ${earlier.qrString.slice(-8)}, open until ${earlier.expiresAt}`,
+        });
+      }
     }
   }
   return out;

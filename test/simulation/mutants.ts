@@ -32,9 +32,13 @@ export const MUTANTS: Mutant[] = [
     ],
   },
   {
-    name: "skip the paid checks on QR issuance (recordQrIssuance's, and the store's in its write)",
+    name: "skip the paid checks on QR issuance (premiumForQr's, and the store's in its write)",
     edits: [
-      edit("payments/record-qr-issuance.ts", `  if (payment) throw alreadyPaid(`, `  if (payment && false) throw alreadyPaid(`),
+      edit(
+        "payments/premium-for-qr.ts",
+        `    if (payment) await refusePaid(deps, premium, query, payment);`,
+        `    if (payment && false) await refusePaid(deps, premium, query, payment);`,
+      ),
       edit(
         "payments/in-memory/record-store.ts",
         `    if (work.issuance && this.payments.has(work.issuance.paymentId)) return "payment-taken";`,
@@ -153,10 +157,14 @@ export const MUTANTS: Mutant[] = [
     edits: [
       edit(
         "payments/record-qr-issuance.ts",
-        `  const money = notice.amount !== undefined && notice.currency ? toMoney(notice.amount, notice.currency) : premium.money;`,
-        `  const money = premium.money; void toMoney;`,
+        `  const money = toMoney(terms.amount!, terms.currency!);`,
+        `  const money = (await deps.records.findPremium(notice.paymentId))!.money; void toMoney;`,
       ),
     ],
+  },
+  {
+    name: "mint a second QR beside one just recorded (the open QR not read again after a lease another request held)",
+    edits: [edit("payments/premium-for-qr.ts", `    if (admission.kind === "proceed" && !admission.first) {`, `    if (false) {`)],
   },
 ];
 

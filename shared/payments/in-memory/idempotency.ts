@@ -14,6 +14,5 @@ export class InMemoryIdempotency implements IdempotencyKeeper {
   async settle(key: string, lease: string, answer: StoredAnswer | null, now: number): Promise<void> {
     const next = settle(this.entries.get(key), lease, answer, now);
     if (next) this.entries.set(key, next);
-    else if (next === null) this.entries.delete(key);
   }
 }

@@ -17,7 +17,6 @@ export class WebhookIdempotency extends DurableObject {
   async settle(lease: string, answer: StoredAnswer | null, now: number): Promise<void> {
     const next = settle(await this.ctx.storage.get<IdempotencyEntry>(KEY), lease, answer, now);
     if (next) await this.ctx.storage.put(KEY, next);
-    else if (next === null) await this.ctx.storage.delete(KEY);
   }
 }
 

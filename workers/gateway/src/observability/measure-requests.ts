@@ -11,6 +11,8 @@ import { StepTimings, timed } from "#shared/platform/http/step-timings.ts";
 import type { GatewayEnv, RequestMeasurement } from "../gateway-env.ts";
 
 const OURS = ["records.", "idempotency.", "kv.", "integration-service."];
+/** A step that is a call to our own stores and services (not AMK, not the rate limiter). */
+export const countsAsOurs = (step: string) => OURS.some((prefix) => step.startsWith(prefix));
 
 export function measureRequests(): MiddlewareHandler<GatewayEnv> {
   return async (c, next) => {
@@ -26,7 +28,7 @@ export function measureRequests(): MiddlewareHandler<GatewayEnv> {
     c.env = { ...c.env, CLIENT_RATE_LIMIT: limiter(c.env.CLIENT_RATE_LIMIT), BANK_RATE_LIMIT: limiter(c.env.BANK_RATE_LIMIT) };
     c.set("measurement", measurement);
     await next();
-    c.header("x-round-trips", String(steps.roundTrips((step) => OURS.some((prefix) => step.startsWith(prefix)))));
+    c.header("x-round-trips", String(steps.roundTrips(countsAsOurs)));
     c.header("x-amk-round-trips", String(steps.roundTrips((step) => step.startsWith("amk."))));
     c.header("x-record-round-trips", String(measurement.statements));
     c.header("server-timing", steps.header(performance.now() - started));

@@ -1,42 +1,53 @@
 // The gateway's side of the private RPC contract with the KHQR worker (shared/payments/gateway-rpc.ts).
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { readCheckoutDetails } from "#shared/payments/checkout-details.ts";
-import { premiumForQrDto, rpcReply, type GatewayRpc, type QrIssuedNotice } from "#shared/payments/gateway-rpc.ts";
+import { premiumForQrDto, rpcReply, type GatewayRpc, type QrIssuedNotice, type RpcReply } from "#shared/payments/gateway-rpc.ts";
 import { readPaymentStatus } from "#shared/payments/payment-status.ts";
 import { premiumForQr, releaseQrIssuance } from "#shared/payments/premium-for-qr.ts";
 import { recordQrIssuance } from "#shared/payments/record-qr-issuance.ts";
-import type { GatewayBindings } from "../gateway-env.ts";
+import { StepTimings } from "#shared/platform/http/step-timings.ts";
+import type { GatewayBindings, RequestMeasurement } from "../gateway-env.ts";
+import { countsAsOurs } from "../observability/measure-requests.ts";
 import { gatewayServices, type GatewayServices } from "../services.ts";
 
 export class GatewayEntrypoint extends WorkerEntrypoint<GatewayBindings> implements GatewayRpc {
-  /** The call's services, built once per call as a request's are. */
-  private services(): GatewayServices {
-    return gatewayServices(this.env, { later: (work) => this.ctx.waitUntil(work) });
-  }
-
   premiumForQr(query: string) {
-    return rpcReply(async () => premiumForQrDto(await premiumForQr(this.services(), query)));
+    return this.call(async (services) => premiumForQrDto(await premiumForQr(services, query)));
   }
 
   recordQrIssued(notice: QrIssuedNotice) {
-    return rpcReply(async () => {
-      const deps = this.services();
-      const recorded = await recordQrIssuance(deps, notice);
-      this.ctx.waitUntil(deps.deliver([recorded.eventId]));
+    return this.call(async (services) => {
+      const recorded = await recordQrIssuance(services, notice);
+      this.ctx.waitUntil(services.deliver([recorded.eventId]));
       return recorded;
     });
   }
 
   releaseQrIssuance(release: { paymentId: number; lease: string }) {
-    return rpcReply(async () => (await releaseQrIssuance(this.services(), release.paymentId, release.lease), null));
+    return this.call(async (services) => (await releaseQrIssuance(services, release.paymentId, release.lease), null));
   }
 
   // Read-only and cheap (two or three keyed reads): the KHQR worker's status streams call this about once a second.
   paymentStatus(paymentId: number) {
-    return rpcReply(() => readPaymentStatus(this.services(), paymentId));
+    return this.call((services) => readPaymentStatus(services, paymentId));
   }
 
   checkoutDetails(paymentId: number) {
-    return rpcReply(() => readCheckoutDetails(this.services(), paymentId));
+    return this.call((services) => readCheckoutDetails(services, paymentId));
+  }
+
+  /**
+   * The call's services, built once per call as a request's are. Measured (MEASURE_REQUESTS=true,
+   * local runs only), the reply says how many sequential round trips the call made, which the
+   * KHQR worker adds to its own count.
+   */
+  private async call<T>(work: (services: GatewayServices) => Promise<T>): Promise<RpcReply<T> & { roundTrips?: number }> {
+    const measured = this.env.MEASURE_REQUESTS === "true" && this.env.ENVIRONMENT !== "production";
+    const measurement: RequestMeasurement | undefined = measured
+      ? { steps: new StepTimings(), statements: 0, countStatement: () => undefined }
+      : undefined;
+    const services = gatewayServices(this.env, { later: (promise) => this.ctx.waitUntil(promise), measurement });
+    const reply = await rpcReply(() => work(services));
+    return measurement ? { ...reply, roundTrips: measurement.steps.roundTrips(countsAsOurs) } : reply;
   }
 }
