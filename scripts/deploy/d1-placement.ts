@@ -6,7 +6,15 @@
 // `wrangler d1 execute --remote --json` answer's meta). A primary placed elsewhere cannot be moved:
 // the deploy warns, loudly, and goes on. Runs wrangler through `run`, so tests give it canned
 // answers and never call Cloudflare (test/deploy/d1-placement.test.ts).
-import type { WranglerRun } from "../wrangler.ts";
+// No import of ../wrangler.ts, not even of its types: this module is also typechecked (and tested)
+// as worker code, without Node's types.
+
+/** One wrangler run's result, as scripts/wrangler.ts gives it. */
+export interface WranglerRun {
+  ok: boolean;
+  stdout: string;
+  output: string;
+}
 
 /** D1's location hint for the Asia-Pacific region (docs/benchmarks.md, "Placement"). */
 export const D1_LOCATION = "apac";
