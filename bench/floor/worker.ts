@@ -93,7 +93,10 @@ async function floorConfirmation(request: Request, env: FloorEnv): Promise<Respo
     return Response.json({ success: false }, { status: 400 });
   // What was offered, from the cache (the gateway reads it from its records; one read either way).
   await env.PREMIUM_CACHE.get(`premium:v1:${body.policyNumber}`, "json");
-  schema ??= env.FLOOR_DB.batch(SCHEMA.map((sql) => env.FLOOR_DB.prepare(sql)));
+  schema ??= env.FLOOR_DB.batch(SCHEMA.map((sql) => env.FLOOR_DB.prepare(sql))).catch((error: unknown) => {
+    schema = undefined; // the next request tries again
+    throw error;
+  });
   await schema;
   const now = new Date().toISOString();
   const amountMinor = Math.round(body.amount * 100);
