@@ -7,6 +7,7 @@
 // `MEASURE_REQUESTS=true npm run dev` to have each response's round trips counted and its outside
 // calls timed: x-round-trips (sequential remote round trips before the answer, parallel calls once,
 // the rate limiter not counted), x-record-round-trips (record-store statements or batches sent), and
+// x-amk-round-trips (AMK's, shown as "+ n AMK" when the gateway counts them apart), and
 // Server-Timing (the KHQR worker's too, with the drawing of the QR's PNG as `cpu.qr-png`). Each
 // row shows the mean of both counts over its responses, "n/a" when no response carried one.
 // `npm run bench:qr` measures the QR's PNG on its own, without the stack.
@@ -71,6 +72,7 @@ async function measure(
   const timings = new StepTotals();
   const trips = new HeaderMean("x-round-trips");
   const recordTrips = new HeaderMean("x-record-round-trips");
+  const amkTrips = new HeaderMean("x-amk-round-trips");
   // The run's own span, first request sent to last answer received: autocannon's `duration` is in
   // whole seconds, and its run ends on its next one-second tick, so either made req/s move in steps.
   let firstSent: number | undefined;
@@ -93,6 +95,7 @@ async function measure(
           timings.add(header(headers, "server-timing"));
           trips.add(headers);
           recordTrips.add(headers);
+          amkTrips.add(headers);
         },
       },
     ],
@@ -105,7 +108,8 @@ async function measure(
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
     steps: timings.means(),
-    trips: trips.mean(),
+    // AMK's round trips, where the gateway counts them apart (x-amk-round-trips), beside ours.
+    trips: ["n/a", "0"].includes(amkTrips.mean()) ? trips.mean() : `${trips.mean()} + ${amkTrips.mean()} AMK`,
     recordTrips: recordTrips.mean(),
   };
 }
