@@ -6,7 +6,7 @@
 // many client tokens, a bounded number of requests to localhost only. Start the stack with
 // `MEASURE_REQUESTS=true npm run dev` to have each response's round trips counted and its outside
 // calls timed: x-round-trips (sequential remote round trips before the answer, parallel calls once,
-// the rate limiter not counted), x-record-round-trips (record-store statements or batches sent), and
+// the rate limiter not counted), x-record-round-trips (record-store statements or batches sent),
 // x-amk-round-trips (AMK's, shown as "+ n AMK" when the gateway counts them apart), and
 // Server-Timing (the KHQR worker's too, with the drawing of the QR's PNG as `cpu.qr-png`). Each
 // row shows the mean of both counts over its responses, "n/a" when no response carried one.
