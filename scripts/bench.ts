@@ -1,22 +1,29 @@
 // `npm run bench` (with `npm run dev` running): the gateway's and the KHQR worker's request kinds
-// against the platform floor, measured in the same run with a real load generator (autocannon),
-// at 1 and at 10 concurrent connections, many client tokens, a bounded number of requests to
-// localhost only. Start the stack with `MEASURE_REQUESTS=true npm run dev` to have the record
-// round trips of each kind counted and its outside calls timed (the gateway reports both per
-// response: x-record-round-trips, Server-Timing; the KHQR worker its Server-Timing, with the
-// drawing of the QR's PNG as `cpu.qr-png`), which the breakdown is built from.
+// against two platform floors (bench/floor/): an inquiry's (token, scope, rate limit, KV read) for
+// the inquiry rows, and a one-write confirmation's (the same, then one D1 batch of a payment row and
+// an outbox row) for every money row (bill confirmation, its replay, the KHQR webhook). All measured
+// in the same run with a real load generator (autocannon), at 1 and at 10 concurrent connections,
+// many client tokens, a bounded number of requests to localhost only. Start the stack with
+// `MEASURE_REQUESTS=true npm run dev` to have each response's round trips counted and its outside
+// calls timed: x-round-trips (sequential remote round trips before the answer, parallel calls once,
+// the rate limiter not counted), x-record-round-trips (record-store statements or batches sent),
+// x-amk-round-trips (AMK's, shown as "+ n AMK" when the gateway counts them apart), and
+// Server-Timing (the KHQR worker's too, with the drawing of the QR's PNG as `cpu.qr-png`). Each
+// row shows the mean of both counts over its responses, "n/a" when no response carried one.
 // `npm run bench:qr` measures the QR's PNG on its own, without the stack.
 //   BENCH_REQUESTS=300 npm run bench            prints the tables
 //   npm run bench -- --write                     also writes this store's section of docs/benchmarks.md
+// The store is the one `npm run dev` records into: PostgreSQL when DATABASE_URL is set (environment
+// or .dev.vars, as scripts/dev.ts reads it), else D1; BENCH_STORE=D1|PostgreSQL overrides it.
 import autocannon from "autocannon";
 import { spawn } from "node:child_process";
 import { cpus, totalmem } from "node:os";
 import { readFileSync, writeFileSync } from "node:fs";
 import { mintDevToken } from "../sandbox/dev-token.ts";
 import { GATEWAY_PORT, KHQR_PORT, SANDBOX_PORT } from "../sandbox/local-config.ts";
-import { buildWorker } from "./deploy/build.ts";
-import { WORKERS } from "./deploy/workers.ts";
-import { localSettings } from "./local-settings.ts";
+import { buildWorker, environmentBuilds, kib, overBudget } from "./deploy/build.ts";
+import { ENVIRONMENTS, WORKERS, type EnvironmentName } from "./deploy/workers.ts";
+import { localDatabaseUrl, localSettings } from "./local-settings.ts";
 import { quietWranglerEnv } from "./wrangler.ts";
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 300);
@@ -63,6 +70,14 @@ async function measure(
 ) {
   let i = 0;
   const timings = new StepTotals();
+  const trips = new HeaderMean("x-round-trips");
+  const recordTrips = new HeaderMean("x-record-round-trips");
+  const amkTrips = new HeaderMean("x-amk-round-trips");
+  // The run's own span, first request sent to last answer received: autocannon's `duration` is in
+  // whole seconds, and its run ends on its next one-second tick, so either made req/s move in steps.
+  let firstSent: number | undefined;
+  let lastAnswered = 0;
+  let answered = 0;
   const result = await autocannon({
     url,
     connections,
@@ -70,21 +85,60 @@ async function measure(
     timeout: 30,
     requests: [
       {
-        setupRequest: (request) => ({ ...request, ...make(i++ % amount) }),
-        onResponse: (_status, _body, _context, headers) =>
-          timings.add(Object.entries(headers).find(([name]) => name.toLowerCase() === "server-timing")?.[1]),
+        setupRequest: (request) => {
+          firstSent ??= performance.now();
+          return { ...request, ...make(i++ % amount) };
+        },
+        onResponse: (_status, _body, _context, headers) => {
+          lastAnswered = performance.now();
+          answered += 1;
+          timings.add(header(headers, "server-timing"));
+          trips.add(headers);
+          recordTrips.add(headers);
+          amkTrips.add(headers);
+        },
       },
     ],
   });
   return {
-    rps: result.requests.total / result.duration,
+    rps: firstSent === undefined || answered === 0 ? 0 : answered / ((lastAnswered - firstSent) / 1000),
     p50: result.latency.p50,
     p99: result.latency.p99,
     mean: result.latency.average,
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
     steps: timings.means(),
+    // AMK's round trips, where the gateway counts them apart (x-amk-round-trips), beside ours.
+    trips: ["n/a", "0"].includes(amkTrips.mean()) ? trips.mean() : `${trips.mean()} + ${amkTrips.mean()} AMK`,
+    recordTrips: recordTrips.mean(),
   };
+}
+
+function header(headers: Record<string, string | string[]>, name: string): string | string[] | undefined {
+  return Object.entries(headers).find(([key]) => key.toLowerCase() === name)?.[1];
+}
+
+/** The mean of a numeric response header over one run's responses: "n/a" when none carried it. */
+class HeaderMean {
+  private total = 0;
+  private responses = 0;
+  private readonly name: string;
+  constructor(name: string) {
+    this.name = name;
+  }
+
+  add(headers: Record<string, string | string[]>): void {
+    const value = Number(header(headers, this.name));
+    if (header(headers, this.name) === undefined || !Number.isFinite(value)) return;
+    this.total += value;
+    this.responses += 1;
+  }
+
+  mean(): string {
+    if (this.responses === 0) return "n/a";
+    const mean = this.total / this.responses;
+    return Number.isInteger(mean) ? String(mean) : mean.toFixed(2);
+  }
 }
 
 /** The workers' Server-Timing headers of one run, summed per step (`name;dur=ms`). */
@@ -106,12 +160,6 @@ class StepTotals {
   means(): Map<string, number> {
     return new Map([...this.totals].map(([name, total]) => [name, total / Math.max(1, this.responses)]));
   }
-}
-
-async function roundTrips(url: string, init: RequestInit): Promise<string> {
-  const response = await fetch(url, init);
-  await response.arrayBuffer();
-  return response.headers.get("x-record-round-trips") ?? "n/a";
 }
 
 function startFloor(): Promise<() => void> {
@@ -154,8 +202,16 @@ function startFloor(): Promise<() => void> {
   })();
 }
 
+type Floor = "inquiry" | "confirmation";
+const FLOOR_NAMES: Record<Floor, string> = {
+  inquiry: "inquiry floor (jose + scope + rate limit + KV read)",
+  confirmation: "confirmation floor (+ one D1 batch: payment + outbox)",
+};
+
 interface Row {
   kind: string;
+  /** The floor this row is read against (a floor row: its own). */
+  floor: Floor;
   connections: number;
   rps: number;
   p50: number;
@@ -163,12 +219,18 @@ interface Row {
   mean: number;
   ratio: string;
   trips: string;
+  recordTrips: string;
   failures: number;
   steps: Map<string, number>;
 }
 
 const appTokens = await Promise.all(
   Array.from({ length: Math.max(REQUESTS, QR_REQUESTS) }, (_, i) => mint(`bench-app-${run}-${i}`, ["payments:inquire", "khqr:generate"])),
+);
+// The floor's limiter allows a client 100 a minute: its confirmations come from many bank clients
+// (same token checks, same one rate-limit call each).
+const floorBankTokens = await Promise.all(
+  Array.from({ length: REQUESTS }, (_, i) => mint(`bench-floor-bank-${run}-${i}`, ["payments:confirm"])),
 );
 // The bank routes allow one client 1,200 requests a minute (BANK_RATE_LIMIT). Each bank row is
 // measured as its own client, so a row measures the route and not the limiter left by the row before.
@@ -236,8 +298,12 @@ const khqrWebhook = (premium: { id: number }) =>
       paid_datetime: "2026-11-01 12:00:00.000000",
     }),
   );
-const once = (request: { method?: string; path: string; headers: Record<string, string>; body?: string }) =>
-  roundTrips(`${gateway}${request.path}`, request);
+/** The confirmation floor's request: a bill confirmation's body, its own transaction id. */
+const floorConfirmation = (premium: { id: number; policyNumber: string }, transactionId: string, token: string) => ({
+  ...billConfirmation(premium, transactionId),
+  path: "/floor/confirm",
+  headers: { ...auth(token), "content-type": "application/json" },
+});
 
 const rows: Row[] = [];
 const stopFloor = await startFloor();
@@ -249,68 +315,69 @@ try {
   await fetch(`${gateway}${cachedPath}`, { headers: auth(appTokens[1]!) });
 
   for (const connections of [1, 10]) {
-    const floorRun = await measure(floor, connections, REQUESTS, (i) => ({ path: cachedPath, headers: auth(appTokens[i]!) }));
-    rows.push({
-      kind: "floor (jose + scope + rate limit + KV read)",
-      connections,
-      ...floorRun,
-      ratio: "1.00",
-      trips: "0",
-      failures: floorRun.errors,
-    });
-    const relative = (r: { rps: number; p99: number }) =>
-      `${(r.rps / floorRun.rps).toFixed(2)} (p99 +${(r.p99 - floorRun.p99).toFixed(1)} ms)`;
-    const add = (kind: string, r: Awaited<ReturnType<typeof measure>>, trips: string) =>
-      rows.push({ kind, connections, ...r, ratio: relative(r), trips, failures: r.errors + r.non2xx });
+    const inquiryFloor = await measure(floor, connections, REQUESTS, (i) => ({ path: cachedPath, headers: auth(appTokens[i]!) }));
+    // Premiums for the confirmation floor (each confirms its own transaction: no 409 in the run).
+    const floorPremiums = await seedPremiums(REQUESTS, "BF");
+    const confirmationFloor = await measure(floor, connections, REQUESTS, (i) =>
+      floorConfirmation(floorPremiums[i]!, `FLOOR${run}${connections}${i}`, floorBankTokens[i]!),
+    );
+    const floors: Record<Floor, Awaited<ReturnType<typeof measure>>> = { inquiry: inquiryFloor, confirmation: confirmationFloor };
+    for (const kind of ["inquiry", "confirmation"] as const) {
+      const r = floors[kind];
+      rows.push({ kind: FLOOR_NAMES[kind], floor: kind, connections, ...r, ratio: "1.00", failures: r.errors + r.non2xx });
+    }
+    const relative = (r: { rps: number; p99: number }, kind: Floor) =>
+      `${(r.rps / floors[kind].rps).toFixed(2)} (p99 ${r.p99 >= floors[kind].p99 ? "+" : ""}${(r.p99 - floors[kind].p99).toFixed(1)} ms)`;
+    const add = (kind: string, floorKind: Floor, r: Awaited<ReturnType<typeof measure>>, recordTrips = r.recordTrips) =>
+      rows.push({ kind, floor: floorKind, connections, ...r, recordTrips, ratio: relative(r, floorKind), failures: r.errors + r.non2xx });
 
     const hit = await measure(gateway, connections, REQUESTS, (i) => ({ path: cachedPath, headers: auth(appTokens[i]!) }));
-    add("inquiry, cached", hit, await roundTrips(`${gateway}${cachedPath}`, { headers: auth(appTokens[2]!) }));
+    add("inquiry, cached", "inquiry", hit);
 
-    const misses = await seedPremiums(REQUESTS + 1, "BM");
+    const misses = await seedPremiums(REQUESTS, "BM");
     const miss = await measure(gateway, connections, REQUESTS, (i) => ({
       path: `/AMK/payments?query=${misses[i]!.policyNumber}`,
       headers: auth(appTokens[i]!),
     }));
-    add(
-      "inquiry, cache miss",
-      miss,
-      await roundTrips(`${gateway}/AMK/payments?query=${misses[REQUESTS]!.policyNumber}`, { headers: auth(appTokens[3]!) }),
-    );
+    add("inquiry, cache miss", "inquiry", miss);
 
     // Bill confirmations of the premiums just inquired (as the customer saw them).
     const bill = (i: number) => billConfirmation(misses[i]!, `BENCH${run}${connections}${i}`);
     await asBankClient(`bill-${connections}`);
-    add("bill confirmation", await measure(gateway, connections, REQUESTS, bill), await once(bill(REQUESTS)));
+    add("bill confirmation", "confirmation", await measure(gateway, connections, REQUESTS, bill));
     // The same confirmations again, as the bank's retries: answered by the idempotency object, with
     // nothing to do after the answer (no events, no cache mark). Beside the row above, it shows what
     // the after-answer work costs the answer's way back.
     await asBankClient(`replayed-${connections}`);
-    add("bill confirmation, replayed", await measure(gateway, connections, REQUESTS, bill), await once(bill(REQUESTS)));
+    add("bill confirmation, replayed", "confirmation", await measure(gateway, connections, REQUESTS, bill));
 
     // KHQR webhooks for premiums served, which AMK's payment-verify reports paid.
-    const served = await paidByKhqr(REQUESTS + 1, "BK");
+    const served = await paidByKhqr(REQUESTS, "BK");
     const webhook = (i: number) => khqrWebhook(served[i]!);
     await asBankClient(`webhook-${connections}`);
-    add("KHQR webhook (AMK verify included)", await measure(gateway, connections, REQUESTS, webhook), await once(webhook(REQUESTS)));
+    add("KHQR webhook (AMK verify included)", "confirmation", await measure(gateway, connections, REQUESTS, webhook));
 
     const forQr = await seedPremiums(QR_REQUESTS, "BQ");
     const qr = await measure(khqr, connections, QR_REQUESTS, (i) => ({
       path: `/khqr?bankCode=AMK&billNumber=${forQr[i]!.policyNumber}`,
       headers: auth(appTokens[i]!),
     }));
-    add("QR generation (KHQR worker, AMK sandbox)", qr, "via RPC");
+    // Read against the inquiry floor, as before: a QR's own record write goes through the gateway's RPC.
+    add("QR generation (KHQR worker, AMK sandbox)", "inquiry", qr, qr.recordTrips === "n/a" ? "via RPC" : qr.recordTrips);
   }
 } finally {
   stopFloor();
 }
 
-const store = process.env.DATABASE_URL ? "PostgreSQL" : "D1";
+const store = process.env.BENCH_STORE ?? (localDatabaseUrl() ? "PostgreSQL" : "D1");
+if (store !== "D1" && store !== "PostgreSQL") throw new Error(`BENCH_STORE must be D1 or PostgreSQL (is ${store})`);
 const ms = (value: number) => value.toFixed(1);
 const table = [
-  "| request | conc. | req/s | p50 ms | p99 ms | vs floor: req/s ratio (p99 diff) | record round trips | failed |",
-  "|---|---|---|---|---|---|---|---|",
+  "| request | conc. | req/s | p50 ms | p99 ms | vs its floor: req/s ratio (p99 diff) | round trips (sequential) | record round trips | failed |",
+  "|---|---|---|---|---|---|---|---|---|",
   ...rows.map(
-    (r) => `| ${r.kind} | ${r.connections} | ${r.rps.toFixed(0)} | ${ms(r.p50)} | ${ms(r.p99)} | ${r.ratio} | ${r.trips} | ${r.failures} |`,
+    (r) =>
+      `| ${r.kind} | ${r.connections} | ${r.rps.toFixed(0)} | ${ms(r.p50)} | ${ms(r.p99)} | ${r.kind === FLOOR_NAMES[r.floor] ? "1.00" : `${r.ratio} vs ${r.floor}`} | ${r.trips} | ${r.recordTrips} | ${r.failures} |`,
   ),
 ].join("\n");
 
@@ -326,9 +393,23 @@ const breakdown = [
     return `| ${r.kind} | ${ms(r.mean)} | ${ms(handler)} | ${ms(r.mean - handler)} | ${calls.join(", ") || "none"} |`;
   }),
 ].join("\n");
-const sizes = WORKERS.map((worker) => ({ worker: worker.id, ...buildWorker(worker, "uat") }));
-const bundles = sizes
-  .map((s) => `- ${s.worker}: ${(s.gzipBytes / 1024).toFixed(1)} KiB gzipped (${(s.bytes / 1024).toFixed(1)} KiB)`)
+// Every environment's bundles, and the gateway's PostgreSQL build beside a D1 one: each must fit
+// 100 KiB gzipped (scripts/deploy/build.ts); one over it is flagged in the section and on stderr.
+const budgetBreaches: string[] = [];
+const bundles = (Object.keys(ENVIRONMENTS) as EnvironmentName[])
+  .flatMap((envName) =>
+    environmentBuilds(WORKERS, envName).map(({ worker, records }) => {
+      const built = buildWorker(worker, envName, records);
+      const name = `${envName} ${worker.id}${records === "postgres" ? " (PostgreSQL build)" : ""}`;
+      if (built.error) {
+        budgetBreaches.push(`${name}: build failed`);
+        return `- ${name}: **build failed**`;
+      }
+      const over = overBudget(built);
+      if (over) budgetBreaches.push(`${name}: ${over}`);
+      return `- ${name}: ${kib(built.gzipBytes)} gzipped (${kib(built.bytes)})${over ? ` **${over}**` : ""}`;
+    }),
+  )
   .join("\n");
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.versions.node}`;
 const section = [
@@ -340,11 +421,16 @@ const section = [
   "",
   breakdown || "(start the stack with MEASURE_REQUESTS=true for the breakdown)",
   "",
-  "Bundles (`wrangler deploy --dry-run`, uat, minified):",
+  "Bundles (`wrangler deploy --dry-run`, minified; budget 100 KiB gzipped each, in every environment, PostgreSQL build included):",
   "",
   bundles,
 ].join("\n");
 console.log(`\n${section}\n`);
+if (budgetBreaches.length > 0) {
+  console.error(`!!! BUNDLE BUDGET: ${budgetBreaches.length} bundle(s) over 100 KiB gzipped:`);
+  for (const breach of budgetBreaches) console.error(`!!!   ${breach}`);
+  process.exitCode = 1;
+}
 
 if (process.argv.includes("--write")) {
   // Only this store's results are replaced; the analysis around them is written by hand.
