@@ -30,12 +30,14 @@ export interface BuiltWorker {
 }
 
 /**
- * What a build of `worker` for `envName` is told at build time: a gateway whose environment binds
- * no HYPERDRIVE leaves the PostgreSQL store out (RECORDS_IN_POSTGRES, workers/gateway/src/services.ts).
+ * What a build of `worker` for `envName` is told at build time: the gateway carries only the record
+ * store its environment binds, PostgreSQL with HYPERDRIVE, D1 without (RECORDS_STORE,
+ * workers/gateway/src/services.ts).
  */
 export function buildDefines(worker: DeployedWorker, envName: EnvironmentName, records: RecordsBuild = "environment"): string[] {
-  if (worker.id !== "gateway" || records === "postgres") return [];
-  return bindsPostgres(worker, envName) ? [] : ["--define", "RECORDS_IN_POSTGRES:false"];
+  if (worker.id !== "gateway") return [];
+  const store = records === "postgres" || bindsPostgres(worker, envName) ? "postgres" : "d1";
+  return ["--define", `RECORDS_STORE:"${store}"`];
 }
 
 /** Whether the environment's records are in PostgreSQL (it binds HYPERDRIVE). */

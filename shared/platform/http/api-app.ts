@@ -1,6 +1,7 @@
 // The skeleton both workers' Hono apps share: request id, one log line, configuration parsed at
 // the edge, one error envelope. Routes are registered on top by each worker.
-import { Hono } from "hono";
+// hono/tiny: the pattern router, ample for a worker's fifteen routes and 2.4 KiB gzipped lighter than the regexp router.
+import { Hono } from "hono/tiny";
 import type { ApiConfig, ApiEnv } from "./api-env.ts";
 import { notFound, onError } from "./error-response.ts";
 import { requestLog } from "./request-log.ts";

@@ -90,11 +90,11 @@ export function services(): MiddlewareHandler<GatewayEnv> {
 }
 
 /**
- * Set by `npm run deploy` to false for an environment that binds no HYPERDRIVE: its bundle then
- * leaves the PostgreSQL store out (about a quarter of the gateway). Unset in every other build
- * (the tests, `npm run dev`), which carry both stores.
+ * Set by `npm run deploy` to the store the environment binds ("postgres" with HYPERDRIVE, "d1"
+ * without): its bundle then leaves the other store out (each is about a quarter of the gateway).
+ * Unset in every other build (the tests, `npm run dev`), which carry both stores.
  */
-declare const RECORDS_IN_POSTGRES: boolean | undefined;
+declare const RECORDS_STORE: "d1" | "postgres" | undefined;
 
 /**
  * PostgreSQL through Hyperdrive when the environment binds HYPERDRIVE (README "Records in
@@ -102,27 +102,27 @@ declare const RECORDS_IN_POSTGRES: boolean | undefined;
  * `countStatement` is called for each statement or batch sent (measured requests only).
  */
 export function recordStore(env: GatewayBindings, countStatement?: () => void): RecordStore {
-  // The constant first: a build with RECORDS_IN_POSTGRES=false folds this line away, and the store with it.
-  if ((typeof RECORDS_IN_POSTGRES === "undefined" || RECORDS_IN_POSTGRES) && env.HYPERDRIVE)
+  // The build constant first, written out where it is tested: a deploy's build folds it, and the store left out goes with it.
+  if ((typeof RECORDS_STORE === "undefined" || RECORDS_STORE === "postgres") && env.HYPERDRIVE)
     return postgresRecordStore(env.HYPERDRIVE.connectionString, countStatement);
-  if (env.HYPERDRIVE) throw builtWithoutPostgres();
-  if (env.DB) return d1RecordStore(env.DB, countStatement);
-  throw new Error("the gateway has no record store: bind HYPERDRIVE (PostgreSQL) or DB (D1) in wrangler.toml");
+  if ((typeof RECORDS_STORE === "undefined" || RECORDS_STORE === "d1") && env.DB && !env.HYPERDRIVE)
+    return d1RecordStore(env.DB, countStatement);
+  throw noStore(env);
 }
 
 /** The dashboard's read of the records, from the same store the payments are in; `probe` for the connection check. */
 export function healthFacts(env: GatewayBindings): HealthFactsSource & { probe(): Promise<void> } {
-  // The constant first: a build with RECORDS_IN_POSTGRES=false folds this line away, and the store with it.
-  if ((typeof RECORDS_IN_POSTGRES === "undefined" || RECORDS_IN_POSTGRES) && env.HYPERDRIVE)
+  if ((typeof RECORDS_STORE === "undefined" || RECORDS_STORE === "postgres") && env.HYPERDRIVE)
     return postgresHealthFacts(env.HYPERDRIVE.connectionString);
-  if (env.HYPERDRIVE) throw builtWithoutPostgres();
-  if (env.DB) return d1HealthFacts(env.DB);
-  throw new Error("the gateway has no record store: bind HYPERDRIVE (PostgreSQL) or DB (D1) in wrangler.toml");
+  if ((typeof RECORDS_STORE === "undefined" || RECORDS_STORE === "d1") && env.DB && !env.HYPERDRIVE) return d1HealthFacts(env.DB);
+  throw noStore(env);
 }
 
-/** Never a silent fall back to D1 when the records are meant to be in PostgreSQL. */
-function builtWithoutPostgres(): Error {
-  return new Error("HYPERDRIVE is bound but this gateway was built without PostgreSQL: deploy it with npm run deploy");
+/** Never a silent fall back to D1 when the records are meant to be in PostgreSQL, nor the reverse. */
+function noStore(env: GatewayBindings): Error {
+  if (env.HYPERDRIVE) return new Error("HYPERDRIVE is bound but this gateway was built without PostgreSQL: deploy it with npm run deploy");
+  if (env.DB) return new Error("DB is bound but this gateway was built for PostgreSQL: bind HYPERDRIVE, or deploy it with npm run deploy");
+  return new Error("the gateway has no record store: bind HYPERDRIVE (PostgreSQL) or DB (D1) in wrangler.toml");
 }
 
 /** A new Metrics recorder: on Analytics Engine when METRICS is bound (deployed), else none (locally, in tests). */
