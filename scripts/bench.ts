@@ -29,6 +29,9 @@ import { quietWranglerEnv } from "./wrangler.ts";
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 300);
 const QR_REQUESTS = Number(process.env.BENCH_QR_REQUESTS ?? 60);
 const FLOOR_PORT = 8088;
+/** BENCH_KINDS=bill,webhook (of inquiry, bill, webhook, qr) and BENCH_CONNECTIONS=1 narrow a run while you work; the floors always run. */
+const KINDS = new Set((process.env.BENCH_KINDS ?? "inquiry,bill,webhook,qr").split(","));
+const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? "1,10").split(",").map(Number);
 const gateway = `http://127.0.0.1:${GATEWAY_PORT}`;
 const khqr = `http://127.0.0.1:${KHQR_PORT}`;
 const sandbox = `http://127.0.0.1:${SANDBOX_PORT}`;
@@ -314,10 +317,12 @@ try {
   await fetch(`${gateway}${cachedPath}`, { headers: auth(appTokens[0]!) });
   await fetch(`${gateway}${cachedPath}`, { headers: auth(appTokens[1]!) });
 
-  for (const connections of [1, 10]) {
+  for (const connections of CONNECTIONS) {
+    // Each run its own policies (a policy number holds 10 characters: the label's first letter says which run).
+    const label = (kind: string) => `${connections === 1 ? "B" : "T"}${kind}`;
     const inquiryFloor = await measure(floor, connections, REQUESTS, (i) => ({ path: cachedPath, headers: auth(appTokens[i]!) }));
     // Premiums for the confirmation floor (each confirms its own transaction: no 409 in the run).
-    const floorPremiums = await seedPremiums(REQUESTS, "BF");
+    const floorPremiums = await seedPremiums(REQUESTS, label("F"));
     const confirmationFloor = await measure(floor, connections, REQUESTS, (i) =>
       floorConfirmation(floorPremiums[i]!, `FLOOR${run}${connections}${i}`, floorBankTokens[i]!),
     );
@@ -331,33 +336,39 @@ try {
     const add = (kind: string, floorKind: Floor, r: Awaited<ReturnType<typeof measure>>, recordTrips = r.recordTrips) =>
       rows.push({ kind, floor: floorKind, connections, ...r, recordTrips, ratio: relative(r, floorKind), failures: r.errors + r.non2xx });
 
-    const hit = await measure(gateway, connections, REQUESTS, (i) => ({ path: cachedPath, headers: auth(appTokens[i]!) }));
-    add("inquiry, cached", "inquiry", hit);
+    if (KINDS.has("inquiry")) {
+      const hit = await measure(gateway, connections, REQUESTS, (i) => ({ path: cachedPath, headers: auth(appTokens[i]!) }));
+      add("inquiry, cached", "inquiry", hit);
+    }
 
-    const misses = await seedPremiums(REQUESTS, "BM");
-    const miss = await measure(gateway, connections, REQUESTS, (i) => ({
-      path: `/AMK/payments?query=${misses[i]!.policyNumber}`,
-      headers: auth(appTokens[i]!),
-    }));
-    add("inquiry, cache miss", "inquiry", miss);
+    const misses = await seedPremiums(REQUESTS, label("M"));
+    const inquire = (i: number) => ({ path: `/AMK/payments?query=${misses[i]!.policyNumber}`, headers: auth(appTokens[i]!) });
+    if (KINDS.has("inquiry")) add("inquiry, cache miss", "inquiry", await measure(gateway, connections, REQUESTS, inquire));
+    else for (let i = 0; i < REQUESTS; i += 1) await fetch(`${gateway}${inquire(i).path}`, { headers: inquire(i).headers });
 
     // Bill confirmations of the premiums just inquired (as the customer saw them).
     const bill = (i: number) => billConfirmation(misses[i]!, `BENCH${run}${connections}${i}`);
     await asBankClient(`bill-${connections}`);
-    add("bill confirmation", "confirmation", await measure(gateway, connections, REQUESTS, bill));
+    if (KINDS.has("bill")) add("bill confirmation", "confirmation", await measure(gateway, connections, REQUESTS, bill));
     // The same confirmations again, as the bank's retries: answered by the idempotency object, with
     // nothing to do after the answer (no events, no cache mark). Beside the row above, it shows what
     // the after-answer work costs the answer's way back.
     await asBankClient(`replayed-${connections}`);
-    add("bill confirmation, replayed", "confirmation", await measure(gateway, connections, REQUESTS, bill));
+    if (KINDS.has("bill")) add("bill confirmation, replayed", "confirmation", await measure(gateway, connections, REQUESTS, bill));
 
-    // KHQR webhooks for premiums served, which AMK's payment-verify reports paid.
-    const served = await paidByKhqr(REQUESTS, "BK");
-    const webhook = (i: number) => khqrWebhook(served[i]!);
-    await asBankClient(`webhook-${connections}`);
-    add("KHQR webhook (AMK verify included)", "confirmation", await measure(gateway, connections, REQUESTS, webhook));
+    if (KINDS.has("webhook")) {
+      // KHQR webhooks for premiums served, which AMK's payment-verify reports paid.
+      const served = await paidByKhqr(REQUESTS, label("K"));
+      const webhook = (i: number) => khqrWebhook(served[i]!);
+      await asBankClient(`webhook-${connections}`);
+      add("KHQR webhook (AMK verify included)", "confirmation", await measure(gateway, connections, REQUESTS, webhook));
+    }
 
-    const forQr = await seedPremiums(QR_REQUESTS, "BQ");
+    if (!KINDS.has("qr")) continue;
+    // A new QR for a premium the app has just shown (inquired, so in the cache), as a customer taps "pay".
+    const forQr = await seedPremiums(QR_REQUESTS, label("Q"));
+    for (const [i, premium] of forQr.entries())
+      await fetch(`${gateway}/AMK/payments?query=${premium.policyNumber}`, { headers: auth(appTokens[i]!) });
     const qr = await measure(khqr, connections, QR_REQUESTS, (i) => ({
       path: `/khqr?bankCode=AMK&billNumber=${forQr[i]!.policyNumber}`,
       headers: auth(appTokens[i]!),
