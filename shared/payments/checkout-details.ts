@@ -3,7 +3,7 @@
 // reported), so the page never trusts anything but the signed payment id in its link.
 import { PaymentError } from "./errors.ts";
 import { paymentStatusOf, type PaymentStatus } from "./payment-status.ts";
-import type { Clock, RecordStore } from "./ports.ts";
+import type { Clock, PaymentRecords, PremiumRecords, QrIssuanceRecords } from "./ports.ts";
 
 export interface CheckoutDetails {
   status: PaymentStatus;
@@ -13,7 +13,10 @@ export interface CheckoutDetails {
   bankCode: string | null;
 }
 
-export async function readCheckoutDetails(deps: { records: RecordStore; clock: Clock }, paymentId: number): Promise<CheckoutDetails> {
+export async function readCheckoutDetails(
+  deps: { records: PremiumRecords & QrIssuanceRecords & PaymentRecords; clock: Clock },
+  paymentId: number,
+): Promise<CheckoutDetails> {
   const [premium, issuance, payment] = await Promise.all([
     deps.records.findPremium(paymentId),
     deps.records.findIssuance(String(paymentId)),

@@ -7,7 +7,16 @@ import { sameMoney, toMoney, type Money } from "./money.ts";
 import type { Premium } from "./premium.ts";
 import { answerIdempotently, type AnsweredRequest } from "./idempotent-answer.ts";
 import { requireMatch, termDifferences, type PaymentTerms } from "./matching.ts";
-import type { Clock, IdempotencyKeeper, Later, PremiumCache, PremiumSource, RecordStore } from "./ports.ts";
+import type {
+  Clock,
+  IdempotencyKeeper,
+  Later,
+  PaymentRecords,
+  PremiumCache,
+  PremiumRecords,
+  PremiumSource,
+  RecordsCommit,
+} from "./ports.ts";
 import { bookPayment, confirmedPayment } from "./record-payment.ts";
 
 export interface BillConfirmation {
@@ -28,7 +37,7 @@ export interface BillConfirmationResult {
 }
 
 export type BillPaymentDeps = {
-  records: RecordStore;
+  records: PremiumRecords & PaymentRecords & RecordsCommit;
   premiums: PremiumSource;
   cache: PremiumCache;
   idempotency: IdempotencyKeeper;

@@ -3,7 +3,7 @@
 // Computed from the gateway's records alone; `now` is passed in so the rules stay pure.
 import { PaymentError } from "./errors.ts";
 import { toAmount, type Currency } from "./money.ts";
-import type { Clock, PaymentRecord, QrIssuance, RecordStore } from "./ports.ts";
+import type { Clock, PaymentRecord, PaymentRecords, QrIssuance, QrIssuanceRecords } from "./ports.ts";
 
 export type PaymentStatusName = "PENDING" | "PAID" | "EXPIRED";
 
@@ -62,7 +62,10 @@ export function statusChanged(before: PaymentStatus, after: PaymentStatus): bool
 }
 
 /** The payment id's status from the records; 404 RESOURCE_NOT_FOUND when no QR was issued and nothing paid. */
-export async function readPaymentStatus(deps: { records: RecordStore; clock: Clock }, paymentId: number): Promise<PaymentStatus> {
+export async function readPaymentStatus(
+  deps: { records: QrIssuanceRecords & PaymentRecords; clock: Clock },
+  paymentId: number,
+): Promise<PaymentStatus> {
   const [issuance, payment] = await Promise.all([deps.records.findIssuance(String(paymentId)), deps.records.findPayment(paymentId)]);
   const status = paymentStatusOf({ issuance, payment }, deps.clock.now());
   if (!status) {

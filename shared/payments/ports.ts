@@ -270,16 +270,26 @@ export interface UncheckedQuery {
   limit: number;
 }
 
-/** The payment records: the only way the core reads or writes them. Store failures are SERVER_UNAVAILABLE. */
-export interface RecordStore {
+/** The premiums offered or issued a QR (written in a unit of work with what they are for). */
+export interface PremiumRecords {
   findPremium(paymentId: number): Promise<Premium | null>;
+}
+
+/** The one payment per premium, and all the records hold about it. */
+export interface PaymentRecords {
+  findPayment(paymentId: number): Promise<PaymentRecord | null>;
+  /** Everything recorded about one payment id, for the operators' payment page. */
+  history(paymentId: number): Promise<PaymentHistory>;
+}
+
+/** The QRs issued, one row each, and reconciliation's claims on them. */
+export interface QrIssuanceRecords {
   /** The latest QR issued under the invoice. */
   findIssuance(invoiceNumber: string): Promise<QrIssuance | null>;
   /** The latest QR issued under the invoice whose fate is unsettled (not paid through, not flagged, not closed). */
   findOpenIssuance(invoiceNumber: string): Promise<QrIssuance | null>;
   /** The QRs issued under a KHQR invoice number (newest first, at most 20) and the premium served under that payment id, in one round trip. */
   findInvoice(invoiceNumber: string): Promise<{ issuances: QrIssuance[]; premium: Premium | null }>;
-  findPayment(paymentId: number): Promise<PaymentRecord | null>;
   /**
    * Claims the open (unresolved) QRs the query selects, marking them checked now in the same
    * statement: two overlapping runs never claim the same QR. First the expired ones that have
@@ -294,11 +304,26 @@ export interface RecordStore {
    * returns them, each once: a payment made on them may be lost and needs a person.
    */
   closeUncheckedIssuances(query: UncheckedQuery, now: Date): Promise<QrIssuance[]>;
-  /** Payment exceptions, newest first, each with its resolutions. */
+}
+
+/** Money the bank took that could not be booked, and what operators did about it. */
+export interface ExceptionRecords {
   listExceptions(limit: number): Promise<RecordedException[]>;
   /** One payment exception with its resolutions, or null. */
   findException(exceptionId: string): Promise<RecordedException | null>;
-  history(paymentId: number): Promise<PaymentHistory>;
+}
+
+/**
+ * The payment records: the only way the core reads or writes them, one port per aggregate (premiums,
+ * payments, QR issuances, exceptions, the outbox; receipts are written only) and one `commit` for
+ * all, so a payment, its events and its receipt are one atomic write. A verb's dependencies name
+ * the aggregates it reads (e.g. `PremiumRecords & RecordsCommit`). Store failures are SERVER_UNAVAILABLE.
+ */
+export interface RecordStore extends PremiumRecords, PaymentRecords, QrIssuanceRecords, ExceptionRecords, RecordsCommit {}
+
+/** The one way to write the records, and the outbox the written events wait in. */
+export interface RecordsCommit {
+  /** All of the unit of work, or nothing (CommitOutcome says which unique rule refused it). */
   commit(work: UnitOfWork, now: Date): Promise<CommitOutcome>;
   readonly outbox: EventOutbox;
 }

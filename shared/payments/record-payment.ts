@@ -3,7 +3,16 @@
 import { PaymentError } from "./errors.ts";
 import { exceptionEvent, paymentEvents, type ConfirmedPayment, type PaymentException } from "../events/payment-events.ts";
 import type { Premium } from "./premium.ts";
-import type { Later, PaymentBooking, PaymentRecord, PremiumCache, RecordStore, UnitOfWork, WebhookReceipt } from "./ports.ts";
+import type {
+  Later,
+  PaymentBooking,
+  PaymentRecord,
+  PaymentRecords,
+  PremiumCache,
+  RecordsCommit,
+  UnitOfWork,
+  WebhookReceipt,
+} from "./ports.ts";
 
 /** The payment of `premium` the bank reported through `channel`: always the premium's own money and policy. */
 export function confirmedPayment(
@@ -23,7 +32,7 @@ export interface ReportAudit {
   written(): void;
 }
 
-type BookingDeps = { records: RecordStore; cache: PremiumCache; later?: Later };
+type BookingDeps = { records: PaymentRecords & RecordsCommit; cache: PremiumCache; later?: Later };
 
 /** How bookPayment tells the same payment again from another one, and files the other. */
 export interface BookingOptions {
@@ -101,7 +110,7 @@ export async function bookPayment(deps: BookingDeps, payment: PaymentBooking, no
  * Returns the ids of the events recorded (none when the transaction was already flagged).
  */
 export async function flagException(
-  records: RecordStore,
+  records: RecordsCommit,
   flagged: Omit<PaymentException, "exceptionId">,
   now: Date,
   options: { audit?: ReportAudit; outcome: string; resolveIssuance?: string },
@@ -132,7 +141,7 @@ export async function flagException(
 
 /** The receipt of a report that changed nothing (a retry, or a payment already flagged), with what it taught us. */
 async function commitAudit(
-  records: RecordStore,
+  records: RecordsCommit,
   audit: ReportAudit | undefined,
   outcome: string,
   now: Date,

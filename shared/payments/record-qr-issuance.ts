@@ -5,10 +5,24 @@ import { PaymentError } from "./errors.ts";
 import { qrGeneratedEvent } from "../events/payment-events.ts";
 import { toAmount, toMoney } from "./money.ts";
 import type { QrIssuedNotice } from "./gateway-rpc.ts";
-import { qrIdOf, type Clock, type IdempotencyKeeper, type Later, type PaymentRecord, type RecordStore } from "./ports.ts";
+import {
+  qrIdOf,
+  type Clock,
+  type IdempotencyKeeper,
+  type Later,
+  type PaymentRecord,
+  type PaymentRecords,
+  type PremiumRecords,
+  type RecordsCommit,
+} from "./ports.ts";
 import { releaseQrIssuance } from "./premium-for-qr.ts";
 
-type RecordQrDeps = { records: RecordStore; idempotency: IdempotencyKeeper; clock: Clock; later?: Later };
+type RecordQrDeps = {
+  records: PremiumRecords & PaymentRecords & RecordsCommit;
+  idempotency: IdempotencyKeeper;
+  clock: Clock;
+  later?: Later;
+};
 
 /**
  * One round trip: the notice says which premium and money the QR is for (premiumForQr read them,

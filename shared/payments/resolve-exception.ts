@@ -3,7 +3,7 @@
 // (`gateway.payment.exception-resolved`) in the same unit of work. The gateway moves no money itself.
 import { PaymentError } from "./errors.ts";
 import { exceptionResolvedEvent, type ExceptionResolution, type ExceptionResolutionKind } from "../events/payment-events.ts";
-import type { Clock, RecordedException, RecordStore } from "./ports.ts";
+import type { Clock, ExceptionRecords, RecordedException, RecordsCommit } from "./ports.ts";
 
 export type ResolutionJudgement =
   { kind: "record"; step: number } | { kind: "replay" } | { kind: "conflict"; current: ExceptionResolutionKind };
@@ -42,7 +42,7 @@ export interface ResolutionAnswer {
 }
 
 export async function resolveException(
-  deps: { records: RecordStore; clock: Clock },
+  deps: { records: ExceptionRecords & RecordsCommit; clock: Clock },
   request: ResolutionRequest,
 ): Promise<ResolutionAnswer> {
   // A second pass only when another operator's step landed between our read and our write.
