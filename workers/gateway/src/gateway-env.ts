@@ -4,7 +4,7 @@ import type { ApiEnv } from "#shared/platform/http/api-env.ts";
 import type { StepTimings } from "#shared/platform/http/step-timings.ts";
 import type { Metrics } from "#shared/platform/metrics.ts";
 import type { GatewayConfig } from "./config.ts";
-import type { GatewayServices } from "./services.ts";
+import type { Clock, IdempotencyKeeper, Later, PaymentVerifier, PremiumCache, PremiumSource, RecordStore } from "#shared/payments/ports.ts";
 
 export type GatewayBindings = Omit<GatewayBindingsGenerated, "DB" | "CLIENT_RATE_LIMIT" | "BANK_RATE_LIMIT" | "METRICS"> & {
   /** The payment records on D1, unless HYPERDRIVE is bound. */
@@ -18,6 +18,22 @@ export type GatewayBindings = Omit<GatewayBindingsGenerated, "DB" | "CLIENT_RATE
   METRICS?: AnalyticsEngineDataset;
   [variable: string]: unknown;
 };
+
+/** The gateway's services (services.ts builds them), as the payment core takes them. */
+export interface GatewayServices {
+  config: GatewayConfig;
+  records: RecordStore;
+  premiums: PremiumSource;
+  cache: PremiumCache;
+  idempotency: IdempotencyKeeper;
+  verifier: PaymentVerifier;
+  clock: Clock;
+  merchantId: string;
+  /** The request's waitUntil, for work that must not delay the answer (a booked payment's cache mark, a settle). */
+  later?: Later;
+  /** Publishes the given outbox events now (all that are due, without ids); failures stay for the next drain. */
+  deliver(eventIds?: string[]): Promise<unknown>;
+}
 
 /** A measured request's (MEASURE_REQUESTS=true): its outside calls' timings, and the record statements it sent. */
 export interface RequestMeasurement {

@@ -5,17 +5,7 @@ import type { MiddlewareHandler } from "hono";
 import type { RateLimiter } from "#shared/platform/http/client-auth.ts";
 import { noMetrics, type Metrics } from "#shared/platform/metrics.ts";
 import { deliverEvents } from "#shared/payments/deliver-events.ts";
-import {
-  systemClock,
-  type Clock,
-  type HealthFactsSource,
-  type IdempotencyKeeper,
-  type Later,
-  type PaymentVerifier,
-  type PremiumCache,
-  type PremiumSource,
-  type RecordStore,
-} from "#shared/payments/ports.ts";
+import { systemClock, type HealthFactsSource, type Later, type RecordStore } from "#shared/payments/ports.ts";
 import { AmkPaymentVerifier } from "#shared/amk/payment-verify.ts";
 import { AnalyticsEngineMetrics } from "./adapters/analytics-engine-metrics.ts";
 import { d1HealthFacts, d1RecordStore } from "./adapters/records/d1.ts";
@@ -26,22 +16,9 @@ import { KvPremiumCache } from "./adapters/kv-premium-cache.ts";
 import { postgresHealthFacts, postgresRecordStore } from "./adapters/records/postgres.ts";
 import { gatewayConfig, type GatewayConfig } from "./config.ts";
 import { callObserver } from "./observability/call-observer.ts";
-import type { GatewayBindings, GatewayEnv, RequestMeasurement } from "./gateway-env.ts";
+import type { GatewayBindings, GatewayEnv, GatewayServices, RequestMeasurement } from "./gateway-env.ts";
 
-export interface GatewayServices {
-  config: GatewayConfig;
-  records: RecordStore;
-  premiums: PremiumSource;
-  cache: PremiumCache;
-  idempotency: IdempotencyKeeper;
-  verifier: PaymentVerifier;
-  clock: Clock;
-  merchantId: string;
-  /** The request's waitUntil, for work that must not delay the answer (a booked payment's cache mark, a settle). */
-  later?: Later;
-  /** Publishes the given outbox events now (all that are due, without ids); failures stay for the next drain. */
-  deliver(eventIds?: string[]): Promise<unknown>;
-}
+export type { GatewayServices };
 
 interface Invocation {
   config?: GatewayConfig;
