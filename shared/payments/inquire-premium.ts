@@ -21,7 +21,11 @@ export async function inquirePremium(deps: InquiryDeps, query: string, later?: L
       await Promise.all([deps.records.commit({ premium: current, events: [] }, deps.clock.now()), refusePaid(deps, current, query)]);
     return current;
   }
+  return premiumFromSource(deps, query, later);
+}
 
+/** The premium as the Integration Service has it (the cache missed): checked unpaid, then remembered as offered and cached. */
+export async function premiumFromSource(deps: InquiryDeps, query: string, later?: Later): Promise<Premium> {
   const premium = await deps.premiums.find(query);
   if (!premium) {
     throw new PaymentError("RESOURCE_NOT_FOUND", "Policy not found", { details: `Query: ${query}` });

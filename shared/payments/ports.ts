@@ -83,9 +83,9 @@ export interface StoredAnswer {
   body: string;
 }
 
-/** "proceed": `first` when no request ever held the key before (nothing was done under it). */
+/** "proceed": `quiet` when no request held the key in the last minute (all an earlier holder wrote has landed). */
 export type Admission =
-  | { kind: "proceed"; lease: string; first: boolean }
+  | { kind: "proceed"; lease: string; quiet: boolean }
   | { kind: "replay"; answer: StoredAnswer }
   | { kind: "conflict" }
   | { kind: "in-flight" };
@@ -186,7 +186,8 @@ export interface UnitOfWork {
 
 /**
  * Nothing was written unless "committed". "payment-taken": the premium already has a payment (a
- * payment, or a QR for it, cannot be written), or the transaction id was already used. "already-flagged": this bank transaction already has an exception.
+ * payment, or a QR for it, cannot be written), or the transaction id was already used, or a QR's
+ * premium was never offered under its policy. "already-flagged": this bank transaction already has an exception.
  * "resolution-taken": another resolution of the exception took that step first.
  */
 export type CommitOutcome = "committed" | "payment-taken" | "already-flagged" | "resolution-taken";

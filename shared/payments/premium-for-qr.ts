@@ -7,7 +7,7 @@
 import { PaymentError } from "./errors.ts";
 import { sameMoney } from "./money.ts";
 import type { Premium } from "./premium.ts";
-import { inquirePremium, refusePaid, type InquiryDeps } from "./inquire-premium.ts";
+import { premiumFromSource, refusePaid, type InquiryDeps } from "./inquire-premium.ts";
 import type { IdempotencyKeeper, Later, QrIssuance } from "./ports.ts";
 
 export interface PremiumForQr {
@@ -30,14 +30,15 @@ export const issuanceKey = (paymentId: number) => `qr-issuance:${paymentId}`;
 /**
  * Two sequential round trips on the hot path: the cached premium, then, side by side, the lease,
  * the premium's open QR, its payment and its record as offered. The open QR is read beside the
- * lease, not after it; that read is exact only when no request ever held the lease (`first`):
- * otherwise an earlier holder may have recorded its QR just before freeing the lease, after the
- * read, and the QR is read again.
+ * lease, not after it; that read is exact only when no request held the lease in the last minute
+ * (`quiet`: a holder records its QR before freeing the lease, so that QR had landed before the
+ * read began); otherwise an earlier holder may have recorded its QR just before freeing the lease,
+ * after the read, and the QR is read again.
  */
 export async function premiumForQr(deps: QrIssuanceDeps, query: string): Promise<PremiumForQr> {
   const cached = await deps.cache.current(query);
   // A premium not in the cache is asked for, remembered as offered and checked unpaid on the way.
-  const premium = cached ?? (await inquirePremium(deps, query));
+  const premium = cached ?? (await premiumFromSource(deps, query));
   const invoiceNumber = String(premium.id);
   const [admitted, read] = await Promise.allSettled([
     deps.idempotency.admit(issuanceKey(premium.id), "qr-issuance", deps.clock.now().getTime()),
@@ -65,7 +66,7 @@ export async function premiumForQr(deps: QrIssuanceDeps, query: string): Promise
     const shown = qrToShow(deps, premium, open);
     if (shown) return (await free(), shown);
     if (!lease) return { premium, openQr: null, lease: null };
-    if (admission.kind === "proceed" && !admission.first) {
+    if (admission.kind === "proceed" && !admission.quiet) {
       const recorded = qrToShow(deps, premium, await deps.records.findOpenIssuance(invoiceNumber));
       if (recorded) return (await free(), recorded);
     }

@@ -98,7 +98,7 @@ async function checkOpenQrs(
  * expires. Nor does each check cost the idempotency store two calls and a kept entry.
  */
 const NOTHING_KEPT: IdempotencyKeeper = {
-  admit: async () => ({ kind: "proceed", lease: "reconciliation", first: false }),
+  admit: async () => ({ kind: "proceed", lease: "reconciliation", quiet: false }),
   settle: async () => {},
 };
 

@@ -164,7 +164,7 @@ export const MUTANTS: Mutant[] = [
   },
   {
     name: "mint a second QR beside one just recorded (the open QR not read again after a lease another request held)",
-    edits: [edit("payments/premium-for-qr.ts", `    if (admission.kind === "proceed" && !admission.first) {`, `    if (false) {`)],
+    edits: [edit("payments/premium-for-qr.ts", `    if (admission.kind === "proceed" && !admission.quiet) {`, `    if (false) {`)],
   },
 ];
 

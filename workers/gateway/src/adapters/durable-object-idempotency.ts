@@ -2,7 +2,7 @@
 // webhook's invoice), single-threaded, so "in flight" is marked in storage before any work. The
 // transitions are the core's (idempotency-entry.ts); which answers are kept is the core's too.
 import { DurableObject } from "cloudflare:workers";
-import { admit, settle, type IdempotencyEntry } from "#shared/payments/idempotency-entry.ts";
+import { admit, FREED_REMEMBERED_MS, forgettable, settle, type IdempotencyEntry } from "#shared/payments/idempotency-entry.ts";
 import type { Admission, IdempotencyKeeper, StoredAnswer } from "#shared/payments/ports.ts";
 
 const KEY = "entry";
@@ -17,6 +17,13 @@ export class WebhookIdempotency extends DurableObject {
   async settle(lease: string, answer: StoredAnswer | null, now: number): Promise<void> {
     const next = settle(await this.ctx.storage.get<IdempotencyEntry>(KEY), lease, answer, now);
     if (next) await this.ctx.storage.put(KEY, next);
+    // A freed key is forgotten once it no longer says anything, so freed keys do not pile up.
+    if (next?.state === "freed") await this.ctx.storage.setAlarm(Date.now() + FREED_REMEMBERED_MS + 1_000);
+  }
+
+  async alarm(): Promise<void> {
+    const entry = await this.ctx.storage.get<IdempotencyEntry>(KEY);
+    if (entry && forgettable(entry, Date.now())) await this.ctx.storage.delete(KEY);
   }
 }
 
