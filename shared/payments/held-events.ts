@@ -4,6 +4,14 @@
 import type { PaymentEvent } from "../events/payment-events.ts";
 import type { OutboxEntry } from "./ports.ts";
 
+/**
+ * A held event is handed over only with this much of its lease left: a delivery run takes events
+ * for 10 s and gives a publish 17 s (deliver-events.ts), so it ends inside the lease and no other
+ * store can claim the event meanwhile. One held longer (the cron's reconciliation delivers after
+ * its checks) is left to the store's own claim once the lease runs out.
+ */
+const LEASE_LEFT_MS = 30_000;
+
 export class HeldEvents {
   private readonly entries = new Map<string, { entry: OutboxEntry; leaseUntil: number }>();
 
@@ -13,11 +21,11 @@ export class HeldEvents {
       this.entries.set(eventId, { entry: { eventId, type, key, value, attempts: 1 }, leaseUntil });
   }
 
-  /** Takes the held events a claim asks for (all, or `eventIds`) while their lease holds, in the order written; each once. */
+  /** Takes the held events a claim asks for (all, or `eventIds`) while enough of their lease is left, in the order written; each once. */
   take(now: number, options: { eventIds?: string[]; limit: number }): OutboxEntry[] {
     const taken: OutboxEntry[] = [];
     for (const [eventId, { entry, leaseUntil }] of this.entries) {
-      if (leaseUntil <= now) this.entries.delete(eventId);
+      if (leaseUntil - now < LEASE_LEFT_MS) this.entries.delete(eventId);
       else if (taken.length < options.limit && (!options.eventIds || options.eventIds.includes(eventId))) {
         this.entries.delete(eventId);
         taken.push(entry);

@@ -26,7 +26,8 @@ type RecordQrDeps = {
 
 /**
  * One round trip: the notice says which premium and money the QR is for (premiumForQr read them,
- * and remembered the premium as offered), and the write itself refuses a QR for a paid premium.
+ * and remembered the premium as offered), and the write itself refuses a QR for a paid premium or
+ * for one the records never offered under that policy.
  * The lease is freed after the answer: the QR is recorded by then, so a request waiting for it
  * shows it. A notice from an older KHQR worker, without the premium's terms, reads them first.
  */
@@ -70,10 +71,12 @@ async function recordIssued(deps: RecordQrDeps, notice: QrIssuedNotice): Promise
     },
     now,
   );
-  // Paid before this write (a bill paid at the counter while the QR was minted): the store refused the QR, so it is never shown.
+  // Paid before this write (a bill paid at the counter while the QR was minted), or never offered
+  // under this policy: the store refused the QR, so it is never shown.
   if (outcome === "payment-taken") {
     const payment = await deps.records.findPayment(notice.paymentId);
-    throw alreadyPaid(notice.paymentId, payment ? paidBy(payment) : "a payment recorded while the QR was being issued");
+    if (payment) throw alreadyPaid(notice.paymentId, paidBy(payment));
+    throw notOffered(notice.paymentId);
   }
   return { eventId: event.eventId };
 }
@@ -81,11 +84,7 @@ async function recordIssued(deps: RecordQrDeps, notice: QrIssuedNotice): Promise
 /** The premium's terms from our records, unpaid (for a notice that does not carry them). */
 async function termsFromRecords(deps: RecordQrDeps, notice: QrIssuedNotice) {
   const [premium, payment] = await Promise.all([deps.records.findPremium(notice.paymentId), deps.records.findPayment(notice.paymentId)]);
-  if (!premium) {
-    throw new PaymentError("RESOURCE_NOT_FOUND", "No premium was offered under this payment id", {
-      details: `paymentId: ${notice.paymentId}`,
-    });
-  }
+  if (!premium) throw notOffered(notice.paymentId);
   // Never a QR for a premium already paid (a stale cache copy, a payment racing the issuance).
   if (payment) throw alreadyPaid(notice.paymentId, paidBy(payment));
   const money = notice.amount !== undefined && notice.currency ? toMoney(notice.amount, notice.currency) : premium.money;
@@ -93,6 +92,12 @@ async function termsFromRecords(deps: RecordQrDeps, notice: QrIssuedNotice) {
 }
 
 const paidBy = (payment: PaymentRecord) => (payment.channel === "BILL" ? "bill payment" : "KHQR");
+
+function notOffered(paymentId: number): PaymentError {
+  return new PaymentError("RESOURCE_NOT_FOUND", "No premium was offered under this payment id and policy", {
+    details: `paymentId: ${paymentId}`,
+  });
+}
 
 function alreadyPaid(paymentId: number, by: string): PaymentError {
   return new PaymentError("RESOURCE_NOT_FOUND", "This premium is already paid", { details: `paymentId: ${paymentId} was paid by ${by}` });

@@ -202,7 +202,18 @@ export function recordStoreConformance(makeStore: () => RecordStore | Promise<Re
     const store = await makeStore();
     const { now, at } = freshTime();
     const id = freshId();
-    await committed(store, { payment: payment(id, `T${id}`, now), events: [] }, now);
+    await committed(store, { premium: premium(id), payment: payment(id, `T${id}`, now), events: [] }, now);
+    equal(await store.commit({ issuance: qr(id, now, at(10)), events: [event(id)] }, now), "payment-taken");
+    equal(await store.findIssuance(String(id)), null);
+    equal((await store.history(id)).events.length, 0);
+  });
+
+  test("a QR for a premium never offered under its policy is refused by the write itself (payment-taken)", async () => {
+    const store = await makeStore();
+    const { now, at } = freshTime();
+    const id = freshId();
+    equal(await store.commit({ issuance: qr(id, now, at(10)), events: [event(id)] }, now), "payment-taken");
+    await committed(store, { premium: { ...premium(id), policyNumber: "OTHER0001" }, events: [] }, now);
     equal(await store.commit({ issuance: qr(id, now, at(10)), events: [event(id)] }, now), "payment-taken");
     equal(await store.findIssuance(String(id)), null);
     equal((await store.history(id)).events.length, 0);
@@ -249,15 +260,16 @@ export function recordStoreConformance(makeStore: () => RecordStore | Promise<Re
       limit,
     });
     const recheck = qr(freshId(), at(-40), at(5));
-    await committed(store, { issuance: recheck, events: [] }, at(-40));
+    const offered = (issuance: QrIssuance) => ({ premium: premium(issuance.paymentId), issuance, events: [] });
+    await committed(store, offered(recheck), at(-40));
     deepEqual(
       (await store.claimOpenIssuances(query(10, at(-30)), at(-30))).map((q) => q.qrId),
       [recheck.qrId],
     );
     const expired = qr(freshId(), at(-50), at(-20));
     const fresh = qr(freshId(), at(-10), at(10));
-    await committed(store, { issuance: expired, events: [] }, at(-50));
-    await committed(store, { issuance: fresh, events: [] }, at(-10));
+    await committed(store, offered(expired), at(-50));
+    await committed(store, offered(fresh), at(-10));
     const order: string[] = [];
     for (
       let claimed = await store.claimOpenIssuances(query(1, now), now);
@@ -279,8 +291,11 @@ export function recordStoreConformance(makeStore: () => RecordStore | Promise<Re
     const { now, at } = freshTime();
     const unchecked = qr(freshId(), at(-200), at(-90));
     const inWindow = qr(freshId(), at(-100), at(-30));
-    await committed(store, { issuance: unchecked, events: [] }, at(-200));
-    await committed(store, { issuance: inWindow, events: [] }, at(-100));
+    for (const [issuance, minutes] of [
+      [unchecked, -200],
+      [inWindow, -100],
+    ] as const)
+      await committed(store, { premium: premium(issuance.paymentId), issuance, events: [] }, at(minutes));
     const query = { issuedAfter: at(-24 * 60), expiredBefore: at(-60), limit: 100 };
     deepEqual(
       (await store.closeUncheckedIssuances(query, now)).map((q) => q.qrId),

@@ -148,8 +148,9 @@ export class InMemoryRecordStore implements RecordStore {
       if (this.payments.has(paymentId) || usedTransaction) return "payment-taken";
     }
     if (work.exception && this.flagged(work.exception)) return "already-flagged";
-    // A QR is written only while its premium has no payment (the SQL stores check it in the write).
+    // A QR is written only for a premium offered under its policy and unpaid (the SQL stores check it in the write).
     if (work.issuance && this.payments.has(work.issuance.paymentId)) return "payment-taken";
+    if (work.issuance && !this.offered(work.issuance, work.premium)) return "payment-taken";
     if (work.resolution && (this.resolutions.get(work.resolution.exceptionId)?.length ?? 0) >= work.resolution.step) {
       return "resolution-taken";
     }
@@ -187,6 +188,12 @@ export class InMemoryRecordStore implements RecordStore {
     }
     this.outbox.held.hold(work.events, leaseUntil);
     return "committed";
+  }
+
+  /** The premium the QR is for, offered under its policy (recorded earlier, or in the same unit of work). */
+  private offered(issuance: QrIssuance, written: Premium | undefined): boolean {
+    const premium = written?.id === issuance.paymentId ? written : this.premiums.get(issuance.paymentId);
+    return premium?.policyNumber === issuance.policyNumber;
   }
 
   private flagged(exception: PaymentException): boolean {

@@ -244,11 +244,10 @@ function writesOf(db: RecordDb, t: RecordTables, work: UnitOfWork, now: Date): S
   const writes: Statement[] = [];
   if (work.premium) writes.push(premiumUpsert(db, t, work.premium, at));
   if (work.issuance) {
-    const { invoiceNumber, paymentId } = work.issuance;
+    const { paymentId, policyNumber } = work.issuance;
+    const offeredHere = work.premium?.id === paymentId && work.premium.policyNumber === policyNumber;
     writes.push(
-      db
-        .insert(t.khqrIssuances)
-        .values({ ...issuanceRow(work.issuance), invoiceNumber: invoiceUnlessPaid(invoiceNumber, paymentId, t.payments) }),
+      db.insert(t.khqrIssuances).values({ ...issuanceRow(work.issuance), invoiceNumber: invoiceUnlessPaid(work.issuance, t, offeredHere) }),
     );
   }
   if (work.payment) writes.push(db.insert(t.payments).values(paymentRow(work.payment, at)));
