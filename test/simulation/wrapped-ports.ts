@@ -45,6 +45,8 @@ export const CACHE_TTL_MS = 15 * 60_000;
 
 export function wrapPorts(task: Task, real: RealPorts, ctx: WrapContext) {
   const { core, sched, faults, clock, prng, seen } = ctx;
+  // This request's own store over the run's records: the events it writes are held by it alone.
+  const store = real.records.forRequest();
   const park = (what: string) => sched.gate(task, what);
   const unavailable = (what: string) =>
     new core.PaymentError("SERVER_UNAVAILABLE", "The payment store is unavailable; retry later", { reason: `simulated: ${what}` });
@@ -61,30 +63,30 @@ export function wrapPorts(task: Task, real: RealPorts, ctx: WrapContext) {
   const commit = async (work: UnitOfWork, now: Date): Promise<CommitOutcome> => {
     await park("records.commit");
     if (faults.roll("commit-fails-before")) throw unavailable("commit");
-    const outcome = await real.records.commit(work, now);
+    const outcome = await store.commit(work, now);
     seen.committed(task, work, outcome);
     if (faults.roll("commit-fails-after")) throw unavailable("commit (after it took effect)");
     return outcome;
   };
 
-  const outbox = real.records.outbox;
+  const outbox = store.outbox;
   const records: RecordStore = {
-    findPremium: (id) => storeCall("findPremium", () => real.records.findPremium(id)),
-    findIssuance: (invoice) => storeCall("findIssuance", () => real.records.findIssuance(invoice)),
-    findOpenIssuance: (invoice) => storeCall("findOpenIssuance", () => real.records.findOpenIssuance(invoice)),
-    findInvoice: (invoice) => storeCall("findInvoice", () => real.records.findInvoice(invoice)),
+    findPremium: (id) => storeCall("findPremium", () => store.findPremium(id)),
+    findIssuance: (invoice) => storeCall("findIssuance", () => store.findIssuance(invoice)),
+    findOpenIssuance: (invoice) => storeCall("findOpenIssuance", () => store.findOpenIssuance(invoice)),
+    findInvoice: (invoice) => storeCall("findInvoice", () => store.findInvoice(invoice)),
     findPayment: (id) =>
       storeCall("findPayment", () => {
         seen.paymentReads.set(task.id, sched.steps);
-        return real.records.findPayment(id);
+        return store.findPayment(id);
       }),
-    claimOpenIssuances: (query, now) => storeCall("claimOpenIssuances", () => real.records.claimOpenIssuances(query, now), true),
-    returnIssuances: (invoices) => storeCall("returnIssuances", () => real.records.returnIssuances(invoices), true),
+    claimOpenIssuances: (query, now) => storeCall("claimOpenIssuances", () => store.claimOpenIssuances(query, now), true),
+    returnIssuances: (invoices) => storeCall("returnIssuances", () => store.returnIssuances(invoices), true),
     closeUncheckedIssuances: (query, now) =>
-      storeCall("closeUncheckedIssuances", async () => seen.closedUnchecked(await real.records.closeUncheckedIssuances(query, now)), true),
-    listExceptions: (limit) => storeCall("listExceptions", () => real.records.listExceptions(limit)),
-    findException: (id) => storeCall("findException", () => real.records.findException(id)),
-    history: (id) => storeCall("history", () => real.records.history(id)),
+      storeCall("closeUncheckedIssuances", async () => seen.closedUnchecked(await store.closeUncheckedIssuances(query, now)), true),
+    listExceptions: (limit) => storeCall("listExceptions", () => store.listExceptions(limit)),
+    findException: (id) => storeCall("findException", () => store.findException(id)),
+    history: (id) => storeCall("history", () => store.history(id)),
     commit,
     outbox: {
       claimDue: (now, options) => storeCall("outbox.claimDue", () => outbox.claimDue(now, options), true),

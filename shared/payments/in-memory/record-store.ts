@@ -45,6 +45,16 @@ export class InMemoryRecordStore implements RecordStore {
   readonly outboxRows = new Map<string, OutboxRow>();
   readonly outbox = new InMemoryOutbox(this.outboxRows);
 
+  /**
+   * A view for one request: the same records, and its own held events, as each request of a worker
+   * has its own store over the one database (the simulator gives every request one).
+   */
+  forRequest(): InMemoryRecordStore {
+    const view = Object.create(this) as InMemoryRecordStore;
+    Object.defineProperty(view, "outbox", { value: new InMemoryOutbox(this.outboxRows) });
+    return view;
+  }
+
   async findPremium(paymentId: number) {
     return this.premiums.get(paymentId) ?? null;
   }
