@@ -1,5 +1,6 @@
 // `npm test`: every suite, one after the other, then one closing line that sums them all:
-// `tests: N passed, N failed` (what CI reads). The suites: the payment core under Deno, the
+// `tests: N passed, N failed` (what CI reads). The suites: the migrations against the drizzle schema
+// (scripts/migrations.ts --check, one test per store), the payment core under Deno, the
 // payment core's simulation (one test per seed), the workers in workerd (vitest), `npm run dev`
 // surviving a killed stack, and the checkout page in Chromium. Arguments go to vitest only
 // (`npm test -- test/khqr/`), which then runs alone.
@@ -12,6 +13,7 @@ interface Suite {
 }
 
 const SUITES: Suite[] = [
+  { script: "migrations:check", counts: /^schema drift: (\d+) passed, (\d+) failed/m },
   {
     script: "test:core",
     counts: /ok \| (\d+) passed(?: \([^)]*\))? \| (\d+) failed|FAILED \| (\d+) passed(?: \([^)]*\))? \| (\d+) failed/,
