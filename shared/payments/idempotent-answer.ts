@@ -15,7 +15,7 @@
 //   is admitted at once.
 import { errorEnvelope, PaymentError, toPaymentError } from "./errors.ts";
 import { isFinalRefusal } from "./finality.ts";
-import type { Clock, IdempotencyKeeper, Later, StoredAnswer } from "./ports.ts";
+import { afterAnswer, type Clock, type IdempotencyKeeper, type Later, type StoredAnswer } from "./ports.ts";
 
 export interface IdempotentRequest {
   key: string;
@@ -84,10 +84,7 @@ export async function answerIdempotently<Read = undefined>(
     idempotency
       .settle(key, admission.lease, answer, clock.now().getTime())
       .catch((error: unknown) => console.log(JSON.stringify({ idempotency: "settle-failed", key, reason: String(error) })));
-  const keep = async (answer: StoredAnswer) => {
-    if (deps.later) deps.later(settle(answer));
-    else await settle(answer);
-  };
+  const keep = (answer: StoredAnswer) => afterAnswer(deps, settle(answer));
   let done: WorkDone;
   try {
     const read = reading ? await reading : { value: undefined as Read };

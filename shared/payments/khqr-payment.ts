@@ -7,16 +7,17 @@ import { sameMoney, toMoney, type Money } from "./money.ts";
 import type { Premium } from "./premium.ts";
 import { answerIdempotently, fingerprint, type AnsweredRequest } from "./idempotent-answer.ts";
 import { mismatch, requireMatch } from "./matching.ts";
-import type {
-  Clock,
-  IdempotencyKeeper,
-  Later,
-  PaymentRecord,
-  PaymentVerifier,
-  PremiumCache,
-  QrIssuance,
-  RecordStore,
-  WebhookReceipt,
+import {
+  afterAnswer,
+  type Clock,
+  type IdempotencyKeeper,
+  type Later,
+  type PaymentRecord,
+  type PaymentVerifier,
+  type PremiumCache,
+  type QrIssuance,
+  type RecordStore,
+  type WebhookReceipt,
 } from "./ports.ts";
 import { bookPayment, confirmedPayment, flagException, type ReportAudit } from "./record-payment.ts";
 
@@ -116,7 +117,7 @@ export async function receiveKhqrReport(
       () => invoiceOf(deps.records, report.invoiceNumber),
     );
     // A replay changes nothing: its receipt is kept after the answer (the audit never fails a request).
-    if (answered.replayed) await later(deps, audit.commit(deps, "REPLAYED"));
+    if (answered.replayed) await afterAnswer(deps, audit.commit(deps, "REPLAYED"));
     if (answered.refusal) await audit.commit(deps, answered.refusal.code);
     return answered;
   } catch (error) {
@@ -264,12 +265,6 @@ interface Invoice {
 }
 
 /** The invoice as recorded; 404 when no premium was served under it. */
-/** Work that need not delay the answer: handed to the request's waitUntil, or awaited without one. */
-async function later(deps: { later?: Later }, work: Promise<unknown>): Promise<void> {
-  if (deps.later) deps.later(work);
-  else await work;
-}
-
 async function invoiceOf(records: RecordStore, invoiceNumber: string): Promise<Invoice> {
   const { issuances, premium } = await records.findInvoice(invoiceNumber);
   if (!premium) {

@@ -27,6 +27,12 @@ export interface PremiumSource {
 /** Work that must finish but need not delay the answer (a Worker's waitUntil). Where there is none, such work is awaited. */
 export type Later = (work: Promise<unknown>) => void;
 
+/** `work` handed to the request's `later`, or awaited where there is none. */
+export async function afterAnswer(deps: { later?: Later }, work: Promise<unknown>): Promise<void> {
+  if (deps.later) deps.later(work);
+  else await work;
+}
+
 /**
  * Premiums known to be due and unpaid, kept where the edge can read them (KV), in step with
  * payments: a booked payment marks its premium paid here. The hot path of an inquiry reads only

@@ -8,7 +8,7 @@ import { PaymentError } from "./errors.ts";
 import { sameMoney } from "./money.ts";
 import type { Premium } from "./premium.ts";
 import { premiumFromSource, refusePaid, type InquiryDeps } from "./inquire-premium.ts";
-import type { IdempotencyKeeper, Later, QrIssuance } from "./ports.ts";
+import { afterAnswer, type IdempotencyKeeper, type Later, type QrIssuance } from "./ports.ts";
 
 export interface PremiumForQr {
   /** The premium due; when a QR is shown, with that QR's money (what the customer pays with it). */
@@ -75,12 +75,6 @@ export async function premiumForQr(deps: QrIssuanceDeps, query: string): Promise
     if (lease) await releaseQrIssuance(deps, premium.id, lease);
     throw error;
   }
-}
-
-/** Work that need not delay the answer: handed to the request's waitUntil, or awaited without one. */
-async function afterAnswer(deps: { later?: Later }, work: Promise<unknown>): Promise<void> {
-  if (deps.later) deps.later(work);
-  else await work;
 }
 
 /**

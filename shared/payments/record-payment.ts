@@ -3,15 +3,16 @@
 import { PaymentError } from "./errors.ts";
 import { exceptionEvent, paymentEvents, type ConfirmedPayment, type PaymentException } from "../events/payment-events.ts";
 import type { Premium } from "./premium.ts";
-import type {
-  Later,
-  PaymentBooking,
-  PaymentRecord,
-  PaymentRecords,
-  PremiumCache,
-  RecordsCommit,
-  UnitOfWork,
-  WebhookReceipt,
+import {
+  afterAnswer,
+  type Later,
+  type PaymentBooking,
+  type PaymentRecord,
+  type PaymentRecords,
+  type PremiumCache,
+  type RecordsCommit,
+  type UnitOfWork,
+  type WebhookReceipt,
 } from "./ports.ts";
 
 /** The payment of `premium` the bank reported through `channel`: always the premium's own money and policy. */
@@ -159,9 +160,7 @@ async function commitAudit(
  * by the bank's retry (above) or ends with the entry's 15 minutes.
  */
 async function markCachePaid(deps: BookingDeps, payment: ConfirmedPayment): Promise<void> {
-  const marking = deps.cache.markPaid({ paymentId: payment.paymentId, policyNumber: payment.policyNumber }).catch(logCacheFailure);
-  if (deps.later) deps.later(marking);
-  else await marking;
+  await afterAnswer(deps, deps.cache.markPaid({ paymentId: payment.paymentId, policyNumber: payment.policyNumber }).catch(logCacheFailure));
 }
 
 function logCacheFailure(error: unknown) {

@@ -6,6 +6,7 @@ import { qrGeneratedEvent } from "../events/payment-events.ts";
 import { toAmount, toMoney } from "./money.ts";
 import type { QrIssuedNotice } from "./gateway-rpc.ts";
 import {
+  afterAnswer,
   qrIdOf,
   type Clock,
   type IdempotencyKeeper,
@@ -35,11 +36,7 @@ export async function recordQrIssuance(deps: RecordQrDeps, notice: QrIssuedNotic
   try {
     return await recordIssued(deps, notice);
   } finally {
-    if (notice.lease) {
-      const freeing = releaseQrIssuance(deps, notice.paymentId, notice.lease);
-      if (deps.later) deps.later(freeing);
-      else await freeing;
-    }
+    if (notice.lease) await afterAnswer(deps, releaseQrIssuance(deps, notice.paymentId, notice.lease));
   }
 }
 
