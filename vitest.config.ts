@@ -6,7 +6,7 @@ import { withPlaceholderPassword } from "./scripts/postgres-url.ts";
 
 /**
  * The workerd test project on one record store: D1 (wrangler.toml's DB), or PostgreSQL through
- * the HYPERDRIVE binding, which wiring.ts then prefers (README "Records in PostgreSQL").
+ * the HYPERDRIVE binding, which services.ts then prefers (README "Records in PostgreSQL").
  */
 function workerdProject(store: "d1" | "postgres", files: { include: string[]; exclude?: string[] }): TestProjectInlineConfiguration {
   return {
