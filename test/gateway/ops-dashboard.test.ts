@@ -42,6 +42,16 @@ function read(html: string) {
   return { firing, cell, number, bar, slotNow };
 }
 
+/**
+ * The per-slot figures are compared before and after within one 15-minute slot: a test that would
+ * straddle a slot's edge waits for the next slot first (a run at hh:44:59 once read a new, empty slot).
+ */
+async function awayFromSlotEdge(): Promise<void> {
+  const SLOT_MS = 15 * 60_000;
+  const untilEdge = SLOT_MS - (Date.now() % SLOT_MS);
+  if (untilEdge < 15_000) await new Promise((resolve) => setTimeout(resolve, untilEdge + 200));
+}
+
 async function flaggedBillPayment() {
   const premium = await seedPremium();
   expect((await callGateway("/AMK/payments", { method: "POST", body: billConfirmationFor(premium) })).status).toBe(200);
@@ -81,6 +91,7 @@ describe("GET /ops/dashboard", () => {
   });
 
   it("a payment and a second one of the same premium: booked, refused, volume, an open exception firing until it is resolved", async () => {
+    await awayFromSlotEdge();
     const before = read((await dashboard()).html);
     const { exceptionId } = await flaggedBillPayment();
     const after = read((await dashboard()).html);
@@ -157,6 +168,7 @@ describe("GET /ops/dashboard", () => {
   });
 
   it("a second KHQR payment of a paid premium is money to return, not a refusal; another refusal still counts", async () => {
+    await awayFromSlotEdge();
     const before = read((await dashboard()).html);
     const paid = await paidPremium();
     expect((await sendWebhook(khqrWebhookFor(paid))).status).toBe(200);
