@@ -21,8 +21,23 @@ export class HeldEvents {
       this.entries.set(eventId, { entry: { eventId, type, key, value, attempts: 1 }, leaseUntil });
   }
 
+  /**
+   * A claim as every store makes it: the held events it asks for first, then, from the store's own
+   * rows (`claimStored`), the rest it asks for, up to the limit.
+   */
+  async claim(
+    now: Date,
+    options: { eventIds?: string[]; limit: number },
+    claimStored: (options: { eventIds?: string[]; limit: number }) => Promise<OutboxEntry[]> | OutboxEntry[],
+  ): Promise<OutboxEntry[]> {
+    const held = this.take(now.getTime(), options);
+    const rest = options.eventIds?.filter((id) => !held.some((e) => e.eventId === id));
+    if (rest?.length === 0 || held.length >= options.limit) return held;
+    return [...held, ...(await claimStored({ eventIds: rest, limit: options.limit - held.length }))];
+  }
+
   /** Takes the held events a claim asks for (all, or `eventIds`) while enough of their lease is left, in the order written; each once. */
-  take(now: number, options: { eventIds?: string[]; limit: number }): OutboxEntry[] {
+  private take(now: number, options: { eventIds?: string[]; limit: number }): OutboxEntry[] {
     const taken: OutboxEntry[] = [];
     for (const [eventId, { entry, leaseUntil }] of this.entries) {
       if (leaseUntil - now < LEASE_LEFT_MS) this.entries.delete(eventId);

@@ -239,11 +239,8 @@ class InMemoryOutbox implements EventOutbox {
     return replayed;
   }
 
-  async claimDue(now: Date, options: { eventIds?: string[]; limit: number }): Promise<OutboxEntry[]> {
-    const held = this.held.take(now.getTime(), options);
-    const rest = options.eventIds?.filter((id) => !held.some((e) => e.eventId === id));
-    if (rest?.length === 0 || held.length >= options.limit) return held;
-    return [...held, ...this.claimStored(now, { eventIds: rest, limit: options.limit - held.length })];
+  claimDue(now: Date, options: { eventIds?: string[]; limit: number }): Promise<OutboxEntry[]> {
+    return this.held.claim(now, options, (rest) => this.claimStored(now, rest));
   }
 
   private claimStored(now: Date, options: { eventIds?: string[]; limit: number }): OutboxEntry[] {

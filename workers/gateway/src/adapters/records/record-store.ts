@@ -381,11 +381,8 @@ export class SqlEventOutbox implements EventOutbox {
   }
 
   /** A row whose last attempt never reported back (the invocation died mid-publish) and has no attempts left is dead-lettered. */
-  async claimDue(now: Date, options: { eventIds?: string[]; limit: number }): Promise<OutboxEntry[]> {
-    const held = this.held.take(now.getTime(), options);
-    const rest = options.eventIds?.filter((id) => !held.some((e) => e.eventId === id));
-    if (rest?.length === 0 || held.length >= options.limit) return held;
-    return [...held, ...(await this.claimStored(now, { eventIds: rest, limit: options.limit - held.length }))];
+  claimDue(now: Date, options: { eventIds?: string[]; limit: number }): Promise<OutboxEntry[]> {
+    return this.held.claim(now, options, (rest) => this.claimStored(now, rest));
   }
 
   private async claimStored(now: Date, options: { eventIds?: string[]; limit: number }): Promise<OutboxEntry[]> {
