@@ -8,22 +8,31 @@
 // Never with ENVIRONMENT=production.
 import type { MiddlewareHandler } from "hono";
 import { StepTimings, timed } from "#shared/platform/http/step-timings.ts";
-import type { GatewayEnv, RequestMeasurement } from "../gateway-env.ts";
+import type { GatewayBindings, GatewayEnv, RequestMeasurement } from "../gateway-env.ts";
 
 const OURS = ["records.", "idempotency.", "kv.", "integration-service."];
 /** A step that is a call to our own stores and services (not AMK, not the rate limiter). */
 export const countsAsOurs = (step: string) => OURS.some((prefix) => step.startsWith(prefix));
 
+/** Whether this invocation is measured (MEASURE_REQUESTS=true, never in production). */
+export const measured = (env: GatewayBindings) => env.MEASURE_REQUESTS === "true" && env.ENVIRONMENT !== "production";
+
+/** A new measurement: its steps' timings, and the record statements it counts. */
+export function newMeasurement(): RequestMeasurement {
+  const measurement: RequestMeasurement = {
+    steps: new StepTimings(),
+    statements: 0,
+    countStatement: () => void (measurement.statements += 1),
+  };
+  return measurement;
+}
+
 export function measureRequests(): MiddlewareHandler<GatewayEnv> {
   return async (c, next) => {
-    if (c.env.MEASURE_REQUESTS !== "true" || c.env.ENVIRONMENT === "production") return next();
+    if (!measured(c.env)) return next();
     const started = performance.now();
-    const steps = new StepTimings();
-    const measurement: RequestMeasurement = {
-      steps,
-      statements: 0,
-      countStatement: () => void (measurement.statements += 1),
-    };
+    const measurement = newMeasurement();
+    const { steps } = measurement;
     const limiter = (binding: RateLimit | undefined) => binding && timed(binding, "rate-limit", steps);
     c.env = { ...c.env, CLIENT_RATE_LIMIT: limiter(c.env.CLIENT_RATE_LIMIT), BANK_RATE_LIMIT: limiter(c.env.BANK_RATE_LIMIT) };
     c.set("measurement", measurement);

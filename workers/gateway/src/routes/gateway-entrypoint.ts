@@ -5,9 +5,8 @@ import { premiumForQrDto, rpcReply, type GatewayRpc, type QrIssuedNotice, type R
 import { readPaymentStatus } from "#shared/payments/payment-status.ts";
 import { premiumForQr, releaseQrIssuance } from "#shared/payments/premium-for-qr.ts";
 import { recordQrIssuance } from "#shared/payments/record-qr-issuance.ts";
-import { StepTimings } from "#shared/platform/http/step-timings.ts";
-import type { GatewayBindings, RequestMeasurement } from "../gateway-env.ts";
-import { countsAsOurs } from "../observability/measure-requests.ts";
+import type { GatewayBindings } from "../gateway-env.ts";
+import { countsAsOurs, measured, newMeasurement } from "../observability/measure-requests.ts";
 import { gatewayServices, type GatewayServices } from "../services.ts";
 
 export class GatewayEntrypoint extends WorkerEntrypoint<GatewayBindings> implements GatewayRpc {
@@ -42,10 +41,7 @@ export class GatewayEntrypoint extends WorkerEntrypoint<GatewayBindings> impleme
    * KHQR worker adds to its own count.
    */
   private async call<T>(work: (services: GatewayServices) => Promise<T>): Promise<RpcReply<T> & { roundTrips?: number }> {
-    const measured = this.env.MEASURE_REQUESTS === "true" && this.env.ENVIRONMENT !== "production";
-    const measurement: RequestMeasurement | undefined = measured
-      ? { steps: new StepTimings(), statements: 0, countStatement: () => undefined }
-      : undefined;
+    const measurement = measured(this.env) ? newMeasurement() : undefined;
     const services = gatewayServices(this.env, { later: (promise) => this.ctx.waitUntil(promise), measurement });
     const reply = await rpcReply(() => work(services));
     return measurement ? { ...reply, roundTrips: measurement.steps.roundTrips(countsAsOurs) } : reply;

@@ -55,7 +55,7 @@ export function premiumInquiryDoc(): RouteDoc {
 export function registerPremiumInquiry(app: Hono<GatewayEnv>): void {
   app.get("/AMK/payments", clientAuth<GatewayEnv>("payments:inquire", clientRateLimiter), async (c) => {
     const { query } = parseInput(PremiumInquiryQuery, { query: c.req.query("query") });
-    const premium = await inquirePremium(c.var.services, query, (work) => c.executionCtx.waitUntil(work));
+    const premium = await inquirePremium(c.var.services, query, c.var.services.later);
     c.set("logFields", { paymentId: premium.id });
     return c.json({ success: true, data: premiumToDto(premium) } satisfies PremiumInquiryResponse);
   });
