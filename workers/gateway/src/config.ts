@@ -32,6 +32,8 @@ export interface GatewayConfig extends ApiConfig {
   access?: AccessVerification;
   /** development, uat or production: named on the operator dashboard and in the metrics. */
   environment: "development" | "uat" | "production";
+  /** Until when (epoch ms) a key new to the idempotency shards is looked up in its per-key object of before; absent: never. */
+  idempotencyLegacyUntil?: number;
 }
 
 const GatewayEntries = v.object({
@@ -69,6 +71,14 @@ const GatewayEntries = v.object({
     ),
   ),
   ACCESS_AUD: v.optional(requiredText("ACCESS_AUD")),
+  // The end of the upgrade from per-key idempotency objects (README "Upgrading"): an ISO date-time.
+  IDEMPOTENCY_LEGACY_UNTIL: v.optional(
+    v.pipe(
+      v.string(),
+      v.isoTimestamp("IDEMPOTENCY_LEGACY_UNTIL must be an ISO date-time with its zone, e.g. 2027-01-31T00:00:00Z"),
+      v.transform((at) => Date.parse(at)),
+    ),
+  ),
   AMK_CLIENT_CERT_SHA256: v.optional(
     v.pipe(
       v.string(),
@@ -107,6 +117,7 @@ const GatewayEnvSchema = v.pipe(
     access: env.ACCESS_TEAM_DOMAIN && env.ACCESS_AUD ? { teamDomain: env.ACCESS_TEAM_DOMAIN, audience: env.ACCESS_AUD } : undefined,
     integration: { baseUrl: env.INTEGRATION_BASE_URL, token: env.INTEGRATION_TOKEN, timeoutMs: env.INTEGRATION_TIMEOUT_MS },
     premiumCacheTtlSeconds: env.PREMIUM_CACHE_TTL_SECONDS,
+    idempotencyLegacyUntil: env.IDEMPOTENCY_LEGACY_UNTIL,
     amk: {
       verifyUrl: env.AMK_VERIFY_URL,
       merchantId: env.AMK_MERCHANT_ID,

@@ -24,7 +24,7 @@ import { registerPremiumInquiry } from "./routes/premium-inquiry.ts";
 import { gatewayServices, metricsFor, services } from "./services.ts";
 
 export { GatewayEntrypoint } from "./routes/gateway-entrypoint.ts";
-export { WebhookIdempotency } from "./adapters/durable-object-idempotency.ts";
+export { IdempotencyShard, WebhookIdempotency } from "./adapters/durable-object-idempotency.ts";
 
 export const app = apiApp<GatewayBindings, ReturnType<typeof gatewayConfig>, GatewayVariables>("gateway", gatewayConfig);
 // Local measurement only (npm run bench, the round-trip tests): round trips and step timings.

@@ -38,7 +38,7 @@ export function gatewayServices(env: GatewayBindings, invocation: Invocation = {
     records,
     premiums: observer.watch(new IntegrationServicePremiums(config.integration), "integration-service"),
     cache: observer.watch(new KvPremiumCache(env.PREMIUM_CACHE, config.premiumCacheTtlSeconds), "kv", { metered: false }),
-    idempotency: observer.watch(new DurableObjectIdempotency(env.WEBHOOK_IDEMPOTENCY), "idempotency", { metered: false }),
+    idempotency: observer.watch(new DurableObjectIdempotency(env.IDEMPOTENCY_SHARDS, config.idempotencyLegacyUntil), "idempotency", { metered: false }),
     verifier: observer.watch(new AmkPaymentVerifier(config.amk), "amk"),
     clock: systemClock,
     merchantId: config.amk.merchantId,
