@@ -21,6 +21,7 @@ import { cpus, totalmem } from "node:os";
 import { readFileSync, writeFileSync } from "node:fs";
 import { mintDevToken } from "../sandbox/dev-token.ts";
 import { GATEWAY_PORT, KHQR_PORT, SANDBOX_PORT } from "../sandbox/local-config.ts";
+import { CPU_GROUP_NAMES, CPU_GROUPS, startCpuCount, type CpuGroup } from "./bench/process-cpu.ts";
 import { buildWorker, environmentBuilds, kib, overBudget } from "./deploy/build.ts";
 import { ENVIRONMENTS, WORKERS, type EnvironmentName } from "./deploy/workers.ts";
 import { localDatabaseUrl, localSettings } from "./local-settings.ts";
@@ -81,6 +82,7 @@ async function measure(
   let firstSent: number | undefined;
   let lastAnswered = 0;
   let answered = 0;
+  const cpuPerRequest = startCpuCount();
   const result = await autocannon({
     url,
     connections,
@@ -114,6 +116,7 @@ async function measure(
     // AMK's round trips, where the gateway counts them apart (x-amk-round-trips), beside ours.
     trips: ["n/a", "0"].includes(amkTrips.mean()) ? trips.mean() : `${trips.mean()} + ${amkTrips.mean()} AMK`,
     recordTrips: recordTrips.mean(),
+    cpu: cpuPerRequest(answered),
   };
 }
 
@@ -225,6 +228,8 @@ interface Row {
   recordTrips: string;
   failures: number;
   steps: Map<string, number>;
+  /** CPU ms per request by process group, during the run (Linux only). */
+  cpu: Map<CpuGroup, number> | undefined;
 }
 
 const appTokens = await Promise.all(
@@ -404,6 +409,17 @@ const breakdown = [
     return `| ${r.kind} | ${ms(r.mean)} | ${ms(handler)} | ${ms(r.mean - handler)} | ${calls.join(", ") || "none"} |`;
   }),
 ].join("\n");
+// Where each request's CPU goes on this machine, by process: what the route keeps busy besides its own worker.
+const counted = rows.filter((r) => r.cpu);
+const cpuTable = [
+  `| request | conc. | ${CPU_GROUPS.map((g) => CPU_GROUP_NAMES[g]).join(" | ")} | all, ms per request |`,
+  `|---|---|${CPU_GROUPS.map(() => "---|").join("")}---|`,
+  ...counted.map((r) => {
+    const cpu = r.cpu!;
+    const all = [...cpu.values()].reduce((sum, value) => sum + value, 0);
+    return `| ${r.kind} | ${r.connections} | ${CPU_GROUPS.map((g) => ms(cpu.get(g)!)).join(" | ")} | ${ms(all)} |`;
+  }),
+].join("\n");
 // Every environment's bundles, and the gateway's PostgreSQL build beside a D1 one: each must fit
 // 100 KiB gzipped (scripts/deploy/build.ts); one over it is flagged in the section and on stderr.
 const budgetBreaches: string[] = [];
@@ -431,6 +447,10 @@ const section = [
   "Where the time goes (Server-Timing; the handler less its outside calls is its own CPU, `cpu.*` steps included):",
   "",
   breakdown || "(start the stack with MEASURE_REQUESTS=true for the breakdown)",
+  "",
+  "CPU per request by process during each run (`/proc`; the machine's 2 cores are shared by all of them; the floors run in their own `wrangler dev`):",
+  "",
+  counted.length > 0 ? cpuTable : "(measured on Linux only)",
   "",
   "Bundles (`wrangler deploy --dry-run`, minified; budget 100 KiB gzipped each, in every environment, PostgreSQL build included):",
   "",
