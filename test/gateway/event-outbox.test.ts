@@ -6,7 +6,7 @@ import { billConfirmationFor } from "../support/bill-payment.ts";
 import { callGateway } from "../support/gateway.ts";
 import { kafkaRecords, refuseKafka, seedPremium } from "../support/sandbox.ts";
 import { tokenFor } from "../support/tokens.ts";
-import { execute, queryRows } from "../support/records.ts";
+import { execute, queryRows, recordsStore } from "../support/records.ts";
 
 async function runCron() {
   const ctx = createExecutionContext();
@@ -52,6 +52,49 @@ describe("event outbox", () => {
       expect(records.map((r) => r.topic).sort()).toEqual(["dev.gateway.payment.confirmed", "dev.gateway.payment.success"]);
     },
   );
+
+  it("marks the events of payments confirmed together published in one write, not one write per payment", async () => {
+    const premiums = await Promise.all(Array.from({ length: 6 }, () => seedPremium()));
+    const token = await tokenFor(["payments:confirm"]);
+    // The statements the gateway sends D1, seen at its binding (on PostgreSQL only the outcome is checked).
+    const statements: string[] = [];
+    const db = new Proxy(env.DB, {
+      get: (target, name) =>
+        name === "prepare"
+          ? (sql: string) => (statements.push(sql), target.prepare(sql))
+          : (Reflect.get(target, name) as (...args: unknown[]) => unknown).bind(target),
+    });
+    const contexts = premiums.map(() => createExecutionContext());
+    const responses = await Promise.all(
+      premiums.map((premium, i) =>
+        gateway.fetch(
+          new Request("https://gateway.test/AMK/payments", {
+            method: "POST",
+            headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+            body: JSON.stringify(billConfirmationFor(premium)),
+          }),
+          { ...env, DB: db },
+          contexts[i]!,
+        ),
+      ),
+    );
+    expect(responses.map((r) => r.status)).toEqual(premiums.map(() => 200));
+    await Promise.all(contexts.map((ctx) => waitOnExecutionContext(ctx)));
+    const keys = premiums.map((p) => p.policyNumber);
+    const marks = await queryRows<{ published_at: string | null }>(
+      `SELECT published_at FROM event_outbox WHERE message_key IN (${keys.map(() => "?").join(", ")})`,
+      ...keys,
+    );
+    // Every payment's two events published and marked, each once on Kafka.
+    expect(marks).toHaveLength(12);
+    expect(marks.filter((m) => m.published_at === null)).toEqual([]);
+    for (const key of keys) expect(await kafkaRecords(key)).toHaveLength(2);
+    if (recordsStore === "d1") {
+      const markWrites = statements.filter((sql) => /^update "event_outbox" set .*"published_at" = /i.test(sql));
+      expect(markWrites.length).toBeGreaterThan(0);
+      expect(markWrites.length).toBeLessThan(premiums.length);
+    }
+  });
 
   it("does not publish an event twice when the drain runs after the request published it", async () => {
     const premium = await seedPremium();

@@ -14,6 +14,7 @@ import { IntegrationServicePremiums } from "./adapters/integration-service.ts";
 import { eventPublisher } from "./adapters/kafka-event-publisher.ts";
 import { KvPremiumCache } from "./adapters/kv-premium-cache.ts";
 import { postgresHealthFacts, postgresRecordStore } from "./adapters/records/postgres.ts";
+import { publishedTogether } from "./adapters/records/published-together.ts";
 import { gatewayConfig, type GatewayConfig } from "./config.ts";
 import { callObserver } from "./observability/call-observer.ts";
 import type { GatewayBindings, GatewayEnv, GatewayServices, RequestMeasurement } from "./gateway-env.ts";
@@ -38,15 +39,24 @@ export function gatewayServices(env: GatewayBindings, invocation: Invocation = {
     records,
     premiums: observer.watch(new IntegrationServicePremiums(config.integration), "integration-service"),
     cache: observer.watch(new KvPremiumCache(env.PREMIUM_CACHE, config.premiumCacheTtlSeconds), "kv", { metered: false }),
-    idempotency: observer.watch(new DurableObjectIdempotency(env.IDEMPOTENCY_SHARDS, config.idempotencyLegacyUntil), "idempotency", { metered: false }),
+    idempotency: observer.watch(new DurableObjectIdempotency(env.IDEMPOTENCY_SHARDS, config.idempotencyLegacyUntil), "idempotency", {
+      metered: false,
+    }),
     verifier: observer.watch(new AmkPaymentVerifier(config.amk), "amk"),
     clock: systemClock,
     merchantId: config.amk.merchantId,
     later: invocation.later,
+    // A request's own events are marked published together with other requests' (published-together.ts); the cron's run marks its own at once.
     deliver: (eventIds) =>
-      deliverEvents({ outbox: records.outbox, publisher, topicPrefix: config.kafka.topicPrefix, clock: systemClock }, eventIds).catch(
-        (error: unknown) => console.log(JSON.stringify({ service: "gateway", outbox: "delivery-failed", reason: String(error) })),
-      ),
+      deliverEvents(
+        {
+          outbox: eventIds ? publishedTogether(records.outbox) : records.outbox,
+          publisher,
+          topicPrefix: config.kafka.topicPrefix,
+          clock: systemClock,
+        },
+        eventIds,
+      ).catch((error: unknown) => console.log(JSON.stringify({ service: "gateway", outbox: "delivery-failed", reason: String(error) }))),
   };
 }
 
