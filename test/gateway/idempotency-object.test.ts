@@ -6,6 +6,9 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import type { PaymentError } from "#shared/payments/errors.ts";
+import type { IdempotencyEntry } from "#shared/payments/idempotency-entry.ts";
+import { gatewayConfig } from "../../workers/gateway/src/config.ts";
 import { DurableObjectIdempotency, IDEMPOTENCY_SHARDS, shardOf } from "../../workers/gateway/src/adapters/durable-object-idempotency.ts";
 
 const keeper = (legacyUntil?: number) => new DurableObjectIdempotency(env.IDEMPOTENCY_SHARDS, legacyUntil);
@@ -61,30 +64,26 @@ describe("the idempotency shards", () => {
   });
 
   it("carries over an answer its per-key object kept before the upgrade, while the upgrade's window lasts", async () => {
-    const key = `bill:test-${crypto.randomUUID()}`;
-    const before = env.WEBHOOK_IDEMPOTENCY.get(env.WEBHOOK_IDEMPOTENCY.idFromName(key));
     const now = Date.now();
-    const held = await before.admit("body", now - 5_000);
-    await before.settle(lease(held), { status: 200, body: '{"kept":"before"}' }, now - 4_000);
-
+    const key = `bill:test-${crypto.randomUUID()}`;
+    await keptBefore(key, { state: "done", fingerprint: "body", answer: { status: 200, body: '{"kept":"before"}' }, completedAt: now });
     // After the window (or with none): the shard does not look, and the key is new to it.
     expect(await keeper(now - 1).admit(key, "body", now)).toMatchObject({ kind: "proceed" });
+
     const other = `bill:test-${crypto.randomUUID()}`;
-    const otherBefore = env.WEBHOOK_IDEMPOTENCY.get(env.WEBHOOK_IDEMPOTENCY.idFromName(other));
-    await otherBefore.settle(lease(await otherBefore.admit("body", now - 5_000)), { status: 409, body: '{"kept":"refusal"}' }, now);
+    await keptBefore(other, { state: "done", fingerprint: "body", answer: { status: 409, body: '{"kept":"refusal"}' }, completedAt: now });
     // Inside the window: the kept answer is the replay, and another body under the key a conflict.
     const inWindow = keeper(now + 60_000);
     expect(await inWindow.admit(other, "body", now)).toEqual({ kind: "replay", answer: { status: 409, body: '{"kept":"refusal"}' } });
     expect(await inWindow.admit(other, "another body", now)).toEqual({ kind: "conflict" });
-    // Carried over once: the shard now answers it without the old object.
+    // Carried over: the shard now answers it without the old object.
     expect(await keeper().admit(other, "body", now)).toEqual({ kind: "replay", answer: { status: 409, body: '{"kept":"refusal"}' } });
   });
 
   it("carries over a lease still running in its per-key object: the retry waits as it would have", async () => {
-    const key = `bill:test-${crypto.randomUUID()}`;
-    const before = env.WEBHOOK_IDEMPOTENCY.get(env.WEBHOOK_IDEMPOTENCY.idFromName(key));
     const now = Date.now();
-    await before.admit("body", now - 1_000);
+    const key = `bill:test-${crypto.randomUUID()}`;
+    await keptBefore(key, { state: "in-flight", fingerprint: "body", lease: "before", startedAt: now - 1_000 });
     const inWindow = keeper(now + 60_000);
     const [a, b] = await Promise.all([inWindow.admit(key, "body", now), inWindow.admit(key, "body", now)]);
     expect([a, b]).toEqual([{ kind: "in-flight" }, { kind: "in-flight" }]);
@@ -94,4 +93,42 @@ describe("the idempotency shards", () => {
     const both = await Promise.all([inWindow.admit(fresh, "body", now), inWindow.admit(fresh, "body", now)]);
     expect(both.map((x) => x.kind).sort()).toEqual(["in-flight", "proceed"]);
   });
+
+  it("lets a per-key object of before answer what it holds, but hold no new key: its caller retries into the shards", async () => {
+    const now = Date.now();
+    const key = `bill:test-${crypto.randomUUID()}`;
+    const before = oldObject(key);
+    // A request of the previous version, still running during the deploy, with a key never seen.
+    expect(await before.admit("body", now)).toEqual({ kind: "in-flight" });
+    expect(await runInDurableObject(before, (_object, state) => state.storage.list())).toEqual(new Map());
+    // One it holds: settled and replayed as before.
+    await keptBefore(key, { state: "in-flight", fingerprint: "body", lease: "before", startedAt: now - 1_000 });
+    await before.settle("before", { status: 200, body: "{}" }, now);
+    expect(await before.admit("body", now)).toEqual({ kind: "replay", answer: { status: 200, body: "{}" } });
+    expect(await before.admit("another body", now)).toEqual({ kind: "conflict" });
+  });
 });
+
+describe("IDEMPOTENCY_LEGACY_UNTIL", () => {
+  const parsed = (value: string) => {
+    try {
+      return gatewayConfig({ ...env, IDEMPOTENCY_LEGACY_UNTIL: value }).idempotencyLegacyUntil;
+    } catch (error) {
+      return (error as PaymentError).reason;
+    }
+  };
+
+  it("is the end of the upgrade's window, and a value that is no date stops the worker instead of never opening it", () => {
+    expect(parsed("2027-01-31T00:00:00Z")).toBe(Date.UTC(2027, 0, 31));
+    expect(parsed("2027-01-31T07:00:00+07:00")).toBe(Date.UTC(2027, 0, 31));
+    // valibot's isoTimestamp takes these; Date.parse does not.
+    expect(parsed("2027-01-31T00:00:00+07")).toContain("IDEMPOTENCY_LEGACY_UNTIL must be an ISO date-time");
+    expect(parsed("31/01/2027")).toContain("IDEMPOTENCY_LEGACY_UNTIL must be an ISO date-time");
+    expect(gatewayConfig({ ...env }).idempotencyLegacyUntil).toBeUndefined();
+  });
+});
+
+const oldObject = (key: string) => env.WEBHOOK_IDEMPOTENCY.get(env.WEBHOOK_IDEMPOTENCY.idFromName(key));
+/** What a per-key object of before holds for `key`, written as it kept it (under "entry"). */
+const keptBefore = (key: string, entry: IdempotencyEntry) =>
+  runInDurableObject(oldObject(key), (_object, state) => state.storage.put("entry", entry));

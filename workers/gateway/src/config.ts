@@ -77,6 +77,11 @@ const GatewayEntries = v.object({
       v.string(),
       v.isoTimestamp("IDEMPOTENCY_LEGACY_UNTIL must be an ISO date-time with its zone, e.g. 2027-01-31T00:00:00Z"),
       v.transform((at) => Date.parse(at)),
+      // Some forms valibot accepts (`+07` for `+07:00`) are not dates to Date.parse: a window that silently never opens.
+      v.check(
+        (at: number) => Number.isFinite(at),
+        "IDEMPOTENCY_LEGACY_UNTIL must be an ISO date-time with its zone, e.g. 2027-01-31T00:00:00Z",
+      ),
     ),
   ),
   AMK_CLIENT_CERT_SHA256: v.optional(

@@ -46,7 +46,7 @@ export function gatewayServices(env: GatewayBindings, invocation: Invocation = {
     clock: systemClock,
     merchantId: config.amk.merchantId,
     later: invocation.later,
-    // A request's own events are marked published together with other requests' (published-together.ts); the cron's run marks its own at once.
+    // Named events (a request's, the reconciliation's) are marked published together with the isolate's others (published-together.ts); the cron's drain marks its own at once.
     deliver: (eventIds) =>
       deliverEvents(
         {

@@ -9,9 +9,10 @@
 // is the core's too.
 //
 // Before the shards, every key had its own object (WebhookIdempotency). Its kept answers stay
-// there: while `IDEMPOTENCY_LEGACY_UNTIL` is in the future, a key a shard has never seen is looked
-// up in its old object once and carried over, so the bank's retry of a transaction answered
-// before the upgrade still gets its kept answer.
+// there: while `IDEMPOTENCY_LEGACY_UNTIL` is in the future, a key its shard holds no entry for is
+// looked up in its old object and carried over, so the bank's retry of a transaction answered
+// before the upgrade still gets its kept answer. That lookup is a call to a per-key object again
+// (the cost the shards remove), for each new key while the window lasts: keep it short.
 import { DurableObject } from "cloudflare:workers";
 import { admit, FREED_REMEMBERED_MS, forgettable, settle, type IdempotencyEntry } from "#shared/payments/idempotency-entry.ts";
 import type { Admission, IdempotencyKeeper, StoredAnswer } from "#shared/payments/ports.ts";
@@ -90,9 +91,12 @@ export class IdempotencyShard extends DurableObject<ShardBindings> {
 }
 
 /**
- * Before the shards, one object per key (its entry under "entry"). Kept as it was, so a request
- * of the previous version still running during a deploy is served as before; new keys are written
- * to the shards only. `entry` is how a shard carries a key over (see above).
+ * Before the shards, one object per key (its entry under "entry"). A deploy replaces this code at
+ * once, while requests of the previous version may still be running and calling it for a while:
+ * those it already holds are served as before (replayed, settled, refused as a conflict), but it
+ * admits no key it does not hold. Such a request is told to retry (in flight: 409 with
+ * Retry-After), and the retry meets the shards, so a key is never held in both places. `entry` is
+ * how a shard carries a key over (see above).
  */
 export class WebhookIdempotency extends DurableObject {
   async entry(): Promise<IdempotencyEntry | undefined> {
@@ -100,9 +104,9 @@ export class WebhookIdempotency extends DurableObject {
   }
 
   async admit(fingerprint: string, now: number): Promise<Admission> {
-    const { admission, store } = admit(await this.ctx.storage.get<IdempotencyEntry>(LEGACY_KEY), fingerprint, now);
-    if (store) await this.ctx.storage.put(LEGACY_KEY, store);
-    return admission;
+    // Only "proceed" would write: a replay, a conflict or a running lease is answered as before.
+    const { admission } = admit(await this.ctx.storage.get<IdempotencyEntry>(LEGACY_KEY), fingerprint, now);
+    return admission.kind === "proceed" ? { kind: "in-flight" } : admission;
   }
 
   async settle(lease: string, answer: StoredAnswer | null, now: number): Promise<void> {
