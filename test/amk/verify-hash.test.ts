@@ -1,22 +1,12 @@
-// Golden vectors for the payment-verify hash. The expected strings were computed once, outside
-// this code, with `printf %s MESSAGE | openssl dgst -sha512 -hmac KEY -binary | base64`
-// (and cross-checked with Python's hmac). The keys are made up for this test.
+// Golden vectors for the payment-verify hash (test/support/verify-hash-vectors.ts: computed once,
+// outside this code, with openssl). The second key's string was computed the same way.
 import { describe, expect, it } from "vitest";
 import { paymentVerifyHash } from "#shared/amk/verify-hash.ts";
-
-const FIELDS = {
-  merchantId: "900000000290002",
-  storeId: "800000000270001",
-  terminalId: "70000002",
-  txId: "150001",
-  timestamp: "1759813200000",
-};
+import { GOLDEN_HASH, GOLDEN_KEY, VERIFY_FIELDS as FIELDS } from "../support/verify-hash-vectors.ts";
 
 describe("paymentVerifyHash", () => {
   it("is Base64(HMAC-SHA512(key, merchantId+storeId+terminalId+txId+timestamp))", async () => {
-    expect(await paymentVerifyHash("golden-vector-test-key", FIELDS)).toBe(
-      "b0MyeHmMD8a/eMYNBAVuM8odzaI5rzrDwmpQ+FGFS4f/+RG81fHx3wbj367axMqkQiOQWpco2TCPvaR7mdf2OQ==",
-    );
+    expect(await paymentVerifyHash(GOLDEN_KEY, FIELDS)).toBe(GOLDEN_HASH);
   });
 
   it("uses the UTF-8 bytes of the key", async () => {
@@ -26,10 +16,10 @@ describe("paymentVerifyHash", () => {
   });
 
   it("changes with every field and with the key", async () => {
-    const base = await paymentVerifyHash("golden-vector-test-key", FIELDS);
+    const base = await paymentVerifyHash(GOLDEN_KEY, FIELDS);
     const variants = await Promise.all([
-      paymentVerifyHash("golden-vector-test-key2", FIELDS),
-      ...Object.keys(FIELDS).map((name) => paymentVerifyHash("golden-vector-test-key", { ...FIELDS, [name]: "1" })),
+      paymentVerifyHash(`${GOLDEN_KEY}2`, FIELDS),
+      ...Object.keys(FIELDS).map((name) => paymentVerifyHash(GOLDEN_KEY, { ...FIELDS, [name]: "1" })),
     ]);
     for (const variant of variants) expect(variant).not.toBe(base);
   });

@@ -7,22 +7,13 @@ import { amountProblem as productionAmountProblem } from "#shared/payments/money
 import { amountProblem, khqrAmount } from "../../sandbox/amk/amount.ts";
 import { amkDateTime, amkDateTimeMicros } from "../../sandbox/amk/cambodia-time.ts";
 import { expectedVerifyHash } from "../../sandbox/amk/verify-hash.ts";
-
-const FIELDS = {
-  merchantId: "900000000290002",
-  storeId: "800000000270001",
-  terminalId: "70000002",
-  txId: "150001",
-  timestamp: "1759813200000",
-};
+import { GOLDEN_HASH, GOLDEN_KEY, VERIFY_FIELDS as FIELDS } from "../support/verify-hash-vectors.ts";
 
 describe("sandbox payment-verify hash", () => {
   it("matches the golden vector and the workers' paymentVerifyHash", async () => {
-    // The golden vector of test/amk/verify-hash.test.ts (computed with openssl).
-    expect(await expectedVerifyHash("golden-vector-test-key", FIELDS)).toBe(
-      "b0MyeHmMD8a/eMYNBAVuM8odzaI5rzrDwmpQ+FGFS4f/+RG81fHx3wbj367axMqkQiOQWpco2TCPvaR7mdf2OQ==",
-    );
-    for (const key of ["golden-vector-test-key", "ក-key-ស", "sandbox-hmac-key-not-for-production"]) {
+    // The golden vector (computed with openssl), as the workers' hash test has it.
+    expect(await expectedVerifyHash(GOLDEN_KEY, FIELDS)).toBe(GOLDEN_HASH);
+    for (const key of [GOLDEN_KEY, "ក-key-ស", "sandbox-hmac-key-not-for-production"]) {
       expect(await expectedVerifyHash(key, FIELDS)).toBe(await paymentVerifyHash(key, FIELDS));
       const other = { ...FIELDS, txId: "ABC-42" };
       expect(await expectedVerifyHash(key, other)).toBe(await paymentVerifyHash(key, other));
