@@ -448,7 +448,7 @@ const section = [
   "",
   breakdown || "(start the stack with MEASURE_REQUESTS=true for the breakdown)",
   "",
-  "CPU per request by process during each run (`/proc`; the machine's 2 cores are shared by all of them; the floors run in their own `wrangler dev`):",
+  `CPU per request by process during each run (\`/proc\`; the machine's ${cpus().length} cores are shared by all of them; the floors run in their own \`wrangler dev\`):`,
   "",
   counted.length > 0 ? cpuTable : "(measured on Linux only)",
   "",
