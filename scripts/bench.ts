@@ -1,7 +1,9 @@
 // `npm run bench` (with `npm run dev` running): the gateway's and the KHQR worker's request kinds
-// against two platform floors (bench/floor/): an inquiry's (token, scope, rate limit, KV read) for
+// against platform floors (bench/floor/): an inquiry's (token, scope, rate limit, KV read) for
 // the inquiry rows, and a one-write confirmation's (the same, then one D1 batch of a payment row and
-// an outbox row) for every money row (bill confirmation, its replay, the KHQR webhook). All measured
+// an outbox row) for every money row (bill confirmation, its replay, the KHQR webhook); beside it,
+// the effects floor (the same checks and every outside call a bill confirmation makes, by hand)
+// tells what the money rows cost beyond the calls they must make. All measured
 // in the same run with a real load generator (autocannon), at 1 and at 10 concurrent connections,
 // many client tokens, a bounded number of requests to localhost only. Start the stack with
 // `MEASURE_REQUESTS=true npm run dev` to have each response's round trips counted and its outside
@@ -190,6 +192,13 @@ function startFloor(): Promise<() => void> {
       `JWT_ISSUER:${config.JWT_ISSUER}`,
       "--var",
       `JWT_AUDIENCE:${config.JWT_AUDIENCE}`,
+      // The effects floor produces its events to the sandbox's Kafka, as the gateway does.
+      "--var",
+      `KAFKA_REST_URL:${config.KAFKA_REST_URL}`,
+      "--var",
+      `KAFKA_REST_USERNAME:${config.KAFKA_REST_USERNAME}`,
+      "--var",
+      `KAFKA_REST_PASSWORD:${config.KAFKA_REST_PASSWORD}`,
     ],
     { stdio: "ignore", env: quietWranglerEnv },
   );
@@ -213,6 +222,12 @@ const FLOOR_NAMES: Record<Floor, string> = {
   inquiry: "inquiry floor (jose + scope + rate limit + KV read)",
   confirmation: "confirmation floor (+ one D1 batch: payment + outbox)",
 };
+/**
+ * The third floor (bench/floor/effects-floor.ts): the confirmation floor's checks, then every
+ * outside call a bill confirmation makes, by hand. A money row's ratio to it is what our own code
+ * costs; the effects floor's own ratio to the confirmation floor is what those calls cost.
+ */
+const EFFECTS_FLOOR_NAME = "effects floor (+ a bill's calls: DO admit ‖ D1 read, batch of 3; after: DO settle, 2 Kafka, D1 mark, 2 KV)";
 
 interface Row {
   kind: string;
@@ -224,6 +239,8 @@ interface Row {
   p99: number;
   mean: number;
   ratio: string;
+  /** A money row's (and the effects floor's own) req/s ratio to the effects floor of its run. */
+  effectsRatio?: string;
   trips: string;
   recordTrips: string;
   failures: number;
@@ -307,9 +324,14 @@ const khqrWebhook = (premium: { id: number }) =>
     }),
   );
 /** The confirmation floor's request: a bill confirmation's body, its own transaction id. */
-const floorConfirmation = (premium: { id: number; policyNumber: string }, transactionId: string, token: string) => ({
+const floorConfirmation = (
+  premium: { id: number; policyNumber: string },
+  transactionId: string,
+  token: string,
+  path = "/floor/confirm",
+) => ({
   ...billConfirmation(premium, transactionId),
-  path: "/floor/confirm",
+  path,
   headers: { ...auth(token), "content-type": "application/json" },
 });
 
@@ -331,6 +353,9 @@ try {
     const confirmationFloor = await measure(floor, connections, REQUESTS, (i) =>
       floorConfirmation(floorPremiums[i]!, `FLOOR${run}${connections}${i}`, floorBankTokens[i]!),
     );
+    const effectsFloor = await measure(floor, connections, REQUESTS, (i) =>
+      floorConfirmation(floorPremiums[i]!, `EFFECTS${run}${connections}${i}`, floorBankTokens[i]!, "/floor/confirm-effects"),
+    );
     const floors: Record<Floor, Awaited<ReturnType<typeof measure>>> = { inquiry: inquiryFloor, confirmation: confirmationFloor };
     for (const kind of ["inquiry", "confirmation"] as const) {
       const r = floors[kind];
@@ -338,8 +363,19 @@ try {
     }
     const relative = (r: { rps: number; p99: number }, kind: Floor) =>
       `${(r.rps / floors[kind].rps).toFixed(2)} (p99 ${r.p99 >= floors[kind].p99 ? "+" : ""}${(r.p99 - floors[kind].p99).toFixed(1)} ms)`;
+    const toEffects = (r: { rps: number }) => (r.rps / effectsFloor.rps).toFixed(2);
     const add = (kind: string, floorKind: Floor, r: Awaited<ReturnType<typeof measure>>, recordTrips = r.recordTrips) =>
-      rows.push({ kind, floor: floorKind, connections, ...r, recordTrips, ratio: relative(r, floorKind), failures: r.errors + r.non2xx });
+      rows.push({
+        kind,
+        floor: floorKind,
+        connections,
+        ...r,
+        recordTrips,
+        ratio: relative(r, floorKind),
+        ...(floorKind === "confirmation" && { effectsRatio: toEffects(r) }),
+        failures: r.errors + r.non2xx,
+      });
+    add(EFFECTS_FLOOR_NAME, "confirmation", effectsFloor);
 
     if (KINDS.has("inquiry")) {
       const hit = await measure(gateway, connections, REQUESTS, (i) => ({ path: cachedPath, headers: auth(appTokens[i]!) }));
@@ -389,11 +425,11 @@ const store = process.env.BENCH_STORE ?? (localDatabaseUrl() ? "PostgreSQL" : "D
 if (store !== "D1" && store !== "PostgreSQL") throw new Error(`BENCH_STORE must be D1 or PostgreSQL (is ${store})`);
 const ms = (value: number) => value.toFixed(1);
 const table = [
-  "| request | conc. | req/s | p50 ms | p99 ms | vs its floor: req/s ratio (p99 diff) | round trips (sequential) | record round trips | failed |",
-  "|---|---|---|---|---|---|---|---|---|",
+  "| request | conc. | req/s | p50 ms | p99 ms | vs its floor: req/s ratio (p99 diff) | vs the effects floor | round trips (sequential) | record round trips | failed |",
+  "|---|---|---|---|---|---|---|---|---|---|",
   ...rows.map(
     (r) =>
-      `| ${r.kind} | ${r.connections} | ${r.rps.toFixed(0)} | ${ms(r.p50)} | ${ms(r.p99)} | ${r.kind === FLOOR_NAMES[r.floor] ? "1.00" : `${r.ratio} vs ${r.floor}`} | ${r.trips} | ${r.recordTrips} | ${r.failures} |`,
+      `| ${r.kind} | ${r.connections} | ${r.rps.toFixed(0)} | ${ms(r.p50)} | ${ms(r.p99)} | ${r.kind === FLOOR_NAMES[r.floor] ? "1.00" : `${r.ratio} vs ${r.floor}`} | ${r.effectsRatio ?? ""} | ${r.trips} | ${r.recordTrips} | ${r.failures} |`,
   ),
 ].join("\n");
 

@@ -7,29 +7,38 @@
 //   offered), then ONE D1 batch writing the payment row and its outbox row together, where the
 //   transaction id's uniqueness makes a retry a 409 instead of a second payment. Its tables are the
 //   floor's own (created by the floor on its local D1), not the gateway's.
+// - POST /floor/confirm-effects: the effects floor, the same checks and then every outside call a
+//   bill confirmation makes, before and after its answer (effects-floor.ts).
 import { jwtVerify, type JWTPayload } from "jose";
+import { effectsConfirmation, type EffectsFloorEnv } from "./effects-floor.ts";
 
-interface FloorEnv {
-  PREMIUM_CACHE: KVNamespace;
+export { FloorIdempotency } from "./effects-floor.ts";
+
+interface FloorEnv extends EffectsFloorEnv {
   CLIENT_RATE_LIMIT: { limit(options: { key: string }): Promise<{ success: boolean }> };
-  FLOOR_DB: D1Database;
   JWT_SECRET: string;
   JWT_ISSUER: string;
   JWT_AUDIENCE: string;
 }
 
 export default {
-  async fetch(request, env) {
+  async fetch(request, env, ctx) {
     const started = performance.now();
-    const confirm = request.method === "POST" && new URL(request.url).pathname === "/floor/confirm";
-    const answer = confirm ? await floorConfirmation(request, env) : await floorInquiry(request, env);
+    const path = request.method === "POST" ? new URL(request.url).pathname : "";
+    const confirm = path === "/floor/confirm" || path === "/floor/confirm-effects";
+    const answer =
+      path === "/floor/confirm-effects"
+        ? await floorEffectsConfirmation(request, env, ctx)
+        : confirm
+          ? await floorConfirmation(request, env)
+          : await floorInquiry(request, env);
     // The gateway's Server-Timing, without the steps: what the client saw beyond the handler is
     // mostly wrangler dev's own proxying, common to both.
     answer.headers.set("server-timing", `handler;dur=${(performance.now() - started).toFixed(2)}`);
     // Counted like the gateway's (MEASURE_REQUESTS): sequential remote round trips before the
     // answer, the rate limiter not counted; and the record-store statements or batches sent.
     answer.headers.set("x-round-trips", confirm ? "2" : "1");
-    answer.headers.set("x-record-round-trips", confirm ? "1" : "0");
+    answer.headers.set("x-record-round-trips", path === "/floor/confirm-effects" ? "2" : confirm ? "1" : "0");
     return answer;
   },
 } satisfies ExportedHandler<FloorEnv>;
@@ -64,6 +73,12 @@ async function floorInquiry(request: Request, env: FloorEnv): Promise<Response> 
   const query = new URL(request.url).searchParams.get("query") ?? "";
   const premium = await env.PREMIUM_CACHE.get(`premium:v1:${query}`, "json");
   return Response.json({ success: true, data: premium });
+}
+
+async function floorEffectsConfirmation(request: Request, env: FloorEnv, ctx: ExecutionContext): Promise<Response> {
+  const payload = await authorize(request, env, "payments:confirm");
+  if (payload instanceof Response) return payload;
+  return effectsConfirmation(request, env, ctx);
 }
 
 interface Confirmation {
