@@ -42,15 +42,24 @@ function read(html: string) {
   return { firing, cell, number, bar, slotNow };
 }
 
+const SLOT_MS = 15 * 60_000;
+const SLOT_EDGE_MARGIN_MS = 15_000;
+
 /**
  * The per-slot figures are compared before and after within one 15-minute slot: a test that would
  * straddle a slot's edge waits for the next slot first (a run at hh:44:59 once read a new, empty slot).
  */
 async function awayFromSlotEdge(): Promise<void> {
-  const SLOT_MS = 15 * 60_000;
   const untilEdge = SLOT_MS - (Date.now() % SLOT_MS);
-  if (untilEdge < 15_000) await new Promise((resolve) => setTimeout(resolve, untilEdge + 200));
+  if (untilEdge < SLOT_EDGE_MARGIN_MS) await new Promise((resolve) => setTimeout(resolve, untilEdge + 200));
 }
+
+/**
+ * The tests get that wait on top of vitest's 5 s. Without it, a run that reached them within 15 s of
+ * a quarter hour timed out, and the timed-out test, still running, booked its payment into the next
+ * test's outbox figures (CI at 04:29:40: a timeout, then "expected 3 to be 2").
+ */
+const slotEdgeTimeout = { timeout: SLOT_EDGE_MARGIN_MS + 10_000 };
 
 async function flaggedBillPayment() {
   const premium = await seedPremium();
@@ -67,7 +76,7 @@ async function qrIssued(premium: { id: number }) {
 
 const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
 
-describe("GET /ops/dashboard", () => {
+describe("GET /ops/dashboard", slotEdgeTimeout, () => {
   it("a fresh store: every alert quiet, nothing waiting; an HTML page with SVG charts under a CSP without script", async () => {
     const { response, html } = await dashboard();
     expect(response.status).toBe(200);
