@@ -63,7 +63,7 @@ describe("the public checkout routes are bounded", () => {
     // while the others wait for its reading.
     expect(polled).toBeGreaterThanOrEqual(2);
     expect(polled).toBeLessThanOrEqual(9);
-  });
+  }, 15_000); // a 3.1 s watch after ten streams open: more than vitest's 5 s on a slow machine
 
   it(`scenario 6: one link has at most ${MAX_STREAMS_PER_PAYMENT} open status streams; the next gets a 429 page until one closes`, async () => {
     const { path } = await checkoutPath();
@@ -84,7 +84,7 @@ describe("the public checkout routes are bounded", () => {
     const again = await stream(path);
     expect(again.status).toBe(200);
     for (const reader of [...readers.slice(1), eventReader(again)]) await reader.cancel();
-  });
+  }, 15_000); // a 2.2 s wait after ten streams open, as above
 
   it("scenario 6: a client address past its limit of stream opens and renewals a minute gets a 429 page", async () => {
     await awayFromMinuteEdge();
