@@ -22,7 +22,7 @@ import { spawn } from "node:child_process";
 import { cpus, totalmem } from "node:os";
 import { readFileSync, writeFileSync } from "node:fs";
 import { mintDevToken } from "../sandbox/dev-token.ts";
-import { GATEWAY_PORT, KHQR_PORT, SANDBOX_PORT } from "../sandbox/local-config.ts";
+import { GATEWAY_PORT, KHQR_PORT, localConfig, SANDBOX_PORT } from "../sandbox/local-config.ts";
 import { CPU_GROUP_NAMES, CPU_GROUPS, startCpuCount, type CpuGroup } from "./bench/process-cpu.ts";
 import { buildWorker, environmentBuilds, kib, overBudget } from "./deploy/build.ts";
 import { ENVIRONMENTS, WORKERS, type EnvironmentName } from "./deploy/workers.ts";
@@ -40,6 +40,8 @@ const khqr = `http://127.0.0.1:${KHQR_PORT}`;
 const sandbox = `http://127.0.0.1:${SANDBOX_PORT}`;
 const floor = `http://127.0.0.1:${FLOOR_PORT}`;
 const config = localSettings(sandbox);
+/** The effects floor produces to the sandbox's Kafka in the upstash protocol, whatever .dev.vars names for the gateway. */
+const sandboxKafka = localConfig(sandbox);
 
 const mint = (subject: string, scopes: string[]) =>
   mintDevToken({ secret: config.JWT_SECRET!, issuer: config.JWT_ISSUER!, audience: config.JWT_AUDIENCE!, subject, scopes });
@@ -192,13 +194,13 @@ function startFloor(): Promise<() => void> {
       `JWT_ISSUER:${config.JWT_ISSUER}`,
       "--var",
       `JWT_AUDIENCE:${config.JWT_AUDIENCE}`,
-      // The effects floor produces its events to the sandbox's Kafka, as the gateway does.
+      // The effects floor produces its events to the sandbox's Kafka, as the local gateway does.
       "--var",
-      `KAFKA_REST_URL:${config.KAFKA_REST_URL}`,
+      `KAFKA_REST_URL:${sandboxKafka.KAFKA_REST_URL}`,
       "--var",
-      `KAFKA_REST_USERNAME:${config.KAFKA_REST_USERNAME}`,
+      `KAFKA_REST_USERNAME:${sandboxKafka.KAFKA_REST_USERNAME}`,
       "--var",
-      `KAFKA_REST_PASSWORD:${config.KAFKA_REST_PASSWORD}`,
+      `KAFKA_REST_PASSWORD:${sandboxKafka.KAFKA_REST_PASSWORD}`,
     ],
     { stdio: "ignore", env: quietWranglerEnv },
   );
@@ -364,7 +366,7 @@ try {
     const relative = (r: { rps: number; p99: number }, kind: Floor) =>
       `${(r.rps / floors[kind].rps).toFixed(2)} (p99 ${r.p99 >= floors[kind].p99 ? "+" : ""}${(r.p99 - floors[kind].p99).toFixed(1)} ms)`;
     const toEffects = (r: { rps: number }) => (r.rps / effectsFloor.rps).toFixed(2);
-    const add = (kind: string, floorKind: Floor, r: Awaited<ReturnType<typeof measure>>, recordTrips = r.recordTrips) =>
+    const add = (kind: string, floorKind: Floor, r: Awaited<ReturnType<typeof measure>>, recordTrips = r.recordTrips, effects = false) =>
       rows.push({
         kind,
         floor: floorKind,
@@ -372,10 +374,12 @@ try {
         ...r,
         recordTrips,
         ratio: relative(r, floorKind),
-        ...(floorKind === "confirmation" && { effectsRatio: toEffects(r) }),
+        ...(effects && { effectsRatio: toEffects(r) }),
         failures: r.errors + r.non2xx,
       });
-    add(EFFECTS_FLOOR_NAME, "confirmation", effectsFloor);
+    // Read against the effects floor: the bill confirmation, which makes its calls, and the webhook,
+    // which makes them and more (AMK's verify, a receipt), so its ratio is a lower bound.
+    add(EFFECTS_FLOOR_NAME, "confirmation", effectsFloor, undefined, true);
 
     if (KINDS.has("inquiry")) {
       const hit = await measure(gateway, connections, REQUESTS, (i) => ({ path: cachedPath, headers: auth(appTokens[i]!) }));
@@ -390,7 +394,7 @@ try {
     // Bill confirmations of the premiums just inquired (as the customer saw them).
     const bill = (i: number) => billConfirmation(misses[i]!, `BENCH${run}${connections}${i}`);
     await asBankClient(`bill-${connections}`);
-    if (KINDS.has("bill")) add("bill confirmation", "confirmation", await measure(gateway, connections, REQUESTS, bill));
+    if (KINDS.has("bill")) add("bill confirmation", "confirmation", await measure(gateway, connections, REQUESTS, bill), undefined, true);
     // The same confirmations again, as the bank's retries: answered by the idempotency object, with
     // nothing to do after the answer (no events, no cache mark). Beside the row above, it shows what
     // the after-answer work costs the answer's way back.
@@ -402,7 +406,7 @@ try {
       const served = await paidByKhqr(REQUESTS, label("K"));
       const webhook = (i: number) => khqrWebhook(served[i]!);
       await asBankClient(`webhook-${connections}`);
-      add("KHQR webhook (AMK verify included)", "confirmation", await measure(gateway, connections, REQUESTS, webhook));
+      add("KHQR webhook (AMK verify included)", "confirmation", await measure(gateway, connections, REQUESTS, webhook), undefined, true);
     }
 
     if (!KINDS.has("qr")) continue;

@@ -31,7 +31,9 @@ export class FloorIdempotency extends DurableObject {
     return "admitted";
   }
 
+  /** Keeps the answer of the key's holder: one read and one write, as the gateway's shard does. */
   async settle(key: string, answer: string): Promise<void> {
+    if ((await this.ctx.storage.get(key)) === undefined) return;
     await this.ctx.storage.put(key, { state: "answered", answer });
   }
 }
@@ -104,42 +106,63 @@ export async function effectsConfirmation(request: Request, env: EffectsFloorEnv
     throw error;
   }
   const answer = JSON.stringify({ success: true, data: { transactionId: bankTransactionId, paymentReferenceId: String(id) } });
-  ctx.waitUntil(afterTheAnswer(env, { key, answer, id, policyNumber, events }));
+  // Started beside the answer, as the gateway's settle and cache marks are; the events once the answer is on its way.
+  ctx.waitUntil(
+    Promise.all([
+      keeper.settle(key, answer),
+      env.PREMIUM_CACHE.put(`premium:v1:${policyNumber}`, JSON.stringify({ paid: id }), { expirationTtl: PREMIUM_TTL_SECONDS }),
+      env.PREMIUM_CACHE.put(`paid:v1:${id}`, "1", { expirationTtl: PAID_MARK_TTL_SECONDS }),
+    ]),
+  );
+  ctx.waitUntil(new Promise((resolve) => setTimeout(resolve, 0)).then(() => publish(env, events)));
   return new Response(answer, { headers: { "content-type": "application/json" } });
 }
 
-async function afterTheAnswer(
-  env: EffectsFloorEnv,
-  done: {
-    key: string;
-    answer: string;
-    id: number;
-    policyNumber: string;
-    events: { eventId: string; topic: string; key: string; value: unknown }[];
-  },
-): Promise<void> {
-  const keeper = env.FLOOR_IDEMPOTENCY.get(env.FLOOR_IDEMPOTENCY.idFromName(`shard-${shardOf(done.key)}`));
+/** The gateway's cache lifetimes: the cached premium's (PREMIUM_CACHE_TTL_SECONDS locally) and the paid mark's 30 days. */
+const PREMIUM_TTL_SECONDS = 900;
+const PAID_MARK_TTL_SECONDS = 30 * 24 * 60 * 60;
+
+/** One produce per event, as the gateway's delivery sends them; a refusal leaves the event unmarked and fails the run. */
+async function publish(env: EffectsFloorEnv, events: { eventId: string; topic: string; key: string; value: unknown }[]): Promise<void> {
   const authorization = `Basic ${btoa(`${env.KAFKA_REST_USERNAME}:${env.KAFKA_REST_PASSWORD}`)}`;
-  const produce = (event: (typeof done.events)[number]) =>
-    fetch(`${env.KAFKA_REST_URL.replace(/\/$/, "")}/produce`, {
-      method: "POST",
-      headers: { authorization, "content-type": "application/json" },
-      body: JSON.stringify([{ topic: `floor.${event.topic}`, key: event.key, value: JSON.stringify(event.value) }]),
-    }).then((response) => response.arrayBuffer());
-  const now = new Date().toISOString();
-  await Promise.all([
-    keeper.settle(done.key, done.answer),
-    Promise.all(done.events.map(produce)).then(() =>
-      env.FLOOR_DB.prepare("UPDATE floor_effects_outbox SET published_at = ? WHERE event_id IN (?, ?)")
-        .bind(now, ...done.events.map((e) => e.eventId))
-        .run(),
-    ),
-    env.PREMIUM_CACHE.put(`premium:v1:${done.policyNumber}`, JSON.stringify({ paid: done.id }), { expirationTtl: 3600 }),
-    env.PREMIUM_CACHE.put(`paid:v1:${done.id}`, "1", { expirationTtl: 3600 }),
-  ]);
+  await Promise.all(
+    events.map(async (event) => {
+      const response = await fetch(`${env.KAFKA_REST_URL.replace(/\/$/, "")}/produce`, {
+        method: "POST",
+        headers: { authorization, "content-type": "application/json" },
+        body: JSON.stringify([{ topic: `floor.${event.topic}`, key: event.key, value: JSON.stringify(event.value) }]),
+      });
+      await response.arrayBuffer();
+      if (!response.ok) throw new Error(`the sandbox's Kafka refused a produce: HTTP ${response.status}`);
+    }),
+  );
+  await markedTogether(
+    env,
+    events.map((e) => e.eventId),
+  );
 }
 
-/** FNV-1a, as the gateway picks its shard. */
+/**
+ * The published marks of the isolate's requests written together, one write per 100 ms, as the
+ * gateway writes them (workers/gateway/src/adapters/records/published-together.ts).
+ */
+const LINGER_MS = 100;
+let waiting: string[] = [];
+let scheduled = false;
+async function markedTogether(env: EffectsFloorEnv, eventIds: string[]): Promise<void> {
+  waiting.push(...eventIds);
+  if (scheduled) return;
+  scheduled = true;
+  await new Promise((resolve) => setTimeout(resolve, LINGER_MS));
+  const marks = waiting;
+  waiting = [];
+  scheduled = false;
+  await env.FLOOR_DB.prepare(`UPDATE floor_effects_outbox SET published_at = ? WHERE event_id IN (${marks.map(() => "?").join(", ")})`)
+    .bind(new Date().toISOString(), ...marks)
+    .run();
+}
+
+/** FNV-1a, as the gateway picks its shard: written again here, since the floor uses none of the gateway's code. */
 function shardOf(key: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < key.length; i += 1) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193) >>> 0;
