@@ -219,6 +219,12 @@ function startFloor(): Promise<() => void> {
   })();
 }
 
+/** How much of the effects floor's work after its answers has failed so far (its one isolate's count). */
+async function effectsFailuresAfterTheAnswer(): Promise<number> {
+  const reply = (await (await fetch(`${floor}/floor/after-answer-failures`)).json()) as { failures: number };
+  return reply.failures;
+}
+
 type Floor = "inquiry" | "confirmation";
 const FLOOR_NAMES: Record<Floor, string> = {
   inquiry: "inquiry floor (jose + scope + rate limit + KV read)",
@@ -226,8 +232,9 @@ const FLOOR_NAMES: Record<Floor, string> = {
 };
 /**
  * The third floor (bench/floor/effects-floor.ts): the confirmation floor's checks, then every
- * outside call a bill confirmation makes, by hand. A money row's ratio to it is what our own code
- * costs; the effects floor's own ratio to the confirmation floor is what those calls cost.
+ * outside call a bill confirmation makes, by hand. The bill confirmation's ratio to it is what our
+ * own code costs (on D1; on PostgreSQL also its connection per request), the webhook's a lower
+ * bound of that; the effects floor's own ratio to the confirmation floor is what those calls cost.
  */
 const EFFECTS_FLOOR_NAME = "effects floor (+ a bill's calls: DO admit ‖ D1 read, batch of 3; after: DO settle, 2 Kafka, D1 mark, 2 KV)";
 
@@ -241,7 +248,7 @@ interface Row {
   p99: number;
   mean: number;
   ratio: string;
-  /** A money row's (and the effects floor's own) req/s ratio to the effects floor of its run. */
+  /** The bill confirmation's, the webhook's and the effects floor's own req/s ratio to the effects floor of its run. */
   effectsRatio?: string;
   trips: string;
   recordTrips: string;
@@ -355,9 +362,13 @@ try {
     const confirmationFloor = await measure(floor, connections, REQUESTS, (i) =>
       floorConfirmation(floorPremiums[i]!, `FLOOR${run}${connections}${i}`, floorBankTokens[i]!),
     );
+    const failedAfterBefore = await effectsFailuresAfterTheAnswer();
     const effectsFloor = await measure(floor, connections, REQUESTS, (i) =>
       floorConfirmation(floorPremiums[i]!, `EFFECTS${run}${connections}${i}`, floorBankTokens[i]!, "/floor/confirm-effects"),
     );
+    // Its work after the answer ends within a linger (100 ms) of the last answer; what failed counts as failed requests.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    effectsFloor.errors += (await effectsFailuresAfterTheAnswer()) - failedAfterBefore;
     const floors: Record<Floor, Awaited<ReturnType<typeof measure>>> = { inquiry: inquiryFloor, confirmation: confirmationFloor };
     for (const kind of ["inquiry", "confirmation"] as const) {
       const r = floors[kind];

@@ -108,13 +108,15 @@ export async function effectsConfirmation(request: Request, env: EffectsFloorEnv
   const answer = JSON.stringify({ success: true, data: { transactionId: bankTransactionId, paymentReferenceId: String(id) } });
   // Started beside the answer, as the gateway's settle and cache marks are; the events once the answer is on its way.
   ctx.waitUntil(
-    Promise.all([
-      keeper.settle(key, answer),
-      env.PREMIUM_CACHE.put(`premium:v1:${policyNumber}`, JSON.stringify({ paid: id }), { expirationTtl: PREMIUM_TTL_SECONDS }),
-      env.PREMIUM_CACHE.put(`paid:v1:${id}`, "1", { expirationTtl: PAID_MARK_TTL_SECONDS }),
-    ]),
+    counted(
+      Promise.all([
+        keeper.settle(key, answer),
+        env.PREMIUM_CACHE.put(`premium:v1:${policyNumber}`, JSON.stringify({ paid: id }), { expirationTtl: PREMIUM_TTL_SECONDS }),
+        env.PREMIUM_CACHE.put(`paid:v1:${id}`, "1", { expirationTtl: PAID_MARK_TTL_SECONDS }),
+      ]),
+    ),
   );
-  ctx.waitUntil(new Promise((resolve) => setTimeout(resolve, 0)).then(() => publish(env, events)));
+  ctx.waitUntil(counted(new Promise((resolve) => setTimeout(resolve, 0)).then(() => publish(env, events))));
   return new Response(answer, { headers: { "content-type": "application/json" } });
 }
 
@@ -122,7 +124,7 @@ export async function effectsConfirmation(request: Request, env: EffectsFloorEnv
 const PREMIUM_TTL_SECONDS = 900;
 const PAID_MARK_TTL_SECONDS = 30 * 24 * 60 * 60;
 
-/** One produce per event, as the gateway's delivery sends them; a refusal leaves the event unmarked and fails the run. */
+/** One produce per event, as the gateway's delivery sends them; a refusal leaves the events unmarked and is counted. */
 async function publish(env: EffectsFloorEnv, events: { eventId: string; topic: string; key: string; value: unknown }[]): Promise<void> {
   const authorization = `Basic ${btoa(`${env.KAFKA_REST_USERNAME}:${env.KAFKA_REST_PASSWORD}`)}`;
   await Promise.all(
@@ -144,22 +146,52 @@ async function publish(env: EffectsFloorEnv, events: { eventId: string; topic: s
 
 /**
  * The published marks of the isolate's requests written together, one write per 100 ms, as the
- * gateway writes them (workers/gateway/src/adapters/records/published-together.ts).
+ * gateway writes them (workers/gateway/src/adapters/records/published-together.ts): in statements
+ * of at most 90 ids (D1 binds at most 100 values to one), and a linger cut off for 5 s is
+ * taken as lost, so the next mark schedules its own write.
  */
 const LINGER_MS = 100;
+const SCHEDULE_LOST_MS = 5_000;
+const IDS_PER_STATEMENT = 90;
 let waiting: string[] = [];
-let scheduled = false;
+let scheduledAt: number | undefined;
 async function markedTogether(env: EffectsFloorEnv, eventIds: string[]): Promise<void> {
   waiting.push(...eventIds);
-  if (scheduled) return;
-  scheduled = true;
+  if (scheduledAt !== undefined && Date.now() - scheduledAt < SCHEDULE_LOST_MS) return;
+  scheduledAt = Date.now();
   await new Promise((resolve) => setTimeout(resolve, LINGER_MS));
   const marks = waiting;
   waiting = [];
-  scheduled = false;
-  await env.FLOOR_DB.prepare(`UPDATE floor_effects_outbox SET published_at = ? WHERE event_id IN (${marks.map(() => "?").join(", ")})`)
-    .bind(new Date().toISOString(), ...marks)
-    .run();
+  scheduledAt = undefined;
+  const at = new Date().toISOString();
+  const statements = [];
+  for (let i = 0; i < marks.length; i += IDS_PER_STATEMENT) {
+    const ids = marks.slice(i, i + IDS_PER_STATEMENT);
+    statements.push(
+      env.FLOOR_DB.prepare(`UPDATE floor_effects_outbox SET published_at = ? WHERE event_id IN (${ids.map(() => "?").join(", ")})`).bind(
+        at,
+        ...ids,
+      ),
+    );
+  }
+  if (statements.length > 0) await env.FLOOR_DB.batch(statements);
+}
+
+/**
+ * Work after the answer that failed (a refused produce, a settle, a KV or D1 write), counted in
+ * this isolate: the bench reads it (GET /floor/after-answer-failures) and counts it among the
+ * effects floor's failed requests, since a floor that skipped its work would look cheaper.
+ */
+let afterAnswerFailures = 0;
+export const failuresAfterTheAnswer = () => afterAnswerFailures;
+function counted(work: Promise<unknown>): Promise<void> {
+  return work.then(
+    () => undefined,
+    (error: unknown) => {
+      afterAnswerFailures += 1;
+      console.error(`effects floor: work after the answer failed: ${String(error)}`);
+    },
+  );
 }
 
 /** FNV-1a, as the gateway picks its shard: written again here, since the floor uses none of the gateway's code. */

@@ -8,9 +8,10 @@
 //   transaction id's uniqueness makes a retry a 409 instead of a second payment. Its tables are the
 //   floor's own (created by the floor on its local D1), not the gateway's.
 // - POST /floor/confirm-effects: the effects floor, the same checks and then every outside call a
-//   bill confirmation makes, before and after its answer (effects-floor.ts).
+//   bill confirmation makes, before and after its answer (effects-floor.ts); GET
+//   /floor/after-answer-failures: how much of its work after the answer failed (for the bench).
 import { jwtVerify, type JWTPayload } from "jose";
-import { effectsConfirmation, type EffectsFloorEnv } from "./effects-floor.ts";
+import { effectsConfirmation, failuresAfterTheAnswer, type EffectsFloorEnv } from "./effects-floor.ts";
 
 export { FloorIdempotency } from "./effects-floor.ts";
 
@@ -23,6 +24,7 @@ interface FloorEnv extends EffectsFloorEnv {
 
 export default {
   async fetch(request, env, ctx) {
+    if (new URL(request.url).pathname === "/floor/after-answer-failures") return Response.json({ failures: failuresAfterTheAnswer() });
     const started = performance.now();
     const path = request.method === "POST" ? new URL(request.url).pathname : "";
     const confirm = path === "/floor/confirm" || path === "/floor/confirm-effects";

@@ -16,7 +16,7 @@ export interface WranglerRun {
   output: string;
 }
 
-/** D1's location hint for the Asia-Pacific region (docs/benchmarks.md, "Placement"). */
+/** D1's location hint for the Asia-Pacific region (docs/benchmarks.md, "Round trips at the edge: what each bank route costs deployed"). */
 export const D1_LOCATION = "apac";
 
 export interface D1Target {
