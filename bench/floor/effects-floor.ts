@@ -5,8 +5,9 @@
 // - before the answer: the idempotency admit in a Durable Object, side by side with a D1 read of
 //   what was offered; then ONE D1 batch: the premium row, the payment row and two outbox rows;
 // - after the answer (waitUntil): the settle in the Durable Object, the two events produced to
-//   Kafka (the sandbox's, one produce each, as the gateway's upstash flavor does), one D1 write
-//   marking them published, and the two KV marks of the paid premium.
+//   Kafka (the sandbox's, one produce each, as the gateway's upstash flavor does), their published
+//   marks (written together with the other requests', one D1 write per 100 ms, as the gateway
+//   writes them), and the two KV marks of the paid premium.
 // Never deployed; its tables and its object are the floor's own.
 import { DurableObject } from "cloudflare:workers";
 
