@@ -14,8 +14,8 @@ export function measureRequests(): MiddlewareHandler<KhqrEnv> {
     const started = performance.now();
     const steps = new StepTimings();
     let gatewayTrips = 0;
-    const gateway = observeCalls(c.env.GATEWAY, (method, ms, _failure, answer) => {
-      steps.add(`gateway.${method}`, ms);
+    const gateway = observeCalls(c.env.GATEWAY, (method, ms, _failure, answer, started) => {
+      steps.add(`gateway.${method}`, ms, started);
       gatewayTrips += (answer as { roundTrips?: number } | undefined)?.roundTrips ?? 0;
     });
     c.env = { ...c.env, GATEWAY: gateway, MEASURED_STEPS: steps };

@@ -17,9 +17,9 @@ export function callObserver(metrics: Metrics, steps: StepTimings | undefined): 
     watch(port, system, options = {}) {
       const metered = options.metered ?? true;
       if (!metered && !steps) return port;
-      return observeCalls(port, (method, durationMs, failure, answer) => {
+      return observeCalls(port, (method, durationMs, failure, answer, started) => {
         const name = `${system}.${method}`;
-        steps?.add(name, durationMs);
+        steps?.add(name, durationMs, started);
         if (metered) metrics.record({ kind: "outside-call", name, outcome: outcomeOf(failure, answer), durationMs });
       });
     },
