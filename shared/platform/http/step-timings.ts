@@ -3,8 +3,9 @@
 // limiter, the gateway over RPC) is timed, and so is our own heavy work (`cpu.*` steps, such as
 // drawing a QR's PNG), and reported in the response's Server-Timing header with the handler's total.
 //
-// Under wrangler dev the clock runs as usual, so the handler total less the outside calls is the
-// handler's own CPU. (On Cloudflare a Worker's clock advances only at I/O; these timings are for local runs.)
+// Under wrangler dev the clock runs, in whole milliseconds, so the handler total less the outside
+// calls is the handler's own CPU, and a quick call can last 0 ms. (On Cloudflare a Worker's clock
+// advances only at I/O; these timings are for local runs.)
 import { callOrder, observeCalls } from "../observed-calls.ts";
 
 export class StepTimings {
