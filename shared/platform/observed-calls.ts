@@ -5,7 +5,13 @@
  * `failure` is present when the call rejected, holding what it rejected with; `answer` is what it
  * resolved with; `started` is the call's place in callOrder() when it began.
  */
-export type CallObserver = (method: string, durationMs: number, failure?: { error: unknown }, answer?: unknown, started?: number) => void;
+export type CallObserver = (
+  method: string,
+  durationMs: number,
+  failure: { error: unknown } | undefined,
+  answer: unknown,
+  started: number,
+) => void;
 
 let calls = 0;
 /**

@@ -13,14 +13,14 @@ export class StepTimings {
   /** Where each step began and ended in callOrder(), for counting the round trips a request waited on one after another. */
   private readonly spans: { step: string; started: number; ended: number }[] = [];
 
-  /** A step that took `ms` and ends now; `started`: its place in callOrder() when it began (observed calls pass it). */
-  add(step: string, ms: number, started?: number): void {
+  /** A step that took `ms` and ends now; `started`: its place in callOrder() when it began. */
+  add(step: string, ms: number, started: number): void {
     const entry = this.steps.get(step) ?? { ms: 0, calls: 0 };
     entry.ms += ms;
     entry.calls += 1;
     this.steps.set(step, entry);
     const ended = callOrder();
-    this.spans.push({ step, started: started ?? ended, ended });
+    this.spans.push({ step, started, ended });
   }
 
   /**
