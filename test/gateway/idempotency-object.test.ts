@@ -9,10 +9,15 @@ import { describe, expect, it } from "vitest";
 import type { PaymentError } from "#shared/payments/errors.ts";
 import type { IdempotencyEntry } from "#shared/payments/idempotency-entry.ts";
 import { gatewayConfig } from "../../workers/gateway/src/config.ts";
-import { DurableObjectIdempotency, IDEMPOTENCY_SHARDS, shardOf } from "../../workers/gateway/src/adapters/durable-object-idempotency.ts";
+import {
+  DurableObjectIdempotency,
+  IDEMPOTENCY_SHARDS,
+  shardNameOf,
+  shardOf,
+} from "../../workers/gateway/src/adapters/durable-object-idempotency.ts";
 
 const keeper = (legacyUntil?: number) => new DurableObjectIdempotency(env.IDEMPOTENCY_SHARDS, legacyUntil);
-const shard = (key: string) => env.IDEMPOTENCY_SHARDS.get(env.IDEMPOTENCY_SHARDS.idFromName(`shard-${shardOf(key)}`));
+const shard = (key: string) => env.IDEMPOTENCY_SHARDS.get(env.IDEMPOTENCY_SHARDS.idFromName(shardNameOf(key)));
 const storedKeys = (key: string) =>
   runInDurableObject(shard(key), async (_object, state) => [...(await state.storage.list()).keys()].filter((k) => k.endsWith(key)));
 /** Three keys and the shards they were in when the shards were introduced. */
@@ -23,6 +28,7 @@ describe("the idempotency shards", () => {
   it("put a key always in the same shard, and spread keys over all of them", () => {
     // Pinned: a deployed key must never move to another shard (its lease and kept answer stay behind).
     expect([shardOf("bill:AMK202510070001"), shardOf("khqr:150001:abc"), shardOf("qr-issuance:150001")]).toEqual(PINNED);
+    expect(shardNameOf("bill:AMK202510070001")).toBe(`shard-${PINNED[0]}`);
     const used = new Set(Array.from({ length: 400 }, (_, i) => shardOf(`bill:AMK2025100700${i}`)));
     expect(used.size).toBe(IDEMPOTENCY_SHARDS);
   });

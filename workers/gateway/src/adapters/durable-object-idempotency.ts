@@ -137,9 +137,12 @@ export class DurableObjectIdempotency implements IdempotencyKeeper {
   }
 
   private shard(key: string) {
-    return this.shards.get(this.shards.idFromName(`shard-${shardOf(key)}`));
+    return this.shards.get(this.shards.idFromName(shardNameOf(key)));
   }
 }
+
+/** The name of the object that holds `key`: like IDEMPOTENCY_SHARDS, never to change on a deployed worker. */
+export const shardNameOf = (key: string): string => `shard-${shardOf(key)}`;
 
 /** The key's shard: FNV-1a over its UTF-16 code units, stable across deploys and runtimes. */
 export function shardOf(key: string): number {
