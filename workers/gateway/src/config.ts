@@ -36,6 +36,8 @@ export interface GatewayConfig extends ApiConfig {
   idempotencyLegacyUntil?: number;
 }
 
+const NOT_A_DATE_TIME = "IDEMPOTENCY_LEGACY_UNTIL must be an ISO date-time with its zone, e.g. 2027-01-31T00:00:00Z";
+
 const GatewayEntries = v.object({
   ...tokenEntries,
   ...kafkaEntries,
@@ -75,13 +77,10 @@ const GatewayEntries = v.object({
   IDEMPOTENCY_LEGACY_UNTIL: v.optional(
     v.pipe(
       v.string(),
-      v.isoTimestamp("IDEMPOTENCY_LEGACY_UNTIL must be an ISO date-time with its zone, e.g. 2027-01-31T00:00:00Z"),
+      v.isoTimestamp(NOT_A_DATE_TIME),
       v.transform((at) => Date.parse(at)),
       // Some forms valibot accepts (`+07` for `+07:00`) are not dates to Date.parse: a window that silently never opens.
-      v.check(
-        (at: number) => Number.isFinite(at),
-        "IDEMPOTENCY_LEGACY_UNTIL must be an ISO date-time with its zone, e.g. 2027-01-31T00:00:00Z",
-      ),
+      v.check((at: number) => Number.isFinite(at), NOT_A_DATE_TIME),
     ),
   ),
   AMK_CLIENT_CERT_SHA256: v.optional(
