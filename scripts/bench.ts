@@ -172,6 +172,13 @@ class StepTotals {
   }
 }
 
+/** The floor worker's variables: the gateway's token settings, and the sandbox's Kafka for the effects floor's produces, as the local gateway's. */
+function floorVars(): Record<string, string | undefined> {
+  const { JWT_SECRET, JWT_ISSUER, JWT_AUDIENCE } = config;
+  const { KAFKA_REST_URL, KAFKA_REST_USERNAME, KAFKA_REST_PASSWORD } = sandboxKafka;
+  return { JWT_SECRET, JWT_ISSUER, JWT_AUDIENCE, KAFKA_REST_URL, KAFKA_REST_USERNAME, KAFKA_REST_PASSWORD };
+}
+
 function startFloor(): Promise<() => void> {
   const child = spawn(
     "wrangler",
@@ -188,19 +195,7 @@ function startFloor(): Promise<() => void> {
       "--persist-to",
       ".wrangler/state/bench-floor",
       "--show-interactive-dev-session=false",
-      "--var",
-      `JWT_SECRET:${config.JWT_SECRET}`,
-      "--var",
-      `JWT_ISSUER:${config.JWT_ISSUER}`,
-      "--var",
-      `JWT_AUDIENCE:${config.JWT_AUDIENCE}`,
-      // The effects floor produces its events to the sandbox's Kafka, as the local gateway does.
-      "--var",
-      `KAFKA_REST_URL:${sandboxKafka.KAFKA_REST_URL}`,
-      "--var",
-      `KAFKA_REST_USERNAME:${sandboxKafka.KAFKA_REST_USERNAME}`,
-      "--var",
-      `KAFKA_REST_PASSWORD:${sandboxKafka.KAFKA_REST_PASSWORD}`,
+      ...Object.entries(floorVars()).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
     ],
     { stdio: "ignore", env: quietWranglerEnv },
   );
@@ -377,7 +372,13 @@ try {
     const relative = (r: { rps: number; p99: number }, kind: Floor) =>
       `${(r.rps / floors[kind].rps).toFixed(2)} (p99 ${r.p99 >= floors[kind].p99 ? "+" : ""}${(r.p99 - floors[kind].p99).toFixed(1)} ms)`;
     const toEffects = (r: { rps: number }) => (r.rps / effectsFloor.rps).toFixed(2);
-    const add = (kind: string, floorKind: Floor, r: Awaited<ReturnType<typeof measure>>, recordTrips = r.recordTrips, effects = false) =>
+    /** `effects`: also read against the effects floor; `recordTrips`: what the row's record round trips column says instead of the mean. */
+    const add = (
+      kind: string,
+      floorKind: Floor,
+      r: Awaited<ReturnType<typeof measure>>,
+      { recordTrips = r.recordTrips, effects = false }: { recordTrips?: string; effects?: boolean } = {},
+    ) =>
       rows.push({
         kind,
         floor: floorKind,
@@ -390,7 +391,7 @@ try {
       });
     // Read against the effects floor: the bill confirmation, which makes its calls, and the webhook,
     // which makes them and more (AMK's verify, a receipt), so its ratio is a lower bound.
-    add(EFFECTS_FLOOR_NAME, "confirmation", effectsFloor, undefined, true);
+    add(EFFECTS_FLOOR_NAME, "confirmation", effectsFloor, { effects: true });
 
     if (KINDS.has("inquiry")) {
       const hit = await measure(gateway, connections, REQUESTS, (i) => ({ path: cachedPath, headers: auth(appTokens[i]!) }));
@@ -405,7 +406,7 @@ try {
     // Bill confirmations of the premiums just inquired (as the customer saw them).
     const bill = (i: number) => billConfirmation(misses[i]!, `BENCH${run}${connections}${i}`);
     await asBankClient(`bill-${connections}`);
-    if (KINDS.has("bill")) add("bill confirmation", "confirmation", await measure(gateway, connections, REQUESTS, bill), undefined, true);
+    if (KINDS.has("bill")) add("bill confirmation", "confirmation", await measure(gateway, connections, REQUESTS, bill), { effects: true });
     // The same confirmations again, as the bank's retries: answered by the idempotency object, with
     // nothing to do after the answer (no events, no cache mark). Beside the row above, it shows what
     // the after-answer work costs the answer's way back.
@@ -417,7 +418,7 @@ try {
       const served = await paidByKhqr(REQUESTS, label("K"));
       const webhook = (i: number) => khqrWebhook(served[i]!);
       await asBankClient(`webhook-${connections}`);
-      add("KHQR webhook (AMK verify included)", "confirmation", await measure(gateway, connections, REQUESTS, webhook), undefined, true);
+      add("KHQR webhook (AMK verify included)", "confirmation", await measure(gateway, connections, REQUESTS, webhook), { effects: true });
     }
 
     if (!KINDS.has("qr")) continue;
@@ -430,7 +431,7 @@ try {
       headers: auth(appTokens[i]!),
     }));
     // Read against the inquiry floor, as before: a QR's own record write goes through the gateway's RPC.
-    add("QR generation (KHQR worker, AMK sandbox)", "inquiry", qr, qr.recordTrips === "n/a" ? "via RPC" : qr.recordTrips);
+    add("QR generation (KHQR worker, AMK sandbox)", "inquiry", qr, { recordTrips: qr.recordTrips === "n/a" ? "via RPC" : qr.recordTrips });
   }
 } finally {
   stopFloor();

@@ -1,7 +1,8 @@
 // The effects floor (POST /floor/confirm-effects): the confirmation floor plus every outside call a
-// bill confirmation makes, written by hand without the gateway's code, so the bench can tell what
-// a bill confirmation costs for the calls it must make from what it costs for our own work
-// (hono, valibot, drizzle, the payment core). The same calls as the gateway's, in the same order:
+// bill confirmation makes, written by hand without the gateway's request code (it borrows only the
+// gateway's choice of idempotency shard, shardNameOf), so the bench can tell what a bill
+// confirmation costs for the calls it must make from what it costs for our own work (hono,
+// valibot, drizzle, the payment core). The same calls as the gateway's, in the same order:
 // - before the answer: the idempotency admit in a Durable Object, side by side with a D1 read of
 //   what was offered; then ONE D1 batch: the premium row, the payment row and two outbox rows;
 // - after the answer (waitUntil): the settle in the Durable Object, the two events produced to
@@ -10,6 +11,7 @@
 //   writes them), and the two KV marks of the paid premium.
 // Never deployed; its tables and its object are the floor's own.
 import { DurableObject } from "cloudflare:workers";
+import { shardNameOf } from "../../workers/gateway/src/adapters/durable-object-idempotency.ts";
 
 export interface EffectsFloorEnv {
   PREMIUM_CACHE: KVNamespace;
@@ -19,9 +21,6 @@ export interface EffectsFloorEnv {
   KAFKA_REST_USERNAME: string;
   KAFKA_REST_PASSWORD: string;
 }
-
-/** Keys spread over 16 long-lived objects, as the gateway's idempotency shards are. */
-const SHARDS = 16;
 
 /** An idempotency key's state: admitted (in flight) or answered. */
 export class FloorIdempotency extends DurableObject {
@@ -52,7 +51,8 @@ const SCHEMA = [
 ];
 let schema: Promise<unknown> | undefined;
 
-interface Confirmation {
+/** The floors' request body: a bill confirmation's fields (worker.ts reads it too). */
+export interface FloorConfirmationBody {
   id: number;
   policyNumber: string;
   amount: number;
@@ -62,7 +62,7 @@ interface Confirmation {
 
 /** After the token, scope and rate-limit checks (worker.ts), with the request's waitUntil. */
 export async function effectsConfirmation(request: Request, env: EffectsFloorEnv, ctx: ExecutionContext): Promise<Response> {
-  const body = (await request.json().catch(() => undefined)) as Partial<Confirmation> | undefined;
+  const body = (await request.json().catch(() => undefined)) as Partial<FloorConfirmationBody> | undefined;
   if (!body || typeof body.id !== "number" || typeof body.bankTransactionId !== "string" || typeof body.policyNumber !== "string")
     return Response.json({ success: false }, { status: 400 });
   const { id, policyNumber, bankTransactionId } = body;
@@ -75,7 +75,8 @@ export async function effectsConfirmation(request: Request, env: EffectsFloorEnv
   await schema;
 
   const key = `bill:${bankTransactionId}`;
-  const keeper = env.FLOOR_IDEMPOTENCY.get(env.FLOOR_IDEMPOTENCY.idFromName(`shard-${shardOf(key)}`));
+  // Spread over 16 long-lived objects by the gateway's own choice of shard.
+  const keeper = env.FLOOR_IDEMPOTENCY.get(env.FLOOR_IDEMPOTENCY.idFromName(shardNameOf(key)));
   const [admission] = await Promise.all([
     keeper.admit(key),
     env.FLOOR_DB.prepare("SELECT premium_id, amount_minor, currency FROM floor_effects_premiums WHERE premium_id = ?").bind(id).first(),
@@ -193,11 +194,4 @@ function counted(work: Promise<unknown>): Promise<void> {
       console.error(`effects floor: work after the answer failed: ${String(error)}`);
     },
   );
-}
-
-/** FNV-1a, as the gateway picks its shard: written again here, since the floor uses none of the gateway's code. */
-function shardOf(key: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < key.length; i += 1) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193) >>> 0;
-  return hash % SHARDS;
 }

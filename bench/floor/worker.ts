@@ -11,7 +11,7 @@
 //   bill confirmation makes, before and after its answer (effects-floor.ts); GET
 //   /floor/after-answer-failures: how much of its work after the answer failed (for the bench).
 import { jwtVerify, type JWTPayload } from "jose";
-import { effectsConfirmation, failuresAfterTheAnswer, type EffectsFloorEnv } from "./effects-floor.ts";
+import { effectsConfirmation, failuresAfterTheAnswer, type EffectsFloorEnv, type FloorConfirmationBody } from "./effects-floor.ts";
 
 export { FloorIdempotency } from "./effects-floor.ts";
 
@@ -83,14 +83,6 @@ async function floorEffectsConfirmation(request: Request, env: FloorEnv, ctx: Ex
   return effectsConfirmation(request, env, ctx);
 }
 
-interface Confirmation {
-  id: number;
-  policyNumber: string;
-  amount: number;
-  currency: string;
-  bankTransactionId: string;
-}
-
 /** Once per isolate: the floor's own two tables (`IF NOT EXISTS`, so every isolate may try). */
 let schema: Promise<unknown> | undefined;
 const SCHEMA = [
@@ -105,7 +97,7 @@ const SCHEMA = [
 async function floorConfirmation(request: Request, env: FloorEnv): Promise<Response> {
   const payload = await authorize(request, env, "payments:confirm");
   if (payload instanceof Response) return payload;
-  const body = (await request.json().catch(() => undefined)) as Partial<Confirmation> | undefined;
+  const body = (await request.json().catch(() => undefined)) as Partial<FloorConfirmationBody> | undefined;
   if (!body || typeof body.bankTransactionId !== "string" || typeof body.policyNumber !== "string" || typeof body.amount !== "number")
     return Response.json({ success: false }, { status: 400 });
   // What was offered, from the cache (the gateway reads it from its records; one read either way).
